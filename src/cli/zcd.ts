@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { createDb, migrateLatest, migrateRollback } from '../db/knex.js';
+import { createLogger } from '../logger.js';
+import { startGateway } from '../server.js';
+import { seedRegions } from '../../seeds/regions.js';
+
+/** Parses the environment or exits naming the bad variable. */
+export function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`zcd: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+const program = new Command()
+  .name('zcd')
+  .description('zcd-gateway — the 政采贷 contract-financing integration gateway')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('migrate the database and serve the API (stops cleanly on SIGTERM)')
+  .action(async () => {
+    const config = configOrExit();
+    const logger = createLogger(config.logLevel);
+    const gateway = await startGateway(config, logger);
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      gateway.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+
+program
+  .command('migrate')
+  .description('apply pending migrations (or undo the last batch with --rollback)')
+  .option('--rollback', 'undo the last batch of migrations')
+  .option('--all', 'with --rollback: undo every migration')
+  .action(async (opts: { rollback?: boolean; all?: boolean }) => {
+    const config = configOrExit();
+    const db = createDb(config.database);
+    try {
+      if (opts.rollback) {
+        const undone = await migrateRollback(db, opts.all === true);
+        console.log(undone.length ? `rolled back: ${undone.join(', ')}` : 'nothing to roll back');
+      } else {
+        const applied = await migrateLatest(db);
+        const regions = await seedRegions(db);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
+        console.log(`regions: ${regions}`);
+      }
+    } finally {
+      await db.destroy();
+    }
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const databaseUrl = z
+  .string()
+  .min(1)
+  .refine((v) => /^(postgres|postgresql):\/\//.test(v) || /^(sqlite:|file:)?[^:]+$/.test(v) || v === ':memory:', {
+    message: 'expected postgres://…, sqlite:PATH, file:PATH or a file path',
+  });
+
+const httpUrl = z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''));
+
+/** The environment variables the gateway reads, each with its default. */
+export const envSchema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: databaseUrl.default('sqlite:./data/zcd.sqlite'),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  ISSUER_URL: httpUrl.optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+});
+
+/** Where the gateway keeps its state. */
+export type DatabaseTarget =
+  | { client: 'sqlite'; filename: string }
+  | { client: 'pg'; connectionString: string };
+
+/** The gateway's configuration: parsed once at start-up, then frozen. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseTarget;
+  readonly logLevel: (typeof logLevels)[number];
+  /** The public base URL of this gateway; the OAuth issuer identifier. */
+  readonly issuer: string;
+  readonly shutdownGraceMs: number;
+}
+
+/** A setting in the environment that cannot be used; names it. */
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(
+      'invalid configuration: ' + issues.map((i) => `${i.variable}: ${i.message}`).join('; '),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads DATABASE_URL into a target, the SQLite path taken as written. */
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  if (/^postgres(ql)?:\/\//.test(url)) return { client: 'pg', connectionString: url };
+  return { client: 'sqlite', filename: url.replace(/^(sqlite|file):(\/\/)?/, '') };
+}
+
+/** Parses the environment once; throws {@link ConfigError} naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })),
+    );
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    database: Object.freeze(parseDatabaseUrl(e.DATABASE_URL)),
+    logLevel: e.LOG_LEVEL,
+    issuer: e.ISSUER_URL ?? `http://localhost:${e.PORT}`,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  });
+}

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import type { DatabaseTarget } from '../config.js';
+import { migrationSource } from './migrations/index.js';
+
+export type { Knex };
+
+/** Opens the database: SQLite (WAL, foreign keys on every connection) or PostgreSQL. */
+export function createDb(target: DatabaseTarget): Knex {
+  if (target.client === 'pg') {
+    return knexFactory({
+      client: 'pg',
+      connection: { connectionString: target.connectionString },
+      pool: { min: 0, max: 10 },
+      migrations: { migrationSource },
+    });
+  }
+  if (target.filename !== ':memory:') mkdirSync(dirname(target.filename), { recursive: true });
+  return knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: target.filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+        try {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('foreign_keys = ON');
+          conn.pragma('busy_timeout = 5000');
+          conn.pragma('synchronous = NORMAL');
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
+    migrations: { migrationSource },
+  });
+}
+
+/** True when the knex instance talks to PostgreSQL. */
+export function isPostgres(db: Knex): boolean {
+  return db.client.config.client === 'pg';
+}
+
+/** Brings the schema up to date. */
+export async function migrateLatest(db: Knex): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest()) as [number, string[]];
+  return applied;
+}
+
+/** Undoes the last batch of migrations (or all of them). */
+export async function migrateRollback(db: Knex, all = false): Promise<string[]> {
+  const [, undone] = (await db.migrate.rollback(undefined, all)) as [number, string[]];
+  return undone;
+}
+
+/** Names of migrations not yet applied. */
+export async function pendingMigrations(db: Knex): Promise<string[]> {
+  const [, pending] = (await db.migrate.list()) as [unknown[], { file: string }[] | string[]];
+  return pending.map((p) => (typeof p === 'string' ? p : p.file));
+}

@@ -1,0 +1,19 @@
+import type { Knex } from 'knex';
+import * as m001 from './001_regions.js';
+
+/** A migration: a name that never changes, and its up and down. */
+export interface Migration {
+  name: string;
+  up(db: Knex): Promise<void>;
+  down(db: Knex): Promise<void>;
+}
+
+/** Every migration, in order. Append only; never rename or reorder. */
+export const migrations: readonly Migration[] = [{ name: '001_regions', ...m001 }];
+
+/** Serves the list to knex, so the same code runs from src/ (tsx, vitest) and dist/. */
+export const migrationSource: Knex.MigrationSource<Migration> = {
+  getMigrations: async () => [...migrations],
+  getMigrationName: (m) => m.name,
+  getMigration: async (m) => m,
+};

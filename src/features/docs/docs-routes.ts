@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { NotFoundError } from '../../errors.js';
+import { defineRoute } from '../../http/route.js';
+import { publishedSpec } from './published-spec.js';
+
+const require = createRequire(import.meta.url);
+const swaggerUiDir = dirname(require.resolve('swagger-ui-dist/package.json'));
+
+/** The reference page's own scripts and styles: swagger-ui from node_modules plus our initializer. */
+const assets: Record<string, { type: string; body: () => Buffer }> = {
+  'swagger-ui.css': { type: 'text/css', body: () => readFileSync(join(swaggerUiDir, 'swagger-ui.css')) },
+  'swagger-ui-bundle.js': {
+    type: 'text/javascript',
+    body: () => readFileSync(join(swaggerUiDir, 'swagger-ui-bundle.js')),
+  },
+  'init.js': {
+    type: 'text/javascript',
+    // A file, not an inline script, so the default Content-Security-Policy holds.
+    body: () =>
+      Buffer.from(
+        `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, ` +
+          `validatorUrl: null, tryItOutEnabled: false, supportedSubmitMethods: [] });\n`,
+      ),
+  },
+};
+
+const page = `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>zcd-gateway API reference · 政采贷接口文档</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+<noscript>The reference needs JavaScript; the interface itself is at <a href="/openapi.yaml">openapi.yaml</a>.</noscript>
+<div id="reference"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/assets/init.js"></script>
+</body>
+</html>
+`;
+
+const cache = new Map<string, { type: string; body: Buffer; etag: string }>();
+function asset(name: string) {
+  let hit = cache.get(name);
+  if (!hit) {
+    const def = assets[name];
+    if (!def) return undefined;
+    const body = def.body();
+    hit = { type: def.type, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    cache.set(name, hit);
+  }
+  return hit;
+}
+
+/** Serves the spec (JSON and YAML) and the offline API reference. */
+export function createDocsRoutes() {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/openapi.json',
+      operationId: 'getOpenApiJson',
+      access: { public: true },
+      handler: ({ res }) => {
+        res.type('application/json').send(publishedSpec().json);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/openapi.yaml',
+      operationId: 'getOpenApiYaml',
+      access: { public: true },
+      handler: ({ res }) => {
+        res.type('application/yaml').send(publishedSpec().yaml);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/docs',
+      operationId: 'getApiDocs',
+      access: { public: true },
+      handler: ({ res }) => {
+        res.type('text/html').send(page);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/docs/assets/{file}',
+      operationId: 'getApiDocsAsset',
+      access: { public: true },
+      params: z.object({ file: z.string().max(64) }),
+      handler: ({ params, req, res }) => {
+        const hit = asset(params.file);
+        if (!hit) throw new NotFoundError('asset_not_found', 'No such asset.');
+        res.setHeader('Cache-Control', 'public, max-age=3600');
+        res.setHeader('ETag', hit.etag);
+        if (req.headers['if-none-match'] === hit.etag) {
+          res.status(304).end();
+          return;
+        }
+        res.type(hit.type).send(hit.body);
+      },
+    }),
+  ];
+}

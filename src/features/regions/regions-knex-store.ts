@@ -1,0 +1,48 @@
+import type { Knex } from 'knex';
+import type { RegionLevel } from '../../../seeds/regions.js';
+import type { Region, RegionQuery, RegionStore } from './regions-store.js';
+
+interface Row {
+  code: string;
+  name: string;
+  level: string;
+  parent_code: string | null;
+}
+
+const toRegion = (r: Row): Region => ({
+  code: r.code,
+  name: r.name,
+  level: r.level as RegionLevel,
+  parentCode: r.parent_code,
+});
+
+/** Regions in SQLite or PostgreSQL. */
+export class KnexRegionStore implements RegionStore {
+  constructor(private readonly db: Knex) {}
+
+  async get(code: string): Promise<Region | undefined> {
+    const row = await this.db<Row>('regions').where({ code }).first();
+    return row ? toRegion(row) : undefined;
+  }
+
+  async list(q: RegionQuery): Promise<Region[]> {
+    const query = this.db<Row>('regions').select('*').orderBy('code').limit(q.limit);
+    if (q.parent !== undefined) query.where('parent_code', q.parent);
+    if (q.level !== undefined) query.where('level', q.level);
+    if (q.afterCode !== undefined) query.where('code', '>', q.afterCode);
+    return (await query).map(toRegion);
+  }
+
+  async lineage(code: string): Promise<Region[]> {
+    // Three levels at most: a short loop is clearer than a recursive CTE.
+    const out: Region[] = [];
+    let next: string | null = code;
+    while (next !== null && out.length < 8) {
+      const region = await this.get(next);
+      if (!region) break;
+      out.push(region);
+      next = region.parentCode;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { components } from '../../generated/openapi.js';
+import { pageQuery } from '../../http/pagination.js';
+
+type Schemas = components['schemas'];
+
+/** A GB/T 2260 code: six digits, not starting with 0. */
+export const regionCode = z.string().regex(/^[1-9][0-9]{5}$/, 'expected a six-digit GB/T 2260 region code');
+
+export const regionLevel = z.enum(['region', 'league', 'county']) satisfies z.ZodType<Schemas['RegionLevel']>;
+
+/** Query of `listRegions`. */
+export const listRegionsQuery = z.strictObject({
+  parent: regionCode.optional(),
+  level: regionLevel.optional(),
+  ...pageQuery,
+});
+
+/** Path of `getRegion`: any string; a malformed code is simply not found. */
+export const getRegionParams = z.object({ code: z.string().max(64) });
+
+/** Cursor of `listRegions`. */
+export const regionCursor = z.strictObject({ after: regionCode });
+
+export type RegionDto = Schemas['Region'];
+export type RegionDetailDto = Schemas['RegionDetail'];
+export type RegionPageDto = Schemas['RegionPage'];

@@ -1,0 +1,73 @@
+import type { Request, RequestHandler, Response, Router } from 'express';
+import type { z } from 'zod';
+import { DomainError } from '../errors.js';
+import { parsePart } from './validate.js';
+
+/** HTTP methods the gateway publishes. */
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Who may call a route: anyone, or a principal holding a scope. */
+export type Access = { public: true } | { scope: string };
+
+/** Validated input handed to a route handler. */
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  req: Request;
+  res: Response;
+}
+
+/** One published operation: method, spec path, operationId and access in one place. */
+export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
+  method: Method;
+  /** The path as the spec writes it, e.g. `/api/v1/regions/{code}`. */
+  path: string;
+  operationId: string;
+  access: Access;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** Returns the JSON body (status 200), or writes the response itself and returns undefined. */
+  handler: (input: RouteInput<P, Q, B>) => Promise<unknown> | unknown;
+}
+
+/** Declares a route with its input types inferred from the zod schemas. */
+export function defineRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined>(
+  def: RouteDefinition<P, Q, B>,
+): RouteDefinition<P, Q, B> {
+  return def;
+}
+
+/** Turns a spec path template into an express path. */
+export function expressPath(specPath: string): string {
+  return specPath.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
+}
+
+/** Checks access before the handler; filled in by the authentication layer. */
+export type AccessGuard = (access: Access, req: Request, res: Response) => Promise<void> | void;
+
+const openAccess: AccessGuard = (access) => {
+  if (!('public' in access)) {
+    throw new DomainError(500, 'access_guard_missing', 'No authentication is configured for a protected route.');
+  }
+};
+
+/** Mounts route definitions on a router: guard → validate → handler → JSON. */
+export function mountRoutes(
+  router: Router,
+  routes: readonly RouteDefinition<any, any, any>[], // eslint-disable-line @typescript-eslint/no-explicit-any
+  guard: AccessGuard = openAccess,
+): void {
+  for (const route of routes) {
+    const handler: RequestHandler = async (req, res) => {
+      await guard(route.access, req, res);
+      const params = route.params ? parsePart(route.params, req.params, 'path') : req.params;
+      const query = route.query ? parsePart(route.query, req.query, 'query') : req.query;
+      const body = route.body ? parsePart(route.body, req.body ?? {}, 'body') : undefined;
+      const result = await route.handler({ params, query, body, req, res });
+      if (result !== undefined && !res.headersSent) res.json(result);
+    };
+    router[route.method](expressPath(route.path), handler);
+  }
+}

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { specOperations } from '../helpers/spec.js';
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway();
+});
+afterAll(async () => {
+  await gw?.close();
+});
+
+describe('the published interface and the routes agree', () => {
+  it('routes every operation of the spec, and publishes every route', () => {
+    const key = (o: { method: string; path: string; operationId: string }) => `${o.method} ${o.path} ${o.operationId}`;
+    const routed = gw.routes.map(key).sort();
+    const published = specOperations().map(key).sort();
+    expect(routed).toEqual(published);
+  });
+
+  it('serves the spec as YAML and JSON, the same document', async () => {
+    const yaml = await gw.client.get('/openapi.yaml');
+    const json = await gw.client.get('/openapi.json');
+    expect(yaml.status).toBe(200);
+    expect(yaml.text).toMatch(/^openapi: 3\.1\.0/);
+    expect(json.status).toBe(200);
+    expect(json.body.openapi).toBe('3.1.0');
+    expect(json.body.paths['/api/v1/regions'].get.operationId).toBe('listRegions');
+  });
+
+  it('serves a readable reference whose assets all come from the gateway', async () => {
+    const page = await gw.client.get('/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const refs = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThanOrEqual(3);
+    for (const ref of refs) {
+      expect(ref.startsWith('/'), `${ref} is served locally`).toBe(true);
+      const asset = await gw.client.get(ref);
+      expect(asset.status, ref).toBe(200);
+      expect(asset.text.length).toBeGreaterThan(20);
+    }
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect((await gw.client.get('/docs/assets/..%2Fpackage.json')).status).toBe(404);
+  });
+});
+
+describe('bad input gets problem+json, never a 5xx', () => {
+  it('answers malformed JSON with 400 malformed_json', async () => {
+    const res = await gw.client.request('POST', '/api/v1/regions', {
+      raw: '{"a":',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 400, code: 'malformed_json' });
+  });
+
+  it('answers a 300 KiB body with 413 body_too_large', async () => {
+    const res = await gw.client.request('POST', '/api/v1/regions', {
+      raw: JSON.stringify({ x: 'a'.repeat(300 * 1024) }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('body_too_large');
+  });
+
+  it('answers an unknown route with 404 route_not_found, without echoing the path', async () => {
+    const res = await gw.client.get('/api/v1/nothing-here/<script>');
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('route_not_found');
+    expect(res.text).not.toContain('nothing-here');
+  });
+
+  it('answers a known path with a wrong method with 404', async () => {
+    const res = await gw.client.request('DELETE', '/api/v1/regions/150100');
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('route_not_found');
+  });
+
+  it('echoes a well-formed x-request-id and replaces a hostile one', async () => {
+    const echoed = await gw.client.get('/healthz', { headers: { 'x-request-id': 'bank-req-42' } });
+    expect(echoed.headers.get('x-request-id')).toBe('bank-req-42');
+    const replaced = await gw.client.get('/healthz', { headers: { 'x-request-id': 'a b\tc'.repeat(50) } });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('health', () => {
+  it('is up and ready on a migrated database', async () => {
+    expect((await gw.client.get('/healthz')).body.status).toBe('ok');
+    const ready = await gw.client.get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', checks: { database: { ok: true }, migrations: { ok: true } } });
+  });
+});
