@@ -1,19 +1,22 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { DomainError } from '../errors.js';
+import type { Principal, Scope } from './principal.js';
 import { parsePart } from './validate.js';
 
 /** HTTP methods the gateway publishes. */
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** Who may call a route: anyone, or a principal holding a scope. */
-export type Access = { public: true } | { scope: string };
+/** Who may call a route: anyone, a client whose token holds a scope, or a supplier (SME). */
+export type Access = { public: true } | { scope: Scope } | { supplier: true };
 
 /** Validated input handed to a route handler. */
 export interface RouteInput<P, Q, B> {
   params: P;
   query: Q;
   body: B;
+  /** Set on every route that is not public. */
+  principal: Principal | undefined;
   req: Request;
   res: Response;
 }
@@ -44,13 +47,14 @@ export function expressPath(specPath: string): string {
   return specPath.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
 }
 
-/** Checks access before the handler; filled in by the authentication layer. */
-export type AccessGuard = (access: Access, req: Request, res: Response) => Promise<void> | void;
+/** Authenticates a request for a route's access rule; returns the principal (undefined on public routes). */
+export type AccessGuard = (access: Access, req: Request, res: Response) => Promise<Principal | undefined> | Principal | undefined;
 
 const openAccess: AccessGuard = (access) => {
   if (!('public' in access)) {
     throw new DomainError(500, 'access_guard_missing', 'No authentication is configured for a protected route.');
   }
+  return undefined;
 };
 
 /** Mounts route definitions on a router: guard → validate → handler → JSON. */
@@ -61,11 +65,11 @@ export function mountRoutes(
 ): void {
   for (const route of routes) {
     const handler: RequestHandler = async (req, res) => {
-      await guard(route.access, req, res);
+      const principal = await guard(route.access, req, res);
       const params = route.params ? parsePart(route.params, req.params, 'path') : req.params;
       const query = route.query ? parsePart(route.query, req.query, 'query') : req.query;
       const body = route.body ? parsePart(route.body, req.body ?? {}, 'body') : undefined;
-      const result = await route.handler({ params, query, body, req, res });
+      const result = await route.handler({ params, query, body, principal, req, res });
       if (result !== undefined && !res.headersSent) res.json(result);
     };
     router[route.method](expressPath(route.path), handler);
