@@ -195,7 +195,7 @@ export interface components {
         RegionCode: string;
         /**
          * @description 统一社会信用代码 (GB 32100), 18 characters, the last a check character.
-         * @example 91150100MA0N0AAA0X
+         * @example 91150100MA0N0AAA0B
          */
         Uscc: string;
         /**
