@@ -115,6 +115,528 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List my products */
+        get: operations["listProducts"];
+        put?: never;
+        /**
+         * Publish a financing product
+         * @description An active institution publishes a product. It starts `pending` and is offered to SMEs once a finance
+         *     bureau whose subtree holds its regions approves it. Regions must lie within the institution's coverage.
+         */
+        post: operations["createProduct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{productId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a product
+         * @description Changing any term sends an approved product back to `pending` review.
+         */
+        patch: operations["updateProduct"];
+        trace?: never;
+    };
+    "/api/v1/admin/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Products offered in my subtree
+         * @description Products with at least one region in the bureau's subtree, to review. Read-only.
+         */
+        get: operations["listAdminProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/products/{productId}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or withdraw a product
+         * @description A bureau may review a product only when every region it serves lies in the bureau's subtree.
+         */
+        post: operations["reviewProduct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Applications in my subtree
+         * @description Financing applications whose purchaser lies in the bureau's subtree. Read-only supervision.
+         */
+        get: operations["listAdminApplications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/data-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads of contract data in my subtree
+         * @description The audit log of bank reads of contract data whose purchaser lies in the bureau's subtree.
+         */
+        get: operations["listAdminDataAccess"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier/contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My contracts
+         * @description The signed-in supplier's contracts with their unpaid balance and whether each can be financed now.
+         */
+        get: operations["listSupplierContracts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier/contracts/{contractNo}/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare the products that can finance one of my contracts
+         * @description Approved products of active institutions that serve the purchaser's region and the contract's category,
+         *     each with the most it would lend on this contract: the smaller of its maximum amount and its share of the
+         *     unpaid balance. Ordered by that amount, largest first.
+         */
+        get: operations["listContractOffers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My applications */
+        get: operations["listSupplierApplications"];
+        put?: never;
+        /**
+         * Apply for financing and authorise one bank
+         * @description Applies to the institution behind `product_id` for financing against one of the supplier's contracts,
+         *     and grants that institution consent to read the listed parts of the contract's data until `expires_at`.
+         */
+        post: operations["createApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier/applications/{applicationId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw an application
+         * @description Before disbursement only. A submitted or reviewed application becomes `withdrawn`; an approved one is
+         *     `cancelled`, and its reservation and collection-account lock are released. The bank's consent ends.
+         */
+        post: operations["withdrawApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier/applications/{applicationId}/consent/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke the bank's access to this contract's data
+         * @description The bank's next read of the contract's data is refused. The application itself stays as it is.
+         */
+        post: operations["revokeConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier/data-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who read my contract data
+         * @description Every read of the supplier's contract data by a bank — who, what, when, under which consent.
+         */
+        get: operations["listDataAccess"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Applications addressed to my institution */
+        get: operations["listApplications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{applicationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One application, with its history */
+        get: operations["getApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{applicationId}/contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The contract behind an application
+         * @description Only for an application addressed to the caller, while the SME's consent lives and covers `contract`.
+         *     Otherwise 404, the same answer as for an application that does not exist. Every read is audited.
+         */
+        get: operations["getApplicationContract"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{applicationId}/acceptances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Acceptances (履约验收) of the contract behind an application
+         * @description As `getApplicationContract`, for consent part `acceptances`.
+         */
+        get: operations["listApplicationAcceptances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{applicationId}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Treasury payments (资金支付) on the contract behind an application
+         * @description As `getApplicationContract`, for consent part `payments`.
+         */
+        get: operations["listApplicationPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{applicationId}/risk-flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Risk flags on the supplier behind an application
+         * @description As `getApplicationContract`, for consent part `risk_flags`.
+         */
+        get: operations["listApplicationRiskFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{applicationId}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start reviewing an application
+         * @description Moves a submitted application to `under_review`, telling the SME the bank is on it. A transition not allowed from the current state is 409 naming the state.
+         */
+        post: operations["startReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{applicationId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject
+         * @description Approval reserves the contract (one live financing per contract; at most its unpaid balance) and asks the procurement cloud to lock the collection account. A transition not allowed from the current state is 409 naming the state.
+         */
+        post: operations["decideApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{applicationId}/disbursements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report the disbursement
+         * @description Only once the collection account is locked; the amount may not exceed the approved amount. A transition not allowed from the current state is 409 naming the state.
+         */
+        post: operations["createDisbursement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{applicationId}/repayments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a repayment
+         * @description While the loan is outstanding; never more than is outstanding. A transition not allowed from the current state is 409 naming the state.
+         */
+        post: operations["createRepayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{applicationId}/settlement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Settle the financing
+         * @description Closes the financing and releases the collection-account lock and the contract's reservation. A transition not allowed from the current state is 409 naming the state.
+         */
+        post: operations["settleApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{applicationId}/overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report the loan overdue
+         * @description From `disbursed` or `repaying`. A transition not allowed from the current state is 409 naming the state.
+         */
+        post: operations["reportOverdue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{applicationId}/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report the loan in default
+         * @description From `overdue`. A transition not allowed from the current state is 409 naming the state.
+         */
+        post: operations["reportDefault"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{applicationId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an approved financing
+         * @description Before disbursement; releases the reservation and the collection-account lock. A transition not allowed from the current state is 409 naming the state.
+         */
+        post: operations["cancelApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -204,6 +726,271 @@ export interface components {
          * @example 2026-11-27T08:00:00Z
          */
         Timestamp: string;
+        /** @description Basis points (1/100 of a percent); 10000 = 100 %. */
+        BasisPoints: number;
+        /**
+         * @description `goods` 货物, `services` 服务, `works` 工程.
+         * @enum {string}
+         */
+        ContractCategory: "goods" | "services" | "works";
+        /** @enum {string} */
+        ProductStatus: "pending" | "approved" | "withdrawn";
+        ProductTerms: {
+            name?: string;
+            max_amount?: components["schemas"]["Fen"];
+            /** @description Most it lends as a share of the contract's unpaid balance, e.g. 8000 = 80 %. */
+            max_share_bp?: components["schemas"]["BasisPoints"];
+            rate_min_bp?: components["schemas"]["BasisPoints"];
+            rate_max_bp?: components["schemas"]["BasisPoints"];
+            term_min_days?: number;
+            term_max_days?: number;
+            categories?: components["schemas"]["ContractCategory"][];
+            /** @description Regions served; each inside the institution's coverage. A region covers its subtree. */
+            regions?: components["schemas"]["RegionCode"][];
+        };
+        ProductInput: WithRequired<components["schemas"]["ProductTerms"], "name" | "max_amount" | "max_share_bp" | "rate_min_bp" | "rate_max_bp" | "term_min_days" | "term_max_days" | "categories" | "regions">;
+        ProductPatch: components["schemas"]["ProductTerms"];
+        Product: WithRequired<components["schemas"]["ProductTerms"], "name" | "max_amount" | "max_share_bp" | "rate_min_bp" | "rate_max_bp" | "term_min_days" | "term_max_days" | "categories" | "regions"> & {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            institution_id: string;
+            institution_name: string;
+            status: components["schemas"]["ProductStatus"];
+            review_reason?: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        ProductPage: {
+            items: components["schemas"]["Product"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
+        ProductReview: {
+            /** @enum {string} */
+            decision: "approve" | "withdraw";
+            reason: string;
+        };
+        Purchaser: {
+            /** @description The budget unit (预算单位) that signed the contract. */
+            name: string;
+            region_code: components["schemas"]["RegionCode"];
+        };
+        /** @enum {string} */
+        ContractStatus: "active" | "completed" | "terminated";
+        /** @enum {string} */
+        NotFinanceableReason: "terminated" | "completed" | "fully_paid" | "live_financing" | "risk_flag";
+        SupplierContract: {
+            contract_no: string;
+            project_no: string;
+            title: string;
+            purchaser: components["schemas"]["Purchaser"];
+            category: components["schemas"]["ContractCategory"];
+            amount: components["schemas"]["Fen"];
+            paid: components["schemas"]["Fen"];
+            unpaid: components["schemas"]["Fen"];
+            status: components["schemas"]["ContractStatus"];
+            /** Format: date */
+            signed_on: string;
+            /** @description Active, not terminated, unpaid balance left, no live financing, no blocking risk flag. */
+            financeable: boolean;
+            not_financeable_reasons: components["schemas"]["NotFinanceableReason"][];
+        };
+        SupplierContractPage: {
+            items: components["schemas"]["SupplierContract"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
+        Offer: {
+            /** Format: uuid */
+            product_id: string;
+            product_name: string;
+            /** Format: uuid */
+            institution_id: string;
+            institution_name: string;
+            /** @description The most this product lends on this contract now. */
+            max_loan: components["schemas"]["Fen"];
+            rate_min_bp: components["schemas"]["BasisPoints"];
+            rate_max_bp: components["schemas"]["BasisPoints"];
+            term_min_days: number;
+            term_max_days: number;
+        };
+        OfferList: {
+            contract_no: string;
+            financeable: boolean;
+            items: components["schemas"]["Offer"][];
+        };
+        /** @enum {string} */
+        ConsentPart: "contract" | "acceptances" | "payments" | "risk_flags";
+        ConsentInput: {
+            parts: components["schemas"]["ConsentPart"][];
+            /** @description In the future, at most 366 days ahead. */
+            expires_at: components["schemas"]["Timestamp"];
+        };
+        Consent: {
+            parts: components["schemas"]["ConsentPart"][];
+            expires_at: components["schemas"]["Timestamp"];
+            revoked_at: components["schemas"]["Timestamp"] | null;
+            live: boolean;
+        };
+        ApplicationInput: {
+            contract_no: string;
+            /** Format: uuid */
+            product_id: string;
+            requested_amount: components["schemas"]["Fen"];
+            consent: components["schemas"]["ConsentInput"];
+        };
+        /** @enum {string} */
+        ApplicationStatus: "submitted" | "under_review" | "approved" | "account_lock_pending" | "account_locked" | "lock_failed" | "disbursed" | "repaying" | "settled" | "overdue" | "defaulted" | "withdrawn" | "rejected" | "cancelled";
+        CollectionAccount: {
+            /** @description The bank and branch holding the account (开户行). */
+            bank_name: string;
+            account_name: string;
+            account_number: string;
+        };
+        Application: {
+            /** Format: uuid */
+            id: string;
+            contract_no: string;
+            /** Format: uuid */
+            product_id: string;
+            /** Format: uuid */
+            institution_id: string;
+            institution_name: string;
+            supplier_uscc: components["schemas"]["Uscc"];
+            supplier_name: string;
+            purchaser_region_code: components["schemas"]["RegionCode"];
+            requested_amount: components["schemas"]["Fen"];
+            status: components["schemas"]["ApplicationStatus"];
+            approved_amount?: components["schemas"]["Fen"];
+            annual_rate_bp?: components["schemas"]["BasisPoints"];
+            term_days?: number;
+            collection_account?: components["schemas"]["CollectionAccount"];
+            loan_no?: string;
+            disbursed_amount: components["schemas"]["Fen"];
+            repaid_amount: components["schemas"]["Fen"];
+            outstanding_amount: components["schemas"]["Fen"];
+            consent: components["schemas"]["Consent"];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        Transition: {
+            from: components["schemas"]["ApplicationStatus"] | null;
+            to: components["schemas"]["ApplicationStatus"];
+            /** @description `supplier:<USCC>`, `institution:<id>`, `bureau:<id>` or `cloud`. */
+            actor: string;
+            reason_code?: string;
+            reason_text?: string;
+            at: components["schemas"]["Timestamp"];
+        };
+        ApplicationDetail: components["schemas"]["Application"] & {
+            history: components["schemas"]["Transition"][];
+        };
+        ApplicationPage: {
+            items: components["schemas"]["Application"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
+        /** @enum {string} */
+        RejectionReason: "credit_insufficient" | "contract_risk" | "documents_incomplete" | "amount_exceeds_limit" | "supplier_risk" | "outside_policy" | "other";
+        Decision: {
+            /** @constant */
+            decision: "approve";
+            amount: components["schemas"]["Fen"];
+            annual_rate_bp: components["schemas"]["BasisPoints"];
+            term_days: number;
+            collection_account: components["schemas"]["CollectionAccount"];
+        } | {
+            /** @constant */
+            decision: "reject";
+            reason_code: components["schemas"]["RejectionReason"];
+            reason_text?: string;
+        };
+        DisbursementInput: {
+            loan_no: string;
+            amount: components["schemas"]["Fen"];
+            /** Format: date */
+            disbursed_on: string;
+        };
+        RepaymentInput: {
+            amount: components["schemas"]["Fen"];
+            /** Format: date */
+            repaid_on: string;
+            reference?: string;
+        };
+        SettlementInput: {
+            /** Format: date */
+            settled_on: string;
+            note?: string;
+        };
+        ReasonInput: {
+            reason_code?: string;
+            reason_text?: string;
+        };
+        Contract: {
+            contract_no: string;
+            project_no: string;
+            title: string;
+            purchaser: components["schemas"]["Purchaser"];
+            supplier_uscc: components["schemas"]["Uscc"];
+            supplier_name: string;
+            category: components["schemas"]["ContractCategory"];
+            amount: components["schemas"]["Fen"];
+            paid: components["schemas"]["Fen"];
+            unpaid: components["schemas"]["Fen"];
+            status: components["schemas"]["ContractStatus"];
+            /** Format: date */
+            signed_on: string;
+            procurement_method: string;
+            payment_terms?: {
+                [key: string]: unknown;
+            };
+        };
+        Acceptance: {
+            id: string;
+            /** Format: date */
+            accepted_on: string;
+            result: string;
+            note?: string;
+        };
+        AcceptanceList: {
+            items: components["schemas"]["Acceptance"][];
+        };
+        Payment: {
+            id: string;
+            /** Format: date */
+            paid_on: string;
+            amount: components["schemas"]["Fen"];
+        };
+        PaymentList: {
+            items: components["schemas"]["Payment"][];
+            paid: components["schemas"]["Fen"];
+            unpaid: components["schemas"]["Fen"];
+        };
+        RiskFlag: {
+            id: string;
+            kind: string;
+            /** Format: date */
+            added_on: string;
+            lifted_on: string | null;
+            note?: string;
+        };
+        RiskFlagList: {
+            items: components["schemas"]["RiskFlag"][];
+        };
+        DataAccessEntry: {
+            id: number;
+            at: components["schemas"]["Timestamp"];
+            /** Format: uuid */
+            institution_id: string;
+            institution_name: string;
+            /** Format: uuid */
+            application_id: string;
+            contract_no: string;
+            part: components["schemas"]["ConsentPart"];
+            consent_expires_at: components["schemas"]["Timestamp"];
+        };
+        DataAccessPage: {
+            items: components["schemas"]["DataAccessEntry"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
         /** @description Pass as `page_token` for the next page; absent on the last page. */
         NextPageToken: string;
         /**
@@ -260,6 +1047,42 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description No acceptable credentials; `WWW-Authenticate` says why. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Authenticated, but the token lacks the scope or the object is outside the caller's reach. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Not allowed in the current state; `code` and `detail` name it. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Well-formed but breaks a business rule, or an Idempotency-Key reused with another body. */
+        Unprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request does not satisfy this interface; `errors` names the fields. */
         BadRequest: {
             headers: {
@@ -282,6 +1105,14 @@ export interface components {
     parameters: {
         /** @description Most items on one page. */
         PageSize: number;
+        ProductId: string;
+        ApplicationId: string;
+        ContractNo: string;
+        /**
+         * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+         *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+         */
+        IdempotencyKey: string;
         /** @description The `next_page_token` of the previous page; opaque. */
         PageToken: string;
     };
@@ -435,6 +1266,934 @@ export interface operations {
             "5XX": components["responses"]["ServerError"];
         };
     };
+    listProducts: {
+        parameters: {
+            query?: {
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the institution's products. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createProduct: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductInput"];
+            };
+        };
+        responses: {
+            /** @description The product, pending review. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateProduct: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                productId: components["parameters"]["ProductId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed product. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listAdminProducts: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ProductStatus"];
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of products. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    reviewProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: components["parameters"]["ProductId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductReview"];
+            };
+        };
+        responses: {
+            /** @description The reviewed product. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listAdminApplications: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ApplicationStatus"];
+                /** @description Narrow to a region inside the bureau's subtree. */
+                region?: components["schemas"]["RegionCode"];
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of applications, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listAdminDataAccess: {
+        parameters: {
+            query?: {
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of audit entries, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataAccessPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listSupplierContracts: {
+        parameters: {
+            query?: {
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of contracts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierContractPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listContractOffers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contractNo: components["parameters"]["ContractNo"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listSupplierApplications: {
+        parameters: {
+            query?: {
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of applications, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationInput"];
+            };
+        };
+        responses: {
+            /** @description The application, submitted. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    withdrawApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReasonInput"];
+            };
+        };
+        responses: {
+            /** @description The application after withdrawal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    revokeConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application with its consent revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listDataAccess: {
+        parameters: {
+            query?: {
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of audit entries, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataAccessPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listApplications: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ApplicationStatus"];
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of applications, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getApplicationContract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contract. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contract"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listApplicationAcceptances: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The acceptances, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listApplicationPayments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payments, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listApplicationRiskFlags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The risk flags, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskFlagList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    startReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReasonInput"];
+            };
+        };
+        responses: {
+            /** @description The application after the transition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    decideApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Decision"];
+            };
+        };
+        responses: {
+            /** @description The application after the transition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createDisbursement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisbursementInput"];
+            };
+        };
+        responses: {
+            /** @description The application after the transition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createRepayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepaymentInput"];
+            };
+        };
+        responses: {
+            /** @description The application after the transition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    settleApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettlementInput"];
+            };
+        };
+        responses: {
+            /** @description The application after the transition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    reportOverdue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonInput"];
+            };
+        };
+        responses: {
+            /** @description The application after the transition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    reportDefault: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonInput"];
+            };
+        };
+        responses: {
+            /** @description The application after the transition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    cancelApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonInput"];
+            };
+        };
+        responses: {
+            /** @description The application after the transition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
     listRegions: {
         parameters: {
             query?: {
@@ -493,3 +2252,6 @@ export interface operations {
         };
     };
 }
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};

@@ -1,6 +1,8 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { DomainError } from '../errors.js';
+import { problem } from './problem.js';
+import { IdempotencyStore, requestHash } from './idempotency.js';
 import type { Principal, Scope } from './principal.js';
 import { parsePart } from './validate.js';
 
@@ -31,6 +33,10 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** Status of a successful answer; 200 unless set. */
+  successStatus?: number;
+  /** Accepts an `Idempotency-Key` (writes from banks and SMEs). */
+  idempotent?: boolean;
   /** Returns the JSON body (status 200), or writes the response itself and returns undefined. */
   handler: (input: RouteInput<P, Q, B>) => Promise<unknown> | unknown;
 }
@@ -57,11 +63,22 @@ const openAccess: AccessGuard = (access) => {
   return undefined;
 };
 
-/** Mounts route definitions on a router: guard → validate → handler → JSON. */
+/** What mounting needs besides the routes. */
+export interface MountOptions {
+  guard?: AccessGuard;
+  idempotency?: IdempotencyStore;
+}
+
+function principalKey(p: Principal | undefined): string | undefined {
+  if (!p) return undefined;
+  return p.kind === 'supplier' ? `supplier:${p.uscc}` : `${p.kind}:${p.clientId}`;
+}
+
+/** Mounts route definitions on a router: guard → validate → (idempotency) → handler → JSON. */
 export function mountRoutes(
   router: Router,
   routes: readonly RouteDefinition<any, any, any>[], // eslint-disable-line @typescript-eslint/no-explicit-any
-  guard: AccessGuard = openAccess,
+  { guard = openAccess, idempotency }: MountOptions = {},
 ): void {
   for (const route of routes) {
     const handler: RequestHandler = async (req, res) => {
@@ -69,8 +86,36 @@ export function mountRoutes(
       const params = route.params ? parsePart(route.params, req.params, 'path') : req.params;
       const query = route.query ? parsePart(route.query, req.query, 'query') : req.query;
       const body = route.body ? parsePart(route.body, req.body ?? {}, 'body') : undefined;
-      const result = await route.handler({ params, query, body, principal, req, res });
-      if (result !== undefined && !res.headersSent) res.json(result);
+      const status = route.successStatus ?? 200;
+      const key = route.idempotent ? IdempotencyStore.parseKey(req.headers['idempotency-key']) : undefined;
+      const client = principalKey(principal);
+      if (key === undefined || !idempotency || !client) {
+        const result = await route.handler({ params, query, body, principal, req, res });
+        if (result !== undefined && !res.headersSent) res.status(status).json(result);
+        return;
+      }
+      const claim = await idempotency.claim(client, key, requestHash(req.method, req.path, req.body));
+      if (claim.kind === 'replay') {
+        res.setHeader('Idempotent-Replayed', 'true');
+        res.status(claim.answer.status).type(claim.answer.status >= 400 ? 'application/problem+json' : 'application/json');
+        res.send(claim.answer.body);
+        return;
+      }
+      try {
+        const result = await route.handler({ params, query, body, principal, req, res });
+        const text = JSON.stringify(result);
+        await idempotency.complete(client, key, { status, body: text });
+        res.status(status).type('application/json').send(text);
+      } catch (err) {
+        // A refusal is an answer and replays; a failure of ours frees the key for a retry.
+        if (err instanceof DomainError && err.status < 500) {
+          const p = problem(err.status, err.code, err.message, err.extra);
+          await idempotency.complete(client, key, { status: err.status, body: JSON.stringify(p) });
+        } else {
+          await idempotency.release(client, key);
+        }
+        throw err;
+      }
     };
     router[route.method](expressPath(route.path), handler);
   }

@@ -33,6 +33,16 @@ export class KnexRegionStore implements RegionStore {
     return (await query).map(toRegion);
   }
 
+  async subtree(code: string): Promise<string[]> {
+    const children = this.db('regions').select('code').where('parent_code', code);
+    const rows = await this.db<Row>('regions')
+      .select('code')
+      .where('code', code)
+      .orWhere('parent_code', code)
+      .orWhereIn('parent_code', children);
+    return rows.map((r) => r.code).sort();
+  }
+
   async lineage(code: string): Promise<Region[]> {
     // Three levels at most: a short loop is clearer than a recursive CTE.
     const out: Region[] = [];

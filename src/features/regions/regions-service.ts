@@ -22,6 +22,16 @@ export class RegionService {
     return { ...region, ancestors };
   }
 
+  /** Codes of `root` and every region below it; empty for an unknown code. */
+  subtree(root: string): Promise<string[]> {
+    return this.store.subtree(root);
+  }
+
+  /** Codes of `code` and every region above it. */
+  async lineageCodes(code: string): Promise<string[]> {
+    return (await this.store.lineage(code)).map((r) => r.code);
+  }
+
   /** True when `code` is `root` or lies below it. */
   async isWithin(code: string, root: string): Promise<boolean> {
     const lineage = await this.store.lineage(code);

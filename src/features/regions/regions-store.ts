@@ -22,4 +22,6 @@ export interface RegionStore {
   list(query: RegionQuery): Promise<Region[]>;
   /** The region and every region above it, the root last. */
   lineage(code: string): Promise<Region[]>;
+  /** Codes of the region and every region below it. */
+  subtree(code: string): Promise<string[]>;
 }

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import { ConflictError, DomainError, ValidationError } from '../errors.js';
+import { isUniqueViolation } from '../db/errors.js';
+
+/** How long a key is remembered. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+
+const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
+
+/** A stored answer, replayed on retry. */
+export interface StoredAnswer {
+  status: number;
+  body: string;
+}
+
+/** The outcome of claiming a key. */
+export type Claim = { kind: 'fresh' } | { kind: 'replay'; answer: StoredAnswer };
+
+/** Fingerprint of a request: method, path and JSON body (key order kept as sent). */
+export function requestHash(method: string, path: string, body: unknown): string {
+  return createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest('hex');
+}
+
+/** Idempotency keys per client, in the database so retries work across instances and restarts. */
+export class IdempotencyStore {
+  constructor(
+    private readonly db: Knex,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Validates the header value; undefined when absent. */
+  static parseKey(header: string | string[] | undefined): string | undefined {
+    if (header === undefined) return undefined;
+    if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
+      throw new ValidationError([{ in: 'header', pointer: '/Idempotency-Key', detail: '1 to 255 visible ASCII characters' }]);
+    }
+    return header;
+  }
+
+  /** Claims the key for this request, or finds the first answer; 422 for another body, 409 while running. */
+  async claim(clientId: string, key: string, hash: string): Promise<Claim> {
+    const at = this.now();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.db('idempotency_keys').insert({ client_id: clientId, key, request_hash: hash, state: 'running', created_at: at });
+        return { kind: 'fresh' };
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+      }
+      const row = await this.db('idempotency_keys').where({ client_id: clientId, key }).first();
+      if (!row) continue; // released meanwhile
+      if (Number(row.created_at) < at - IDEMPOTENCY_TTL_MS) {
+        await this.db('idempotency_keys').where({ client_id: clientId, key, created_at: row.created_at }).delete();
+        continue;
+      }
+      if (row.request_hash !== hash) {
+        throw new DomainError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
+      }
+      if (row.state !== 'done') {
+        throw new ConflictError('idempotency_request_in_progress', 'The first request with this Idempotency-Key is still running.');
+      }
+      return { kind: 'replay', answer: { status: Number(row.status_code), body: row.response_body as string } };
+    }
+    throw new ConflictError('idempotency_request_in_progress', 'The first request with this Idempotency-Key is still running.');
+  }
+
+  async complete(clientId: string, key: string, answer: StoredAnswer): Promise<void> {
+    await this.db('idempotency_keys')
+      .where({ client_id: clientId, key })
+      .update({ state: 'done', status_code: answer.status, response_body: answer.body });
+  }
+
+  /** Forgets a key whose request failed on our side, so the client can retry it. */
+  async release(clientId: string, key: string): Promise<void> {
+    await this.db('idempotency_keys').where({ client_id: clientId, key, state: 'running' }).delete();
+  }
+
+  /** Drops keys older than the TTL. */
+  async prune(): Promise<number> {
+    return this.db('idempotency_keys').where('created_at', '<', this.now() - IDEMPOTENCY_TTL_MS).delete();
+  }
+}
