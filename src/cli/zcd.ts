@@ -1,23 +1,12 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createDb, migrateLatest, migrateRollback } from '../db/knex.js';
 import { createLogger } from '../logger.js';
 import { startGateway } from '../server.js';
 import { seedRegions } from '../../seeds/regions.js';
+import { registerAuditCommands } from './audit-commands.js';
+import { configOrExit } from './config-or-exit.js';
 
-/** Parses the environment or exits naming the bad variable. */
-export function configOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`zcd: ${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-}
 
 const program = new Command()
   .name('zcd')
@@ -67,5 +56,7 @@ program
       await db.destroy();
     }
   });
+
+registerAuditCommands(program);
 
 await program.parseAsync(process.argv);

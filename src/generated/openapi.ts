@@ -782,7 +782,6 @@ export interface components {
         SupplierContract: {
             contract_no: string;
             project_no: string;
-            title: string;
             purchaser: components["schemas"]["Purchaser"];
             category: components["schemas"]["ContractCategory"];
             amount: components["schemas"]["Fen"];
@@ -927,7 +926,6 @@ export interface components {
         Contract: {
             contract_no: string;
             project_no: string;
-            title: string;
             purchaser: components["schemas"]["Purchaser"];
             supplier_uscc: components["schemas"]["Uscc"];
             supplier_name: string;

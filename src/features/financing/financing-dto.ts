@@ -88,7 +88,6 @@ export function supplierContractDto(c: ContractWithStanding): S['SupplierContrac
   return {
     contract_no: c.contractNo,
     project_no: c.projectNo,
-    title: c.title,
     purchaser: { name: c.purchaserName, region_code: c.purchaserRegionCode },
     category: c.category,
     amount: c.amountFen,
@@ -106,7 +105,6 @@ export function contractDto(c: FinancingContract): S['Contract'] {
   return {
     contract_no: c.contractNo,
     project_no: c.projectNo,
-    title: c.title,
     purchaser: { name: c.purchaserName, region_code: c.purchaserRegionCode },
     supplier_uscc: c.supplierUscc,
     supplier_name: c.supplierName,

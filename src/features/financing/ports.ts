@@ -4,7 +4,6 @@ import type { CollectionAccount, ContractCategory } from './financing-store.js';
 export interface FinancingContract {
   contractNo: string;
   projectNo: string;
-  title: string;
   purchaserName: string;
   purchaserRegionCode: string;
   supplierUscc: string;
