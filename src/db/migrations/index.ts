@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as m001 from './001_regions.js';
+import * as m002 from './002_auth.js';
 
 /** A migration: a name that never changes, and its up and down. */
 export interface Migration {
@@ -9,7 +10,10 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only; never rename or reorder. */
-export const migrations: readonly Migration[] = [{ name: '001_regions', ...m001 }];
+export const migrations: readonly Migration[] = [
+  { name: '001_regions', ...m001 },
+  { name: '002_auth', ...m002 },
+];
 
 /** Serves the list to knex, so the same code runs from src/ (tsx, vitest) and dist/. */
 export const migrationSource: Knex.MigrationSource<Migration> = {

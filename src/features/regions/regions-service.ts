@@ -27,4 +27,17 @@ export class RegionService {
     const lineage = await this.store.lineage(code);
     return lineage.some((r) => r.code === root);
   }
+
+  /** `root` and every region below it; empty when `root` is unknown. */
+  async subtree(root: string): Promise<Set<string>> {
+    const out = new Set<string>();
+    if (!(await this.store.get(root))) return out;
+    const queue = [root];
+    while (queue.length) {
+      const code = queue.shift()!;
+      out.add(code);
+      for (const child of await this.store.list({ parent: code, limit: 10_000 })) queue.push(child.code);
+    }
+    return out;
+  }
 }
