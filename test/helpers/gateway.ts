@@ -21,6 +21,8 @@ export interface TestGatewayOptions {
   config?: Partial<Omit<AuthConfig, 'issuer'>>;
   clock?: Clock;
   supplierVerifier?: SupplierIdentityVerifier;
+  /** Serve this database (already migrated) instead of a fresh one; closed with the gateway. */
+  db?: Knex;
 }
 
 /** The test default: generous rate limit, loopback `jwks_uri`s allowed. */
@@ -36,7 +38,7 @@ export const testAuthConfig = (issuer: string, overrides: TestGatewayOptions['co
 
 /** Starts a gateway for one test file. */
 export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
-  const database = await migratedDatabase();
+  const database = opts.db ? { db: opts.db, dispose: () => opts.db!.destroy() } : await migratedDatabase();
   let gateway: Gateway | undefined;
   const client = await TestClient.startWith((baseUrl: string): Express => {
     gateway = createApp({
