@@ -2,7 +2,6 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Knex } from 'knex';
-import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { errorHandler, notFoundHandler } from './http/problem.js';
 import { requestId } from './http/request-id.js';
