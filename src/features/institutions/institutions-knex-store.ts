@@ -84,9 +84,13 @@ export class KnexInstitutionStore implements InstitutionStore {
     return this.hydrate(query);
   }
 
-  async setStatus(clientId: string, status: ClientStatus, reason: string, at: string): Promise<void> {
-    await this.db('clients').where({ client_id: clientId }).update({ status });
+  async setStatus(clientId: string, status: ClientStatus, reason: string, at: string, from?: ClientStatus): Promise<boolean> {
+    const query = this.db('clients').where({ client_id: clientId });
+    // Compare-and-set: of two concurrent changes from the same status, only one applies.
+    if (from !== undefined) query.where({ status: from });
+    if ((await query.update({ status })) !== 1) return false;
     await this.db('institutions').where({ client_id: clientId }).update({ status_reason: reason, updated_at: at });
+    return true;
   }
 
   async setKeys(clientId: string, keys: RegisteredKey[], jwksUri: string | null, at: string): Promise<void> {

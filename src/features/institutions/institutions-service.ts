@@ -134,7 +134,9 @@ export class InstitutionService {
           current_status: before.status,
         });
       }
-      await store.setStatus(clientId, status, reason, now);
+      if (!(await store.setStatus(clientId, status, reason, now, before.status))) {
+        throw new ConflictError('invalid_status_transition', 'The institution changed meanwhile; read it and try again.');
+      }
     });
   }
 

@@ -49,7 +49,8 @@ export interface InstitutionStore {
   get(clientId: string): Promise<Institution | undefined>;
   findByUscc(uscc: string): Promise<string | undefined>;
   list(q: InstitutionQuery): Promise<Institution[]>;
-  setStatus(clientId: string, status: ClientStatus, reason: string, at: string): Promise<void>;
+  /** Sets the status (only while it is still `from`, when given); false when nothing changed. */
+  setStatus(clientId: string, status: ClientStatus, reason: string, at: string, from?: ClientStatus): Promise<boolean>;
   setKeys(clientId: string, keys: RegisteredKey[], jwksUri: string | null, at: string): Promise<void>;
   audit(entry: { at: string; actor: string | null; action: string; target: string; before: unknown; after: unknown }): Promise<void>;
 }
