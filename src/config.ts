@@ -21,6 +21,11 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(logLevels).default('info'),
   ISSUER_URL: httpUrl.optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  JWKS_URI_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  JWKS_URI_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  JWKS_URI_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  JWKS_URI_CACHE_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
 });
 
 /** Where the gateway keeps its state. */
@@ -37,6 +42,16 @@ export interface Config {
   /** The public base URL of this gateway; the OAuth issuer identifier. */
   readonly issuer: string;
   readonly shutdownGraceMs: number;
+  /** Whether a client's `jwks_uri` may point at a private, loopback or link-local address. */
+  readonly jwksUriAllowPrivate: boolean;
+  /** How long one `jwks_uri` fetch may take. */
+  readonly jwksUriTimeoutMs: number;
+  /** Least time between two refetches of one `jwks_uri` caused by an unknown `kid`. */
+  readonly jwksUriCooldownMs: number;
+  /** How long a fetched `jwks_uri` document is used before it is fetched again. */
+  readonly jwksUriCacheMs: number;
+  /** Requests one client may make to the token endpoint per minute. */
+  readonly tokenRateLimitPerMinute: number;
 }
 
 /** A setting in the environment that cannot be used; names it. */
@@ -71,5 +86,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     issuer: e.ISSUER_URL ?? `http://localhost:${e.PORT}`,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    jwksUriAllowPrivate: e.JWKS_URI_ALLOW_PRIVATE === 'true',
+    jwksUriTimeoutMs: e.JWKS_URI_TIMEOUT_MS,
+    jwksUriCooldownMs: e.JWKS_URI_COOLDOWN_MS,
+    jwksUriCacheMs: e.JWKS_URI_CACHE_MS,
+    tokenRateLimitPerMinute: e.TOKEN_RATE_LIMIT_PER_MINUTE,
   });
 }

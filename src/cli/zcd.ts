@@ -6,6 +6,8 @@ import { startGateway } from '../server.js';
 import { seedRegions } from '../../seeds/regions.js';
 import { registerAuditCommands } from './audit-commands.js';
 import { configOrExit } from './config-or-exit.js';
+import { registerKeysCommands } from './keys-commands.js';
+import { registerInstitutionsCommands } from './institutions-commands.js';
 
 
 const program = new Command()
@@ -58,5 +60,7 @@ program
   });
 
 registerAuditCommands(program);
+registerKeysCommands(program);
+registerInstitutionsCommands(program);
 
 await program.parseAsync(process.argv);

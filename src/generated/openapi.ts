@@ -677,6 +677,214 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Authorization-server metadata (RFC 8414)
+         * @description Names the issuer, the token endpoint, the gateway's JWKS and what the token endpoint accepts. Public.
+         */
+        get: operations["getAuthorizationServerMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The gateway's public signing keys
+         * @description The keys that sign access tokens (and, later, what the gateway sends): the active key and the
+         *     previous one, so that tokens signed before a rotation stay verifiable until they expire. Public.
+         */
+        get: operations["getGatewayJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth2/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get an access token (client_credentials, private_key_jwt, DPoP)
+         * @description The token endpoint (RFC 6749 §3.2). The client authenticates with a `private_key_jwt` client assertion
+         *     (RFC 7523): signed with PS256, ES256 or EdDSA by a registered key (no embedded `jwk`/`jku`), `iss` = `sub` =
+         *     the client id, `aud` the issuer identifier (a string, or an array holding it), `exp`, `iat` and `jti`
+         *     present, a lifetime of at most 5 minutes, 10 s clock tolerance, each `jti` usable once.
+         *
+         *     With a `DPoP` proof (RFC 9449) the token is bound to the proof's key (`cnf.jkt`, `token_type: DPoP`).
+         *     Institutions registered as DPoP-required (the default) get no token without one.
+         *     Access tokens are RFC 9068 JWTs (`typ: at+jwt`), valid 10 minutes, signed by a key in `/.well-known/jwks.json`.
+         *
+         *     Errors are RFC 6749 §5.2 JSON (`error`, `error_description`), not problem documents. Each client may call
+         *     this endpoint a limited number of times per minute; beyond it the answer is 429 with `Retry-After`.
+         */
+        post: operations["requestToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling institution
+         * @description The institution the access token acts for, as its finance bureau registered it.
+         */
+        get: operations["getCurrentInstitution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/bureaus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List finance bureaus in the caller's subtree
+         * @description The calling bureau and every bureau for a region below it, ordered by client id.
+         */
+        get: operations["listBureaus"];
+        put?: never;
+        /**
+         * Register a finance bureau for a region below the caller's
+         * @description A bureau is an OAuth client bound to one region. The region must lie strictly inside the caller's
+         *     subtree (403 `outside_region` otherwise); one bureau per region (409 `bureau_exists`). Audited.
+         */
+        post: operations["createBureau"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/institutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List institutions serving the caller's subtree
+         * @description Institutions with at least one coverage region inside the calling bureau's subtree, ordered by client id.
+         */
+        get: operations["listInstitutions"];
+        put?: never;
+        /**
+         * Onboard a financial institution (准入)
+         * @description Registers an institution as an OAuth client, `pending` until activated. Every coverage region must lie
+         *     inside the calling bureau's subtree (403 `outside_region`). The USCC's check character is verified; one
+         *     institution per USCC (409 `institution_exists`). Keys are an inline JWKS or a `jwks_uri`, exactly one.
+         *     The response carries the institution's webhook signing secret (Standard Webhooks) — the only time it is shown.
+         *     Audited.
+         */
+        post: operations["createInstitution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/institutions/{client_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an institution
+         * @description One institution serving the caller's subtree; any other is 404.
+         */
+        get: operations["getInstitution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/institutions/{client_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate, suspend, reactivate or revoke an institution
+         * @description `pending → active ⇄ suspended`, and any status → `revoked` (terminal); anything else is 409
+         *     `invalid_status_transition`. A suspended or revoked institution's tokens stop working at once.
+         *     The caller must cover every region of the institution (403 `outside_region`). Audited.
+         */
+        post: operations["updateInstitutionStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/institutions/{client_id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace an institution's registered keys
+         * @description Rotation without downtime: register the old and the new key together, let the institution switch, then
+         *     register only the new one. A removed key stops working at once, also for tokens obtained with it.
+         *     The caller must cover every region of the institution (403 `outside_region`). Audited.
+         */
+        put: operations["replaceInstitutionKeys"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -753,7 +961,6 @@ export interface components {
         Product: WithRequired<components["schemas"]["ProductTerms"], "name" | "max_amount" | "max_share_bp" | "rate_min_bp" | "rate_max_bp" | "term_min_days" | "term_max_days" | "categories" | "regions"> & {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
             institution_id: string;
             institution_name: string;
             status: components["schemas"]["ProductStatus"];
@@ -802,7 +1009,6 @@ export interface components {
             /** Format: uuid */
             product_id: string;
             product_name: string;
-            /** Format: uuid */
             institution_id: string;
             institution_name: string;
             /** @description The most this product lends on this contract now. */
@@ -851,7 +1057,6 @@ export interface components {
             contract_no: string;
             /** Format: uuid */
             product_id: string;
-            /** Format: uuid */
             institution_id: string;
             institution_name: string;
             supplier_uscc: components["schemas"]["Uscc"];
@@ -976,7 +1181,6 @@ export interface components {
         DataAccessEntry: {
             id: number;
             at: components["schemas"]["Timestamp"];
-            /** Format: uuid */
             institution_id: string;
             institution_name: string;
             /** Format: uuid */
@@ -1025,6 +1229,178 @@ export interface components {
                 };
             };
         };
+        /**
+         * @description An OAuth client id issued by the gateway (`ins_…` for institutions, `bur_…` for bureaus).
+         * @example ins_3f9a0c2d4e5b6a7c8d9e0f1a
+         */
+        ClientId: string;
+        /** @description A public signing key (RFC 7517). EC P-256 (ES256), OKP Ed25519 (EdDSA) or RSA ≥ 2048 bits (PS256); no private members. */
+        PublicJwk: {
+            /** @enum {string} */
+            kty: "EC" | "RSA" | "OKP";
+            kid?: string;
+            /** @enum {string} */
+            alg?: "PS256" | "ES256" | "EdDSA";
+            /** @enum {string} */
+            use?: "sig";
+            /** @enum {string} */
+            crv?: "P-256" | "Ed25519";
+            x?: string;
+            y?: string;
+            n?: string;
+            e?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A JWK Set of 1–10 public signing keys. */
+        Jwks: {
+            keys: components["schemas"]["PublicJwk"][];
+        };
+        /** @description A client's keys, either inline (`jwks`) or published at a `jwks_uri` — exactly one of the two. */
+        ClientKeys: {
+            jwks?: components["schemas"]["Jwks"];
+            /**
+             * Format: uri
+             * @description An https URL the gateway fetches (timeout, no redirects, never a private address) and caches.
+             */
+            jwks_uri?: string;
+        };
+        /**
+         * @description `bank` 银行, `guarantee` 融资担保机构, `other` 其他金融机构.
+         * @enum {string}
+         */
+        InstitutionType: "bank" | "guarantee" | "other";
+        /**
+         * @description `pending → active ⇄ suspended`; any → `revoked` (terminal). Only `active` institutions get and use tokens.
+         * @enum {string}
+         */
+        InstitutionStatus: "pending" | "active" | "suspended" | "revoked";
+        Contact: {
+            name?: string;
+            phone?: string;
+            /** Format: email */
+            email?: string;
+        };
+        InstitutionCreate: {
+            name: string;
+            uscc: components["schemas"]["Uscc"];
+            /** @description 金融许可证 number (or the licence of a guarantee company). */
+            license_no: string;
+            type: components["schemas"]["InstitutionType"];
+            /** @description Coverage regions; each inside the calling bureau's subtree. */
+            regions: components["schemas"]["RegionCode"][];
+            jwks?: components["schemas"]["Jwks"];
+            /** Format: uri */
+            jwks_uri?: string;
+            /** Format: uri */
+            webhook_url?: string;
+            contact?: components["schemas"]["Contact"];
+            /**
+             * @description Whether the institution gets tokens only with a DPoP proof.
+             * @default true
+             */
+            dpop_required: boolean;
+        };
+        Institution: {
+            client_id: components["schemas"]["ClientId"];
+            name: string;
+            uscc: components["schemas"]["Uscc"];
+            license_no: string;
+            type: components["schemas"]["InstitutionType"];
+            status: components["schemas"]["InstitutionStatus"];
+            /** @description The reason given with the last status change. */
+            status_reason: string | null;
+            regions: components["schemas"]["RegionCode"][];
+            dpop_required: boolean;
+            jwks: components["schemas"]["Jwks"] | null;
+            jwks_uri: string | null;
+            webhook_url: string | null;
+            contact: components["schemas"]["Contact"];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        InstitutionCreated: components["schemas"]["Institution"] & {
+            /** @description The Standard Webhooks signing secret for this institution's webhooks. Shown only here; store it. */
+            webhook_secret: string;
+        };
+        InstitutionPage: {
+            items: components["schemas"]["Institution"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
+        InstitutionStatusChange: {
+            /** @enum {string} */
+            status: "active" | "suspended" | "revoked";
+            /** @description Why, e.g. a code such as `licence_expired` and a note. */
+            reason: string;
+        };
+        BureauCreate: {
+            region_code: components["schemas"]["RegionCode"];
+            name: string;
+            jwks?: components["schemas"]["Jwks"];
+            /** Format: uri */
+            jwks_uri?: string;
+        };
+        Bureau: {
+            client_id: components["schemas"]["ClientId"];
+            region_code: components["schemas"]["RegionCode"];
+            name: string;
+            jwks: components["schemas"]["Jwks"] | null;
+            jwks_uri: string | null;
+            created_at: components["schemas"]["Timestamp"];
+        };
+        BureauPage: {
+            items: components["schemas"]["Bureau"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
+        TokenRequest: {
+            /** @enum {string} */
+            grant_type: "client_credentials";
+            /** @enum {string} */
+            client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+            /** @description The signed client assertion (RFC 7523 §2.2). */
+            client_assertion: string;
+            client_id?: components["schemas"]["ClientId"];
+            /** @description `institution` for institutions, `admin` for bureaus; defaults to the client's scope. */
+            scope?: string;
+        };
+        TokenResponse: {
+            access_token: string;
+            /** @enum {string} */
+            token_type: "DPoP" | "Bearer";
+            expires_in: number;
+            scope: string;
+        };
+        /** @description An RFC 6749 §5.2 error. */
+        OAuthError: {
+            /** @enum {string} */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "invalid_dpop_proof" | "rate_limited";
+            error_description?: string;
+        };
+        /** @description RFC 8414 authorization-server metadata. */
+        AuthorizationServerMetadata: {
+            /** Format: uri */
+            issuer: string;
+            /** Format: uri */
+            token_endpoint: string;
+            /** Format: uri */
+            jwks_uri: string;
+            grant_types_supported: string[];
+            token_endpoint_auth_methods_supported: string[];
+            token_endpoint_auth_signing_alg_values_supported: string[];
+            dpop_signing_alg_values_supported: string[];
+            scopes_supported: string[];
+            response_types_supported?: string[];
+        };
+        GatewayJwks: {
+            keys: ({
+                kty: string;
+                kid: string;
+                alg: string;
+                use?: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+        };
     };
     responses: {
         /** @description The gateway failed; the body carries only a `log_id` to quote. */
@@ -1038,33 +1414,6 @@ export interface components {
         };
         /** @description The request failed; the body says why. */
         Problem: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description No acceptable credentials; `WWW-Authenticate` says why. */
-        Unauthorized: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description Authenticated, but the token lacks the scope or the object is outside the caller's reach. */
-        Forbidden: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description Not allowed in the current state; `code` and `detail` name it. */
-        Conflict: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1099,6 +1448,35 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description No valid credentials (RFC 6750 / RFC 9449); `WWW-Authenticate` carries the challenge and the error. */
+        Unauthorized: {
+            headers: {
+                /** @description `Bearer` or `DPoP` challenge with `error` (`invalid_token`, `invalid_request`, `invalid_dpop_proof`). */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Authenticated but not allowed: `insufficient_scope` (the token lacks the route's scope) or `outside_region`. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request conflicts with the current state; `code` says how. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description Most items on one page. */
@@ -1113,6 +1491,8 @@ export interface components {
         IdempotencyKey: string;
         /** @description The `next_page_token` of the previous page; opaque. */
         PageToken: string;
+        /** @description The institution's client id. */
+        InstitutionClientId: string;
     };
     requestBodies: never;
     headers: never;
@@ -2244,6 +2624,352 @@ export interface operations {
                     "application/json": components["schemas"]["RegionDetail"];
                 };
             };
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getAuthorizationServerMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizationServerMetadata"];
+                };
+            };
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getGatewayJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JWK Set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayJwks"];
+                };
+            };
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    requestToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A DPoP proof JWT for `POST` and this endpoint's URL. */
+                DPoP?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The access token. */
+            200: {
+                headers: {
+                    /** @description Always `no-store`. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description `invalid_request`, `unsupported_grant_type`, `invalid_scope` or `invalid_dpop_proof`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description `invalid_client`: the client assertion is missing, invalid, replayed, or the client is not active. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description `rate_limited`: too many token requests by this client; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getCurrentInstitution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The institution. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Institution"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listBureaus: {
+        parameters: {
+            query?: {
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of bureaus. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BureauPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createBureau: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BureauCreate"];
+            };
+        };
+        responses: {
+            /** @description The bureau; use its `client_id` at the token endpoint. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bureau"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listInstitutions: {
+        parameters: {
+            query?: {
+                /** @description Only institutions in this status. */
+                status?: components["schemas"]["InstitutionStatus"];
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of institutions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createInstitution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstitutionCreate"];
+            };
+        };
+        responses: {
+            /** @description The institution, with its webhook secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getInstitution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The institution's client id. */
+                client_id: components["parameters"]["InstitutionClientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The institution. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Institution"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateInstitutionStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The institution's client id. */
+                client_id: components["parameters"]["InstitutionClientId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstitutionStatusChange"];
+            };
+        };
+        responses: {
+            /** @description The institution after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Institution"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    replaceInstitutionKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The institution's client id. */
+                client_id: components["parameters"]["InstitutionClientId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientKeys"];
+            };
+        };
+        responses: {
+            /** @description The institution with its new keys. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Institution"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             "4XX": components["responses"]["Problem"];
             "5XX": components["responses"]["ServerError"];

@@ -1,29 +1,60 @@
+import type { Express } from 'express';
 import { createApp, type Gateway } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import type { Knex } from '../../src/db/knex.js';
+import type { AuthConfig } from '../../src/features/auth/auth-module.js';
+import type { SupplierIdentityVerifier } from '../../src/http/principal.js';
+import type { Clock } from '../../src/clock.js';
 import { migratedDatabase } from './db.js';
 import { TestClient } from './http.js';
 
-/** A gateway on a fresh migrated database, served on loopback. */
+/** A gateway on a fresh migrated database, served on loopback; its issuer is its own base URL. */
 export interface TestGateway extends Gateway {
   db: Knex;
   client: TestClient;
+  issuer: string;
   close(): Promise<void>;
 }
 
+/** Options of {@link startTestGateway}. */
+export interface TestGatewayOptions {
+  config?: Partial<Omit<AuthConfig, 'issuer'>>;
+  clock?: Clock;
+  supplierVerifier?: SupplierIdentityVerifier;
+  /** Serve this database (already migrated) instead of a fresh one; closed with the gateway. */
+  db?: Knex;
+}
+
+/** The test default: generous rate limit, loopback `jwks_uri`s allowed. */
+export const testAuthConfig = (issuer: string, overrides: TestGatewayOptions['config'] = {}): AuthConfig => ({
+  issuer,
+  jwksUriAllowPrivate: true,
+  jwksUriTimeoutMs: 1_000,
+  jwksUriCooldownMs: 30_000,
+  jwksUriCacheMs: 600_000,
+  tokenRateLimitPerMinute: 10_000,
+  ...overrides,
+});
+
 /** Starts a gateway for one test file. */
-export async function startTestGateway(): Promise<TestGateway> {
-  const database = await migratedDatabase();
-  const gateway = createApp({
-    config: { issuer: 'http://gateway.test' },
-    db: database.db,
-    logger: createLogger('silent'),
+export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
+  const database = opts.db ? { db: opts.db, dispose: () => opts.db!.destroy() } : await migratedDatabase();
+  let gateway: Gateway | undefined;
+  const client = await TestClient.startWith((baseUrl: string): Express => {
+    gateway = createApp({
+      config: testAuthConfig(baseUrl, opts.config),
+      db: database.db,
+      logger: createLogger('silent'),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.supplierVerifier ? { supplierVerifier: opts.supplierVerifier } : {}),
+    });
+    return gateway.app;
   });
-  const client = await TestClient.start(gateway.app);
   return {
-    ...gateway,
+    ...gateway!,
     db: database.db,
     client,
+    issuer: client.baseUrl,
     async close() {
       await client.close();
       await database.dispose();

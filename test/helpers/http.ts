@@ -29,11 +29,18 @@ export class TestClient {
     readonly baseUrl: string,
   ) {}
 
-  static async start(app: Express): Promise<TestClient> {
-    const server = createServer(app);
+  static start(app: Express): Promise<TestClient> {
+    return TestClient.startWith(() => app);
+  }
+
+  /** Serves the app `make` builds once the base URL (the issuer) is known. */
+  static async startWith(make: (baseUrl: string) => Express): Promise<TestClient> {
+    const server = createServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const { port } = server.address() as AddressInfo;
-    return new TestClient(server, `http://127.0.0.1:${port}`);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    server.on('request', make(baseUrl));
+    return new TestClient(server, baseUrl);
   }
 
   async request<T = any>(method: string, path: string, opts: RequestOptions = {}): Promise<TestResponse<T>> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -60,6 +67,9 @@ export class TestClient {
   }
   post<T = any>(path: string, body?: unknown, opts: RequestOptions = {}) { // eslint-disable-line @typescript-eslint/no-explicit-any
     return this.request<T>('POST', path, { ...opts, body });
+  }
+  put<T = any>(path: string, body?: unknown, opts: RequestOptions = {}) { // eslint-disable-line @typescript-eslint/no-explicit-any
+    return this.request<T>('PUT', path, { ...opts, body });
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as m001 from './001_regions.js';
+import * as m002 from './002_auth.js';
 import * as m004 from './004_financing.js';
 
 /** A migration: a name that never changes, and its up and down. */
@@ -12,6 +13,7 @@ export interface Migration {
 /** Every migration, in order. Append only; never rename or reorder. */
 export const migrations: readonly Migration[] = [
   { name: '001_regions', ...m001 },
+  { name: '002_auth', ...m002 },
   { name: '004_financing', ...m004 },
 ];
 

@@ -466,10 +466,10 @@ export class ApplicationService {
   // Bureaus
 
   private async bureauRegions(b: BureauPrincipal, region: string | undefined): Promise<string[]> {
-    const subtree = await this.deps.regions.subtree(b.regionCode);
+    const subtree = await this.deps.regions.subtreeCodes(b.regionCode);
     if (region === undefined) return subtree;
     if (!subtree.includes(region)) throw new ForbiddenError('outside_subtree', 'The region is outside this bureau\'s subtree.');
-    return this.deps.regions.subtree(region);
+    return this.deps.regions.subtreeCodes(region);
   }
 
   async listForBureau(

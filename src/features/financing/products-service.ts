@@ -101,7 +101,7 @@ export class ProductService {
 
   /** Products with a region in the bureau's subtree. */
   async listForBureau(b: BureauPrincipal, status: ProductStatus | undefined, afterId: string | undefined, limit: number) {
-    const subtree = await this.regions.subtree(b.regionCode);
+    const subtree = await this.regions.subtreeCodes(b.regionCode);
     const items = await this.store.listProducts({ regionCodes: subtree, status, afterId, limit: limit + 1 });
     return { items: items.slice(0, limit), more: items.length > limit };
   }
@@ -109,7 +109,7 @@ export class ProductService {
   /** Approves or withdraws; every region the product serves must lie in the bureau's subtree. */
   async review(b: BureauPrincipal, id: string, decision: 'approve' | 'withdraw', reason: string): Promise<Product> {
     const product = await this.store.getProduct(id);
-    const subtree = new Set(await this.regions.subtree(b.regionCode));
+    const subtree = new Set(await this.regions.subtreeCodes(b.regionCode));
     if (!product || !product.regions.some((r) => subtree.has(r))) throw productNotFound();
     if (!product.regions.every((r) => subtree.has(r))) {
       throw new ForbiddenError('outside_subtree', 'The product serves regions outside this bureau\'s subtree.');

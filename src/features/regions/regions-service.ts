@@ -22,8 +22,8 @@ export class RegionService {
     return { ...region, ancestors };
   }
 
-  /** Codes of `root` and every region below it; empty for an unknown code. */
-  subtree(root: string): Promise<string[]> {
+  /** Codes of `root` and every region below it, sorted; empty for an unknown code. */
+  subtreeCodes(root: string): Promise<string[]> {
     return this.store.subtree(root);
   }
 
@@ -36,5 +36,10 @@ export class RegionService {
   async isWithin(code: string, root: string): Promise<boolean> {
     const lineage = await this.store.lineage(code);
     return lineage.some((r) => r.code === root);
+  }
+
+  /** `root` and every region below it; empty when `root` is unknown. */
+  async subtree(root: string): Promise<Set<string>> {
+    return new Set(await this.store.subtree(root));
   }
 }

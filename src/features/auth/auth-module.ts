@@ -1,0 +1,67 @@
+import type { AxiosInstance } from 'axios';
+import type { Knex } from 'knex';
+import type { Config } from '../../config.js';
+import { systemClock, type Clock } from '../../clock.js';
+import { createAccessGuard } from '../../http/authenticate.js';
+import type { SupplierIdentityVerifier } from '../../http/principal.js';
+import type { AccessGuard } from '../../http/route.js';
+import { KnexClientStore, type ClientStore } from './clients-store.js';
+import { DpopVerifier } from './dpop.js';
+import { GatewayKeys } from './gateway-keys.js';
+import { KeyImportCache } from './jwks.js';
+import { KnexJtiStore } from './jti-store.js';
+import { RateLimiter } from './rate-limiter.js';
+import { RemoteJwks } from './remote-jwks.js';
+import { TokenService } from './token-service.js';
+
+/** The settings authentication reads. */
+export type AuthConfig = Pick<
+  Config,
+  'issuer' | 'jwksUriAllowPrivate' | 'jwksUriTimeoutMs' | 'jwksUriCooldownMs' | 'jwksUriCacheMs' | 'tokenRateLimitPerMinute'
+>;
+
+/** Everything authentication is made of, wired once per app. */
+export interface Auth {
+  guard: AccessGuard;
+  tokens: TokenService;
+  gatewayKeys: GatewayKeys;
+  clients: ClientStore;
+  remoteJwks: RemoteJwks;
+}
+
+/** Builds the token endpoint's logic and the access guard on one database. */
+export function createAuth(deps: {
+  db: Knex;
+  config: AuthConfig;
+  clock?: Clock;
+  supplierVerifier?: SupplierIdentityVerifier;
+  http?: AxiosInstance;
+}): Auth {
+  const clock = deps.clock ?? systemClock;
+  const gatewayKeys = new GatewayKeys(deps.db, clock);
+  const clients = new KnexClientStore(deps.db);
+  const jtis = new KnexJtiStore(deps.db, clock);
+  const imports = new KeyImportCache();
+  const dpop = new DpopVerifier(jtis, imports);
+  const remoteJwks = new RemoteJwks(deps.config, clock, deps.http);
+  const tokens = new TokenService({
+    config: deps.config,
+    clients,
+    remote: remoteJwks,
+    gatewayKeys,
+    jtis,
+    imports,
+    dpop,
+    limiter: new RateLimiter(deps.config.tokenRateLimitPerMinute, 60_000, clock),
+    clock,
+  });
+  const guard = createAccessGuard({
+    config: deps.config,
+    gatewayKeys,
+    clients,
+    dpop,
+    clock,
+    ...(deps.supplierVerifier ? { supplierVerifier: deps.supplierVerifier } : {}),
+  });
+  return { guard, tokens, gatewayKeys, clients, remoteJwks };
+}

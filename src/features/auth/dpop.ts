@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { calculateJwkThumbprint, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
+import { epochSeconds } from '../../clock.js';
+import { CLIENT_ALGS, algForKey, hasPrivateMembers, publicPart, type ClientAlg, type KeyImportCache } from './jwks.js';
+import type { JtiStore } from './jti-store.js';
+
+/** How old a DPoP proof may be, and how far ahead of the gateway's clock, in seconds. */
+export const DPOP_MAX_AGE_S = 60;
+/** Clock skew tolerated for a proof's `iat` in the future. */
+export const DPOP_FUTURE_S = 10;
+
+/** A DPoP proof that is not acceptable; the message says why (safe to show the client). */
+export class DpopError extends Error {
+  override name = 'DpopError';
+}
+
+/** What a proof is checked against. */
+export interface DpopExpectation {
+  method: string;
+  /** The request URL without query or fragment. */
+  url: string;
+  /** On resource requests: the access token, whose hash `ath` must carry. */
+  accessToken?: string;
+  now: Date;
+}
+
+/** Normalises an `htu` for comparison: scheme, host, port and path; no query, no fragment. */
+export function normaliseHtu(value: string): string | undefined {
+  try {
+    const u = new URL(value);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `ath` of an access token: base64url SHA-256 of its ASCII form. */
+export const accessTokenHash = (token: string): string => createHash('sha256').update(token, 'ascii').digest('base64url');
+
+/** Verifies DPoP proofs (RFC 9449 §4.3) and spends their `jti`s. */
+export class DpopVerifier {
+  constructor(
+    private readonly jtis: JtiStore,
+    private readonly imports: KeyImportCache,
+  ) {}
+
+  /** Checks `proof` fully; resolves with the thumbprint (`jkt`) of its key, or throws {@link DpopError}. */
+  async verify(proof: string | undefined, expect: DpopExpectation): Promise<string> {
+    if (proof === undefined || proof === '') throw new DpopError('a DPoP proof is required');
+    if (proof.length > 8192 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(proof)) {
+      throw new DpopError('the DPoP header is not one compact JWS');
+    }
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(proof);
+    } catch {
+      throw new DpopError('the DPoP proof header cannot be decoded');
+    }
+    if (header.typ !== 'dpop+jwt') throw new DpopError('the DPoP proof typ must be dpop+jwt');
+    if (!CLIENT_ALGS.includes(header.alg as ClientAlg)) throw new DpopError(`the DPoP proof alg must be one of ${CLIENT_ALGS.join(', ')}`);
+    const jwk = header.jwk as JWK | undefined;
+    if (!jwk || typeof jwk !== 'object') throw new DpopError('the DPoP proof header must carry the public jwk');
+    if (hasPrivateMembers(jwk)) throw new DpopError('the DPoP proof jwk must not carry private key material');
+    const alg = header.alg as ClientAlg;
+    if (algForKey(jwk) !== alg) throw new DpopError('the DPoP proof jwk does not fit its alg');
+    const publicJwk = publicPart(jwk);
+    let jkt: string;
+    let payload: Record<string, unknown>;
+    try {
+      jkt = await calculateJwkThumbprint(publicJwk, 'sha256');
+      const key = await this.imports.import({ jkt, kid: null, jwk: publicJwk }, alg);
+      ({ payload } = await jwtVerify(proof, key, { algorithms: [alg], typ: 'dpop+jwt', currentDate: expect.now }));
+    } catch {
+      throw new DpopError('the DPoP proof signature or claims are invalid');
+    }
+    const { jti, htm, htu, iat, ath } = payload;
+    if (typeof jti !== 'string' || jti.length < 1 || jti.length > 256) throw new DpopError('the DPoP proof needs a jti');
+    if (htm !== expect.method) throw new DpopError('the DPoP proof htm does not match the request method');
+    if (typeof htu !== 'string' || normaliseHtu(htu) !== normaliseHtu(expect.url)) {
+      throw new DpopError('the DPoP proof htu does not match the request URL');
+    }
+    const now = epochSeconds(expect.now);
+    if (typeof iat !== 'number' || iat < now - DPOP_MAX_AGE_S || iat > now + DPOP_FUTURE_S) {
+      throw new DpopError('the DPoP proof iat is outside the acceptable window');
+    }
+    if (expect.accessToken !== undefined && ath !== accessTokenHash(expect.accessToken)) {
+      throw new DpopError('the DPoP proof ath does not match the access token');
+    }
+    // Spent last, so an invalid proof cannot burn a jti.
+    if (!(await this.jtis.use(`dpop:${jkt}:${jti}`, now + DPOP_MAX_AGE_S + DPOP_FUTURE_S))) {
+      throw new DpopError('the DPoP proof jti was already used');
+    }
+    return jkt;
+  }
+}

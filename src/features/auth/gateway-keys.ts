@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { systemClock, type Clock } from '../../clock.js';
+
+/** The algorithm of the gateway's own signing keys. */
+export const GATEWAY_ALG = 'ES256';
+
+interface Row {
+  kid: string;
+  alg: string;
+  status: 'active' | 'previous';
+  private_jwk: string;
+  public_jwk: string;
+  created_at: string;
+}
+
+interface LoadedKey {
+  kid: string;
+  publicJwk: JWK;
+  publicKey: CryptoKey;
+}
+
+/**
+ * The gateway's signing keys: generated on first use, persisted, published, rotatable.
+ * Imported keys are cached; an unknown `kid` reloads from the database (another instance may have rotated).
+ */
+export class GatewayKeys {
+  private signing: { kid: string; key: CryptoKey } | undefined;
+  private verifying = new Map<string, LoadedKey>();
+  private loaded: Promise<void> | undefined;
+  private lastReload = 0;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /** The key to sign access tokens with. */
+  async signingKey(): Promise<{ kid: string; key: CryptoKey }> {
+    await this.ensureLoaded();
+    return this.signing!;
+  }
+
+  /** The public key of `kid`, if it is one of the gateway's published keys. */
+  async verificationKey(kid: string): Promise<CryptoKey | undefined> {
+    await this.ensureLoaded();
+    const known = this.verifying.get(kid);
+    if (known) return known.publicKey;
+    const now = Date.now();
+    if (now - this.lastReload < 1_000) return undefined;
+    await this.reload();
+    return this.verifying.get(kid)?.publicKey;
+  }
+
+  /** The published JWKS: the active key and the previous one, so tokens it signed stay verifiable. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    await this.ensureLoaded();
+    return { keys: [...this.verifying.values()].map((k) => k.publicJwk) };
+  }
+
+  /** Makes a new active key; the old one stays published as `previous` until the next rotation. */
+  async rotate(): Promise<string> {
+    const kid = await this.db.transaction(async (trx) => {
+      await trx('gateway_keys').where({ status: 'previous' }).delete();
+      await trx('gateway_keys').where({ status: 'active' }).update({ status: 'previous' });
+      return this.insertNewKey(trx);
+    });
+    await this.reload();
+    return kid;
+  }
+
+  private ensureLoaded(): Promise<void> {
+    this.loaded ??= this.reload().catch((err: unknown) => {
+      this.loaded = undefined;
+      throw err;
+    });
+    return this.loaded;
+  }
+
+  private async reload(): Promise<void> {
+    this.lastReload = Date.now();
+    let rows = await this.db<Row>('gateway_keys').select('*');
+    if (!rows.some((r) => r.status === 'active')) {
+      await this.insertNewKey(this.db);
+      rows = await this.db<Row>('gateway_keys').select('*');
+    }
+    // Two instances starting at once may each make a key; the newest active one signs.
+    const active = rows.filter((r) => r.status === 'active').sort((a, b) => b.created_at.localeCompare(a.created_at))[0]!;
+    const verifying = new Map<string, LoadedKey>();
+    for (const r of rows) {
+      const publicJwk = JSON.parse(r.public_jwk) as JWK;
+      verifying.set(r.kid, { kid: r.kid, publicJwk, publicKey: (await importJWK(publicJwk, r.alg)) as CryptoKey });
+    }
+    this.verifying = verifying;
+    this.signing = { kid: active.kid, key: (await importJWK(JSON.parse(active.private_jwk) as JWK, active.alg)) as CryptoKey };
+  }
+
+  private async insertNewKey(db: Knex): Promise<string> {
+    const { privateKey, publicKey } = await generateKeyPair(GATEWAY_ALG, { extractable: true });
+    const kid = randomUUID();
+    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: GATEWAY_ALG, use: 'sig' };
+    const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: GATEWAY_ALG };
+    await db('gateway_keys').insert({
+      kid,
+      alg: GATEWAY_ALG,
+      status: 'active',
+      private_jwk: JSON.stringify(privateJwk),
+      public_jwk: JSON.stringify(publicJwk),
+      created_at: this.clock().toISOString(),
+    });
+    return kid;
+  }
+}

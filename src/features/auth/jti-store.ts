@@ -1,0 +1,44 @@
+import type { Knex } from 'knex';
+import { epochSeconds, systemClock, type Clock } from '../../clock.js';
+
+/** Single-use identifiers (client assertion and DPoP proof `jti`s). */
+export interface JtiStore {
+  /** Records `key` until `expiresAt` (epoch seconds); false when it was already used. */
+  use(key: string, expiresAt: number): Promise<boolean>;
+  /** Forgets keys that expired before `now` (epoch seconds). */
+  prune(now: number): Promise<number>;
+}
+
+const uniqueViolation = (err: unknown): boolean => {
+  const e = err as { code?: string; message?: string };
+  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed/.test(e.message ?? '');
+};
+
+/** `jti`s in the database: the primary key makes a second use fail atomically, across instances and restarts. */
+export class KnexJtiStore implements JtiStore {
+  private lastPrune = 0;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async use(key: string, expiresAt: number): Promise<boolean> {
+    const now = epochSeconds(this.clock());
+    if (now - this.lastPrune >= 60) {
+      this.lastPrune = now;
+      await this.prune(now);
+    }
+    try {
+      await this.db('used_jtis').insert({ key, expires_at: expiresAt });
+      return true;
+    } catch (err) {
+      if (uniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  async prune(now: number): Promise<number> {
+    return this.db('used_jtis').where('expires_at', '<', now).delete();
+  }
+}

@@ -1,0 +1,69 @@
+import type { Config } from '../../config.js';
+import { systemClock, type Clock } from '../../clock.js';
+import { ConflictError, ValidationError } from '../../errors.js';
+import type { BureauPrincipal } from '../../http/principal.js';
+import { clientKeysRegistration } from '../auth/client-keys-input.js';
+import { OutsideRegionError, newClientId } from '../institutions/institutions-service.js';
+import type { RegionService } from '../regions/regions-service.js';
+import type { Bureau, BureauStore } from './bureaus-store.js';
+
+/** What is submitted to register a bureau. */
+export interface BureauInput {
+  regionCode: string;
+  name: string;
+  jwks?: { keys: object[] } | undefined;
+  jwksUri?: string | undefined;
+}
+
+/** Finance bureaus: each bureau registers bureaus for regions strictly below its own. */
+export class BureauService {
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly deps: { store: BureauStore; regions: RegionService; config: Pick<Config, 'jwksUriAllowPrivate'>; clock?: Clock },
+  ) {
+    this.clock = deps.clock ?? systemClock;
+  }
+
+  /** Registers a bureau; `actor` undefined is the operator at the command line, who may register any region. */
+  async create(actor: BureauPrincipal | undefined, input: BureauInput): Promise<Bureau> {
+    const target = await this.deps.regions.subtree(input.regionCode);
+    if (!target.size) throw new ValidationError([{ in: 'body', pointer: '/region_code', detail: `no region has the code ${input.regionCode}` }]);
+    if (actor) {
+      const own = await this.deps.regions.subtree(actor.regionCode);
+      if (!own.has(input.regionCode) || input.regionCode === actor.regionCode) {
+        throw new OutsideRegionError('A bureau registers bureaus only for regions below its own.');
+      }
+    }
+    const keys = await clientKeysRegistration({ jwks: input.jwks, jwks_uri: input.jwksUri }, this.deps.config.jwksUriAllowPrivate);
+    const clientId = newClientId('bur');
+    const now = this.clock().toISOString();
+    return this.deps.store.transaction(async (store) => {
+      if (await store.byRegion(input.regionCode)) throw new ConflictError('bureau_exists', 'This region already has a bureau.');
+      await store.create({
+        clientId,
+        regionCode: input.regionCode,
+        name: input.name,
+        jwksUri: keys.jwksUri,
+        keys: keys.keys,
+        createdAt: now,
+        createdBy: actor?.clientId ?? null,
+      });
+      const created = (await store.get(clientId))!;
+      await store.audit({ at: now, actor: actor?.clientId ?? null, action: 'createBureau', target: clientId, before: null, after: created });
+      return created;
+    });
+  }
+
+  /** One page of the bureaus in the actor's subtree (itself included). */
+  async list(actor: BureauPrincipal, q: { afterClientId?: string; limit: number }) {
+    const regions = [...(await this.deps.regions.subtree(actor.regionCode))];
+    const rows = await this.deps.store.list({ ...q, regions, limit: q.limit + 1 });
+    return { items: rows.slice(0, q.limit), more: rows.length > q.limit };
+  }
+
+  /** The bureau of a region, if there is one. */
+  byRegion(regionCode: string): Promise<Bureau | undefined> {
+    return this.deps.store.byRegion(regionCode);
+  }
+}

@@ -1,0 +1,140 @@
+import type { Knex } from 'knex';
+import type { JWK } from 'jose';
+import { recordAdminAction } from '../audit/admin-audit.js';
+import { insertClient, writeClientKeys, type ClientStatus } from '../auth/clients-store.js';
+import type { RegisteredKey } from '../auth/jwks.js';
+import type { Institution, InstitutionQuery, InstitutionStore, InstitutionType, NewInstitution } from './institutions-store.js';
+
+interface Row {
+  client_id: string;
+  name: string;
+  uscc: string;
+  license_no: string;
+  type: InstitutionType;
+  status: ClientStatus;
+  status_reason: string | null;
+  dpop_required: boolean | number;
+  jwks_uri: string | null;
+  webhook_url: string | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const columns = [
+  'i.client_id', 'i.name', 'i.uscc', 'i.license_no', 'i.type', 'c.status', 'i.status_reason', 'c.dpop_required',
+  'c.jwks_uri', 'i.webhook_url', 'i.contact_name', 'i.contact_phone', 'i.contact_email', 'i.created_at', 'i.updated_at',
+];
+
+/** Institutions in SQLite or PostgreSQL: `institutions` joined with their `clients` row. */
+export class KnexInstitutionStore implements InstitutionStore {
+  constructor(private readonly db: Knex) {}
+
+  transaction<T>(fn: (store: InstitutionStore) => Promise<T>): Promise<T> {
+    return this.db.transaction((trx) => fn(new KnexInstitutionStore(trx)));
+  }
+
+  async create(i: NewInstitution): Promise<void> {
+    await insertClient(this.db, {
+      clientId: i.clientId,
+      kind: 'institution',
+      status: i.status,
+      dpopRequired: i.dpopRequired,
+      jwksUri: i.jwksUri,
+      keys: i.keys,
+      createdAt: i.createdAt,
+    });
+    await this.db('institutions').insert({
+      client_id: i.clientId,
+      name: i.name,
+      uscc: i.uscc,
+      license_no: i.licenseNo,
+      type: i.type,
+      status_reason: null,
+      webhook_url: i.webhookUrl,
+      webhook_secret: i.webhookSecret,
+      contact_name: i.contact.name ?? null,
+      contact_phone: i.contact.phone ?? null,
+      contact_email: i.contact.email ?? null,
+      created_by: i.createdBy,
+      created_at: i.createdAt,
+      updated_at: i.createdAt,
+    });
+    await this.db('institution_regions').insert(i.regions.map((r) => ({ client_id: i.clientId, region_code: r })));
+  }
+
+  async get(clientId: string): Promise<Institution | undefined> {
+    return (await this.hydrate(this.base().where('i.client_id', clientId)))[0];
+  }
+
+  async findByUscc(uscc: string): Promise<string | undefined> {
+    const row = await this.db('institutions').where({ uscc }).first<{ client_id: string } | undefined>('client_id');
+    return row?.client_id;
+  }
+
+  async list(q: InstitutionQuery): Promise<Institution[]> {
+    const query = this.base()
+      .whereIn('i.client_id', this.db('institution_regions').select('client_id').whereIn('region_code', q.regions))
+      .orderBy('i.client_id')
+      .limit(q.limit);
+    if (q.status !== undefined) query.where('c.status', q.status);
+    if (q.afterClientId !== undefined) query.where('i.client_id', '>', q.afterClientId);
+    return this.hydrate(query);
+  }
+
+  async setStatus(clientId: string, status: ClientStatus, reason: string, at: string, from?: ClientStatus): Promise<boolean> {
+    const query = this.db('clients').where({ client_id: clientId });
+    // Compare-and-set: of two concurrent changes from the same status, only one applies.
+    if (from !== undefined) query.where({ status: from });
+    if ((await query.update({ status })) !== 1) return false;
+    await this.db('institutions').where({ client_id: clientId }).update({ status_reason: reason, updated_at: at });
+    return true;
+  }
+
+  async setKeys(clientId: string, keys: RegisteredKey[], jwksUri: string | null, at: string): Promise<void> {
+    await this.db('clients').where({ client_id: clientId }).update({ jwks_uri: jwksUri });
+    await writeClientKeys(this.db, clientId, keys);
+    await this.db('institutions').where({ client_id: clientId }).update({ updated_at: at });
+  }
+
+  async audit(entry: Parameters<InstitutionStore['audit']>[0]): Promise<void> {
+    await recordAdminAction(this.db, entry);
+  }
+
+  private base() {
+    return this.db('institutions as i').join('clients as c', 'c.client_id', 'i.client_id').select(columns);
+  }
+
+  private async hydrate(query: Knex.QueryBuilder): Promise<Institution[]> {
+    const rows = (await query) as Row[];
+    if (!rows.length) return [];
+    const ids = rows.map((r) => r.client_id);
+    const regions: { client_id: string; region_code: string }[] = await this.db('institution_regions')
+      .whereIn('client_id', ids)
+      .orderBy('region_code');
+    const keys: { client_id: string; jwk: string }[] = await this.db('client_keys').whereIn('client_id', ids).orderBy('jkt');
+    return rows.map((r) => ({
+      clientId: r.client_id,
+      name: r.name,
+      uscc: r.uscc,
+      licenseNo: r.license_no,
+      type: r.type,
+      status: r.status,
+      statusReason: r.status_reason,
+      regions: regions.filter((x) => x.client_id === r.client_id).map((x) => x.region_code),
+      dpopRequired: Boolean(r.dpop_required),
+      jwks: r.jwks_uri === null ? keys.filter((k) => k.client_id === r.client_id).map((k) => JSON.parse(k.jwk) as JWK) : null,
+      jwksUri: r.jwks_uri,
+      webhookUrl: r.webhook_url,
+      contact: {
+        ...(r.contact_name === null ? {} : { name: r.contact_name }),
+        ...(r.contact_phone === null ? {} : { phone: r.contact_phone }),
+        ...(r.contact_email === null ? {} : { email: r.contact_email }),
+      },
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }));
+  }
+}

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../../config.js';
+import { systemClock, type Clock } from '../../clock.js';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../errors.js';
+import type { BureauPrincipal, InstitutionPrincipal } from '../../http/principal.js';
+import type { ClientStatus } from '../auth/clients-store.js';
+import { clientKeysRegistration } from '../auth/client-keys-input.js';
+import type { RegionService } from '../regions/regions-service.js';
+import type { Institution, InstitutionStore, InstitutionType } from './institutions-store.js';
+
+/** What a bureau submits to onboard an institution. */
+export interface InstitutionInput {
+  name: string;
+  uscc: string;
+  licenseNo: string;
+  type: InstitutionType;
+  regions: string[];
+  jwks?: { keys: object[] } | undefined;
+  jwksUri?: string | undefined;
+  webhookUrl?: string | undefined;
+  contact?: { name?: string; phone?: string; email?: string } | undefined;
+  dpopRequired: boolean;
+}
+
+/** The status changes a bureau may make, from each status. */
+const TRANSITIONS: Record<ClientStatus, readonly ClientStatus[]> = {
+  pending: ['active', 'revoked'],
+  active: ['suspended', 'revoked'],
+  suspended: ['active', 'revoked'],
+  revoked: [],
+};
+
+/** 403: the bureau acts on a region outside its subtree. */
+export class OutsideRegionError extends DomainError {
+  constructor(message = 'This is outside the region your bureau administers.') {
+    super(403, 'outside_region', message);
+  }
+}
+
+/** A new Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. */
+export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
+
+/** A new client id with a prefix naming its kind. */
+export const newClientId = (prefix: 'ins' | 'bur'): string => `${prefix}_${randomBytes(12).toString('hex')}`;
+
+/** Institution onboarding (准入) and lifecycle, always within the acting bureau's subtree. */
+export class InstitutionService {
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly deps: {
+      store: InstitutionStore;
+      regions: RegionService;
+      config: Pick<Config, 'jwksUriAllowPrivate'>;
+      clock?: Clock;
+    },
+  ) {
+    this.clock = deps.clock ?? systemClock;
+  }
+
+  /** Registers an institution (`pending`, or `active` when `activate`); returns it and its webhook secret. */
+  async create(actor: BureauPrincipal, input: InstitutionInput, activate = false): Promise<{ institution: Institution; webhookSecret: string }> {
+    const subtree = await this.deps.regions.subtree(actor.regionCode);
+    for (const [i, code] of input.regions.entries()) {
+      if (!subtree.has(code)) {
+        if (!(await this.deps.regions.subtree(code)).size) {
+          throw new ValidationError([{ in: 'body', pointer: `/regions/${i}`, detail: `no region has the code ${code}` }]);
+        }
+        throw new OutsideRegionError(`Region ${code} is outside the region your bureau administers.`);
+      }
+    }
+    const keys = await clientKeysRegistration({ jwks: input.jwks, jwks_uri: input.jwksUri }, this.deps.config.jwksUriAllowPrivate);
+    const now = this.clock().toISOString();
+    const clientId = newClientId('ins');
+    const webhookSecret = newWebhookSecret();
+    const institution = await this.deps.store.transaction(async (store) => {
+      if (await store.findByUscc(input.uscc)) throw new ConflictError('institution_exists', 'An institution with this USCC is already registered.');
+      await store.create({
+        clientId,
+        name: input.name,
+        uscc: input.uscc,
+        licenseNo: input.licenseNo,
+        type: input.type,
+        status: 'pending',
+        regions: [...new Set(input.regions)].sort(),
+        dpopRequired: input.dpopRequired,
+        keys: keys.keys,
+        jwksUri: keys.jwksUri,
+        webhookUrl: input.webhookUrl ?? null,
+        webhookSecret,
+        contact: input.contact ?? {},
+        createdBy: actor.clientId,
+        createdAt: now,
+      });
+      const created = (await store.get(clientId))!;
+      await store.audit({ at: now, actor: actor.clientId, action: 'createInstitution', target: clientId, before: null, after: created });
+      if (!activate) return created;
+      await store.setStatus(clientId, 'active', 'onboarded', now);
+      const active = (await store.get(clientId))!;
+      await store.audit({ at: now, actor: actor.clientId, action: 'updateInstitutionStatus', target: clientId, before: created, after: active });
+      return active;
+    });
+    return { institution, webhookSecret };
+  }
+
+  /** One page of the institutions serving the bureau's subtree. */
+  async list(actor: BureauPrincipal, q: { status?: ClientStatus; afterClientId?: string; limit: number }) {
+    const regions = [...(await this.deps.regions.subtree(actor.regionCode))];
+    const rows = await this.deps.store.list({ ...q, regions, limit: q.limit + 1 });
+    return { items: rows.slice(0, q.limit), more: rows.length > q.limit };
+  }
+
+  /** An institution serving the bureau's subtree; any other is not found. */
+  async get(actor: BureauPrincipal, clientId: string): Promise<Institution> {
+    const institution = await this.deps.store.get(clientId);
+    if (!institution) throw notFound();
+    const subtree = await this.deps.regions.subtree(actor.regionCode);
+    if (!institution.regions.some((r) => subtree.has(r))) throw notFound();
+    return institution;
+  }
+
+  /** The institution a token acts for. */
+  async getSelf(principal: InstitutionPrincipal): Promise<Institution> {
+    const institution = await this.deps.store.get(principal.institutionId);
+    if (!institution) throw notFound();
+    return institution;
+  }
+
+  /** Moves an institution along its lifecycle; the bureau must cover every region it serves. */
+  async setStatus(actor: BureauPrincipal, clientId: string, status: ClientStatus, reason: string): Promise<Institution> {
+    return this.change(actor, clientId, 'updateInstitutionStatus', async (store, before, now) => {
+      if (!TRANSITIONS[before.status].includes(status)) {
+        throw new ConflictError('invalid_status_transition', `An institution cannot go from ${before.status} to ${status}.`, {
+          current_status: before.status,
+        });
+      }
+      if (!(await store.setStatus(clientId, status, reason, now, before.status))) {
+        throw new ConflictError('invalid_status_transition', 'The institution changed meanwhile; read it and try again.');
+      }
+    });
+  }
+
+  /** Replaces the institution's registered keys (inline JWKS or `jwks_uri`). */
+  async replaceKeys(actor: BureauPrincipal, clientId: string, input: { jwks?: { keys: object[] }; jwks_uri?: string }): Promise<Institution> {
+    await this.get(actor, clientId);
+    const keys = await clientKeysRegistration(input, this.deps.config.jwksUriAllowPrivate);
+    return this.change(actor, clientId, 'replaceInstitutionKeys', (store, _before, now) => store.setKeys(clientId, keys.keys, keys.jwksUri, now));
+  }
+
+  private async change(
+    actor: BureauPrincipal,
+    clientId: string,
+    action: string,
+    apply: (store: InstitutionStore, before: Institution, now: string) => Promise<void>,
+  ): Promise<Institution> {
+    await this.get(actor, clientId);
+    const subtree = await this.deps.regions.subtree(actor.regionCode);
+    return this.deps.store.transaction(async (store) => {
+      const before = (await store.get(clientId))!;
+      if (!before.regions.every((r) => subtree.has(r))) {
+        throw new OutsideRegionError('The institution also serves regions outside the region your bureau administers.');
+      }
+      const now = this.clock().toISOString();
+      await apply(store, before, now);
+      const after = (await store.get(clientId))!;
+      await store.audit({ at: now, actor: actor.clientId, action, target: clientId, before, after });
+      return after;
+    });
+  }
+}
+
+const notFound = () => new NotFoundError('institution_not_found', 'No such institution in the region your bureau administers.');

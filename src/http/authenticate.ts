@@ -1,0 +1,152 @@
+import type { Request } from 'express';
+import { jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import type { Config } from '../config.js';
+import { systemClock, type Clock } from '../clock.js';
+import { DomainError } from '../errors.js';
+import { GATEWAY_ALG, type GatewayKeys } from '../features/auth/gateway-keys.js';
+import type { ClientStore } from '../features/auth/clients-store.js';
+import { CLIENT_ALGS } from '../features/auth/jwks.js';
+import { DpopError, type DpopVerifier } from '../features/auth/dpop.js';
+import type { AccessTokenClaims } from '../features/auth/token-service.js';
+import type { Principal, Scope, SupplierIdentityVerifier } from './principal.js';
+import type { AccessGuard } from './route.js';
+
+/** Longest `Authorization` header the gateway reads. */
+export const MAX_AUTHORIZATION_LENGTH = 4096;
+
+/** What the guard needs. */
+export interface AccessGuardDeps {
+  config: Pick<Config, 'issuer'>;
+  gatewayKeys: GatewayKeys;
+  clients: ClientStore;
+  dpop: DpopVerifier;
+  /** Verifies supplier identity tokens; without one, supplier routes answer 401. */
+  supplierVerifier?: SupplierIdentityVerifier;
+  clock?: Clock;
+}
+
+const DPOP_ALGS = CLIENT_ALGS.join(' ');
+
+function challenge(scheme: 'Bearer' | 'DPoP', error?: string, description?: string, extra: Record<string, string> = {}): string {
+  const params: string[] = scheme === 'DPoP' ? [`algs="${DPOP_ALGS}"`] : ['realm="zcd-gateway"'];
+  if (error) params.push(`error="${error}"`);
+  if (description) params.push(`error_description="${description.replace(/["\\]/g, '')}"`);
+  for (const [k, v] of Object.entries(extra)) params.push(`${k}="${v}"`);
+  return `${scheme} ${params.join(', ')}`;
+}
+
+/** 401 with an RFC 6750 / RFC 9449 challenge. */
+export function unauthorized(scheme: 'Bearer' | 'DPoP', error: string, description: string): DomainError {
+  const status = error === 'invalid_request' ? 400 : 401;
+  return new DomainError(status, error, description, {}, { 'WWW-Authenticate': challenge(scheme, error, description) });
+}
+
+function joseProblem(err: unknown): string {
+  if (err instanceof joseErrors.JWTExpired) return 'the access token has expired';
+  if (err instanceof joseErrors.JWTClaimValidationFailed) return `the access token claim ${err.claim} is not acceptable`;
+  if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'the access token algorithm is not acceptable';
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'the access token signature does not verify';
+  if (err instanceof joseErrors.JWKSNoMatchingKey) return 'the access token was not signed by a key of this gateway';
+  if (err instanceof joseErrors.JOSEError) return 'the access token is malformed';
+  throw err;
+}
+
+/**
+ * The authentication middleware of every protected route: verifies the gateway's access tokens
+ * (algorithm, issuer, audience and `typ` pinned), their DPoP binding, that the client and its key are
+ * still live (one primary-key read), and the route's scope; or a supplier's identity token.
+ */
+export function createAccessGuard(deps: AccessGuardDeps): AccessGuard {
+  const clock = deps.clock ?? systemClock;
+  const issuer = deps.config.issuer;
+
+  return async (access, req: Request) => {
+    if ('public' in access) return undefined;
+    if (req.query && typeof req.query === 'object' && 'access_token' in req.query) {
+      throw unauthorized('Bearer', 'invalid_request', 'access tokens are not accepted in the query string');
+    }
+    const header = req.headers.authorization;
+    if (header === undefined || header === '') {
+      throw new DomainError(401, 'unauthenticated', 'This operation needs credentials.', {}, {
+        'WWW-Authenticate': 'supplier' in access ? challenge('Bearer') : `${challenge('DPoP')}, ${challenge('Bearer')}`,
+      });
+    }
+    if (header.length > MAX_AUTHORIZATION_LENGTH) throw unauthorized('Bearer', 'invalid_request', 'the Authorization header is too long');
+    const match = /^(Bearer|DPoP) ([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
+    if (!match) throw unauthorized('Bearer', 'invalid_request', 'the Authorization header is not a Bearer or DPoP token');
+    const scheme: 'Bearer' | 'DPoP' = match[1]!.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
+    const token = match[2]!;
+
+    if ('supplier' in access) {
+      if (scheme !== 'Bearer' || !deps.supplierVerifier) throw unauthorized('Bearer', 'invalid_token', 'a supplier identity token is required');
+      try {
+        const { uscc, name } = await deps.supplierVerifier.verify(token);
+        return { kind: 'supplier', uscc, name } satisfies Principal;
+      } catch {
+        throw unauthorized('Bearer', 'invalid_token', 'the supplier identity token is not acceptable');
+      }
+    }
+
+    const now = clock();
+    let claims: JWTPayload & Partial<AccessTokenClaims>;
+    try {
+      ({ payload: claims } = await jwtVerify(
+        token,
+        async (h) => {
+          const key = typeof h.kid === 'string' ? await deps.gatewayKeys.verificationKey(h.kid) : undefined;
+          if (!key) throw new joseErrors.JWKSNoMatchingKey();
+          return key;
+        },
+        {
+          algorithms: [GATEWAY_ALG],
+          issuer,
+          audience: issuer,
+          typ: 'at+jwt',
+          currentDate: now,
+          requiredClaims: ['sub', 'exp', 'iat', 'jti', 'client_id', 'scope', 'zcd_kjkt', 'zcd_kind'],
+        },
+      ));
+    } catch (err) {
+      throw unauthorized(scheme, 'invalid_token', joseProblem(err));
+    }
+
+    const jkt = claims.cnf?.jkt;
+    if (jkt !== undefined) {
+      if (scheme !== 'DPoP') throw unauthorized('DPoP', 'invalid_token', 'a DPoP-bound token must be presented with the DPoP scheme');
+      let proofJkt: string;
+      try {
+        const proof = req.headers.dpop;
+        proofJkt = await deps.dpop.verify(typeof proof === 'string' ? proof : undefined, {
+          method: req.method,
+          url: issuer + req.path,
+          accessToken: token,
+          now,
+        });
+      } catch (err) {
+        if (err instanceof DpopError) throw unauthorized('DPoP', 'invalid_dpop_proof', err.message);
+        throw err;
+      }
+      if (proofJkt !== jkt) throw unauthorized('DPoP', 'invalid_dpop_proof', 'the DPoP proof key is not the key the token is bound to');
+    } else if (scheme === 'DPoP') {
+      throw unauthorized('DPoP', 'invalid_token', 'the token is not DPoP-bound; present it as a Bearer token');
+    }
+
+    const clientId = claims.client_id!;
+    const live = await deps.clients.statusWithKey(clientId, claims.zcd_kjkt!);
+    if (!live || live.status !== 'active' || live.kind !== claims.zcd_kind) {
+      throw unauthorized(scheme, 'invalid_token', 'the client or the key it authenticated with is no longer active');
+    }
+
+    const scopes = String(claims.scope).split(' ').filter((s): s is Scope => s === 'institution' || s === 'admin');
+    if (!scopes.includes(access.scope)) {
+      throw new DomainError(403, 'insufficient_scope', `This operation needs the ${access.scope} scope.`, {}, {
+        'WWW-Authenticate': challenge(scheme, 'insufficient_scope', `the ${access.scope} scope is required`, { scope: access.scope }),
+      });
+    }
+    if (live.kind === 'bureau') {
+      if (typeof claims.zcd_region !== 'string') throw unauthorized(scheme, 'invalid_token', 'the token names no region');
+      return { kind: 'bureau', clientId, bureauId: clientId, regionCode: claims.zcd_region, scopes } satisfies Principal;
+    }
+    return { kind: 'institution', clientId, institutionId: clientId, scopes } satisfies Principal;
+  };
+}
