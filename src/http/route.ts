@@ -86,12 +86,12 @@ export function mountRoutes(
       const params = route.params ? parsePart(route.params, req.params, 'path') : req.params;
       const query = route.query ? parsePart(route.query, req.query, 'query') : req.query;
       const body = route.body ? parsePart(route.body, req.body ?? {}, 'body') : undefined;
-      const status = route.successStatus ?? 200;
       const key = route.idempotent ? IdempotencyStore.parseKey(req.headers['idempotency-key']) : undefined;
       const client = principalKey(principal);
       if (key === undefined || !idempotency || !client) {
         const result = await route.handler({ params, query, body, principal, req, res });
-        if (result !== undefined && !res.headersSent) res.status(status).json(result);
+        if (route.successStatus !== undefined) res.status(route.successStatus);
+        if (result !== undefined && !res.headersSent) res.json(result);
         return;
       }
       const claim = await idempotency.claim(client, key, requestHash(req.method, req.path, req.body));
@@ -103,6 +103,7 @@ export function mountRoutes(
       }
       try {
         const result = await route.handler({ params, query, body, principal, req, res });
+        const status = route.successStatus ?? res.statusCode;
         const text = JSON.stringify(result);
         await idempotency.complete(client, key, { status, body: text });
         res.status(status).type('application/json').send(text);
