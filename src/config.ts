@@ -21,7 +21,18 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(logLevels).default('info'),
   ISSUER_URL: httpUrl.optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  UPSTREAM: z.enum(['sandbox', 'http']).default('sandbox'),
+  UPSTREAM_URL: httpUrl.optional(),
+  UPSTREAM_CREDENTIAL: z.string().min(16).max(4096).optional(),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(5_000).default(1_000),
 });
+
+/** Which procurement cloud the gateway talks to. */
+export type UpstreamTarget =
+  | { kind: 'sandbox' }
+  | { kind: 'http'; url: string; credential: string; timeoutMs: number };
 
 /** Where the gateway keeps its state. */
 export type DatabaseTarget =
@@ -37,6 +48,12 @@ export interface Config {
   /** The public base URL of this gateway; the OAuth issuer identifier. */
   readonly issuer: string;
   readonly shutdownGraceMs: number;
+  /** The procurement cloud: the seeded sandbox (default) or the real one over HTTP. */
+  readonly upstream: UpstreamTarget;
+  /** How often `zcd serve` syncs the cloud's change feed; 0 turns it off. */
+  readonly syncIntervalMs: number;
+  /** Changes asked for per page of the feed (each page is one transaction). */
+  readonly syncPageSize: number;
 }
 
 /** A setting in the environment that cannot be used; names it. */
@@ -64,6 +81,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  if (e.UPSTREAM === 'http') {
+    const missing = (['UPSTREAM_URL', 'UPSTREAM_CREDENTIAL'] as const).filter((v) => e[v] === undefined);
+    if (missing.length) throw new ConfigError(missing.map((variable) => ({ variable, message: 'required when UPSTREAM=http' })));
+  }
+  const upstream: UpstreamTarget =
+    e.UPSTREAM === 'http'
+      ? { kind: 'http', url: e.UPSTREAM_URL!, credential: e.UPSTREAM_CREDENTIAL!, timeoutMs: e.UPSTREAM_TIMEOUT_MS }
+      : { kind: 'sandbox' };
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -71,5 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     issuer: e.ISSUER_URL ?? `http://localhost:${e.PORT}`,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    upstream: Object.freeze(upstream),
+    syncIntervalMs: e.SYNC_INTERVAL_MS,
+    syncPageSize: e.SYNC_PAGE_SIZE,
   });
 }

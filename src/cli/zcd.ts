@@ -5,6 +5,8 @@ import { createDb, migrateLatest, migrateRollback } from '../db/knex.js';
 import { createLogger } from '../logger.js';
 import { startGateway } from '../server.js';
 import { seedRegions } from '../../seeds/regions.js';
+import { registerSyncCommands } from './sync-commands.js';
+import { registerSandboxCommands } from './sandbox-commands.js';
 
 /** Parses the environment or exits naming the bad variable. */
 export function configOrExit(): Config {
@@ -67,5 +69,8 @@ program
       await db.destroy();
     }
   });
+
+registerSyncCommands(program, { configOrExit });
+registerSandboxCommands(program, { configOrExit });
 
 await program.parseAsync(process.argv);

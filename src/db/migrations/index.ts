@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import * as m001 from './001_regions.js';
+import * as m003sync from './003_procurement_sync.js';
+import * as m003sandbox from './003_sandbox_cloud.js';
 
 /** A migration: a name that never changes, and its up and down. */
 export interface Migration {
@@ -9,7 +11,12 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only; never rename or reorder. */
-export const migrations: readonly Migration[] = [{ name: '001_regions', ...m001 }];
+export const migrations: readonly Migration[] = [
+  { name: '001_regions', ...m001 },
+  // 002: reserved for the authentication and onboarding branch.
+  { name: '003_procurement_sync', ...m003sync },
+  { name: '003_sandbox_cloud', ...m003sandbox },
+];
 
 /** Serves the list to knex, so the same code runs from src/ (tsx, vitest) and dist/. */
 export const migrationSource: Knex.MigrationSource<Migration> = {
