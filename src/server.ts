@@ -27,12 +27,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   if (applied.length) logger.info({ applied }, 'migrations applied');
   await seedRegions(db);
 
-  let cloud: ProcurementCloud | undefined;
-  const metrics = createMetrics(() => cloud?.health() ?? { ok: true, circuit: 'closed' });
-  cloud = createProcurementCloud(config.upstream, db, {
+  const cloud: ProcurementCloud = createProcurementCloud(config.upstream, db, {
+    // Called only once requests flow, after `metrics` exists.
     onAttempt: (operation, outcome) => metrics.upstreamAttempts.inc({ operation, outcome }),
     onCircuitChange: (state) => logger.warn({ circuit: state }, 'procurement cloud circuit changed'),
   });
+  const metrics = createMetrics(() => cloud.health());
   const { app, sync } = createApp({ config, db, logger, cloud, metrics });
   if (cloud instanceof SandboxCloud && (await cloud.contractCount()) === 0) {
     // A fresh sandbox: seed the demo and sync it, so the first request already shows contracts.

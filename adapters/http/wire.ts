@@ -37,7 +37,6 @@ const invert = <K extends string, V extends string>(m: Record<K, V>) =>
 
 const keys = <K extends string>(m: Record<K, unknown>) => Object.keys(m) as [K, ...K[]];
 
-const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const positiveFen = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const time = z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString());
 const code = z.string().min(1).max(64);
