@@ -188,7 +188,7 @@ describe('the cloud keys and pushed notifications', () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
     api().get('/.well-known/jwks.json').reply(200, { keys: [jwk] });
-    const sign = (key: CryptoKey, records: unknown[]) =>
+    const sign = (key: Parameters<CompactSign['sign']>[0], records: unknown[]) =>
       new CompactSign(new TextEncoder().encode(JSON.stringify({ iss: BASE, iat: Math.floor(Date.now() / 1000), records })))
         .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: NOTIFICATION_TYP })
         .sign(key);
