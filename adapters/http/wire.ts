@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isValidUscc } from '../../src/domain/uscc.js';
+import type { components } from '../../src/generated/procurement-cloud.js';
 import type {
   Change,
   ChangeEntry,
@@ -12,6 +13,8 @@ import type {
 } from '../procurement-cloud.js';
 
 // The cloud's vendor vocabulary (api-spec/procurement-cloud.yaml) lives only in this file.
+
+type Wire = components['schemas'];
 
 const methodCodes = {
   GKZB: 'public_tender',
@@ -58,7 +61,7 @@ const wireContract = z.object({
     })
     .refine((t) => t.advanceRatio + t.stages.reduce((s, x) => s + x.ratio, 0) === 100, 'payment shares do not add up to 100'),
   state: z.enum(keys(stateCodes)),
-});
+}) satisfies z.ZodType<Wire['Contract']>;
 
 /** The vendor's contract record. */
 export type WireContract = z.input<typeof wireContract>;
@@ -99,7 +102,7 @@ export const wireChangePage = z.object({
   next_cursor: z.string().regex(/^(0|[1-9][0-9]{0,18})$/),
   has_more: z.boolean(),
   remaining: z.number().int().min(0).optional(),
-});
+}) satisfies z.ZodType<Omit<Wire['ChangePage'], 'records'> & { records: unknown[] }>;
 
 /** The account-change status as the cloud sends it. */
 export const wireAccountChange = z.object({
@@ -108,7 +111,7 @@ export const wireAccountChange = z.object({
   financingRef: code,
   status: z.enum(['PENDING', 'CONFIRMED', 'REFUSED']),
   refuseReason: z.string().max(200).optional(),
-});
+}) satisfies z.ZodType<Wire['AccountChange']>;
 
 const toContract = (c: z.output<typeof wireContract>): Contract => ({
   contractNo: c.contractCode,
