@@ -1,3 +1,4 @@
+import type { ProcurementCloud } from '../../adapters/procurement-cloud.js';
 import { createApp, type Gateway } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import type { Knex } from '../../src/db/knex.js';
@@ -11,13 +12,14 @@ export interface TestGateway extends Gateway {
   close(): Promise<void>;
 }
 
-/** Starts a gateway for one test file. */
-export async function startTestGateway(): Promise<TestGateway> {
+/** Starts a gateway for one test file; the procurement cloud is the sandbox on its database unless given. */
+export async function startTestGateway(opts: { cloud?: (db: Knex) => ProcurementCloud } = {}): Promise<TestGateway> {
   const database = await migratedDatabase();
   const gateway = createApp({
     config: { issuer: 'http://gateway.test' },
     db: database.db,
     logger: createLogger('silent'),
+    ...(opts.cloud ? { cloud: opts.cloud(database.db) } : {}),
   });
   const client = await TestClient.start(gateway.app);
   return {
