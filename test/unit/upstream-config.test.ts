@@ -27,13 +27,13 @@ describe('upstream and sync configuration', () => {
     [{ SYNC_PAGE_SIZE: '0' }, ['SYNC_PAGE_SIZE']],
     [{ UPSTREAM_TIMEOUT_MS: '10' }, ['UPSTREAM_TIMEOUT_MS']],
   ])('refuses %o naming %s', (env, variables) => {
-    let error: unknown;
-    try {
-      loadConfig(env);
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues.map((i) => i.variable)).toEqual(variables);
+    const named = () => {
+      try {
+        return loadConfig(env) && [];
+      } catch (err) {
+        return err instanceof ConfigError ? err.issues.map((i) => i.variable) : ['(not a ConfigError)'];
+      }
+    };
+    expect(named()).toEqual(variables);
   });
 });

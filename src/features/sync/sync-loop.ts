@@ -1,3 +1,4 @@
+import { CloudUnavailableError } from '../../../adapters/procurement-cloud.js';
 import type { Logger } from '../../logger.js';
 import type { SyncService } from './sync-service.js';
 
@@ -21,8 +22,12 @@ export class SyncLoop {
         (p) => {
           if (p.applied || p.quarantined) this.deps.logger.info({ applied: p.applied, quarantined: p.quarantined, cursor: p.cursor }, 'synced');
         },
-        // The cloud being away is expected now and then; the next pass resumes at the cursor.
-        (err: unknown) => this.deps.logger.warn({ err }, 'sync pass failed'),
+        (err: unknown) => {
+          // The cloud being away is expected now and then, and the next pass resumes at the cursor;
+          // anything else (a cursor going back, a database failure) needs someone to look.
+          if (err instanceof CloudUnavailableError) this.deps.logger.warn({ err }, 'sync pass failed: the cloud is unavailable');
+          else this.deps.logger.error({ err }, 'sync pass failed');
+        },
       )
       .finally(() => {
         this.running = undefined;
