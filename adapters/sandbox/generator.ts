@@ -210,14 +210,15 @@ export function generateContract(i: number): GeneratedContract {
     });
     const ms = current.paymentTerms.milestones;
     let t = acceptedMs;
-    ms.forEach((m, k) => {
-      if (m.sharePercent === 0) return;
+    for (const m of ms) {
+      if (m.sharePercent === 0) continue;
       const isWarranty = m.name.startsWith('质保');
       const isProgress = m.name === '进度款' || m.name.startsWith('服务中期');
-      const when = isProgress ? signedMs + (acceptedMs - signedMs) / 2 : isWarranty ? acceptedMs + 365 * DAY : (t = t + between(r, 10, 60) * DAY);
-      payments.push({ ms: when, share: m.sharePercent });
-      void k;
-    });
+      // Progress payments fall mid-way, the warranty a year after acceptance, the rest after acceptance in turn.
+      if (isProgress) payments.push({ ms: signedMs + (acceptedMs - signedMs) / 2, share: m.sharePercent });
+      else if (isWarranty) payments.push({ ms: acceptedMs + 365 * DAY, share: m.sharePercent });
+      else payments.push({ ms: (t += between(r, 10, 60) * DAY), share: m.sharePercent });
+    }
     payments.sort((a, b) => a.ms - b.ms);
     payments.forEach((p, k) => pushPayment(changes, current, p.ms, p.share, k, k === payments.length - 1));
     const last = payments.at(-1)!;

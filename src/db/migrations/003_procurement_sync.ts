@@ -82,6 +82,7 @@ export async function up(db: Knex): Promise<void> {
   });
 }
 
+/** Drops what `up` created, dependants first. */
 export async function down(db: Knex): Promise<void> {
   for (const table of ['events', 'quarantined_records', 'sync_cursors', 'supplier_risk_flags', 'payments', 'acceptances', 'contract_amendments', 'contracts']) {
     await db.schema.dropTable(table);

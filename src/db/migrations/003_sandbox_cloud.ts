@@ -33,6 +33,7 @@ export async function up(db: Knex): Promise<void> {
   });
 }
 
+/** Drops what `up` created, dependants first. */
 export async function down(db: Knex): Promise<void> {
   for (const table of ['sandbox_account_changes', 'sandbox_account_behaviour', 'sandbox_pending', 'sandbox_feed', 'sandbox_state']) {
     await db.schema.dropTable(table);

@@ -22,6 +22,9 @@ export const listQuarantinedQuery = z.strictObject({ ...pageQuery });
 /** Cursor of `listQuarantinedRecords`. */
 export const quarantineCursor = z.strictObject({ t: z.string().max(40), id: z.string().max(64) });
 
+/** Response of `receiveUpstreamNotification`. */
 export type UpstreamNotificationResultDto = Schemas['UpstreamNotificationResult'];
+/** One item of `listQuarantinedRecords`. */
 export type QuarantinedRecordDto = Schemas['QuarantinedRecord'];
+/** Response of `listQuarantinedRecords`. */
 export type QuarantinedRecordPageDto = Schemas['QuarantinedRecordPage'];
