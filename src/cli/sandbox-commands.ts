@@ -38,10 +38,12 @@ export function registerSandboxCommands(program: Command, { configOrExit }: { co
           ? new cliProgress.SingleBar({ format: 'seed [{bar}] {value}/{total} contracts | {eta}s left', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
           : undefined;
         const started = Date.now();
+        let shown = false;
         const result = await sandbox.seed(target, (done, total) => {
           if (!bar) return;
-          if (done === total || bar.getTotal() !== total) bar.start(total, done);
-          else bar.update(done);
+          if (shown) bar.update(done);
+          else bar.start(total, done);
+          shown = true;
         });
         bar?.stop();
         const seconds = (Date.now() - started) / 1000;

@@ -80,7 +80,8 @@ export class SyncService {
         total.quarantined += moved.result.quarantined;
         total.remaining = page.remaining;
         opts.onProgress?.({ ...total });
-        if (!page.hasMore) break;
+        // A page that moves nothing cannot be followed by more: stop rather than ask again at once.
+        if (!page.hasMore || (page.entries.length === 0 && page.nextCursor === cursor)) break;
       }
     }
     return total;
