@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ChangeEntry, ProcurementCloud } from '../../../adapters/procurement-cloud.js';
+import type { ChangeEntry, ChangePage, ProcurementCloud } from '../../../adapters/procurement-cloud.js';
 import { planIngest } from './ingest.js';
 import type { KnexSyncStore } from './sync-knex-store.js';
 
@@ -61,19 +61,30 @@ export class SyncService {
   async runOnce(opts: { onProgress?: (p: SyncProgress) => void; signal?: AbortSignal } = {}): Promise<SyncProgress> {
     const { db, store, cloud, pageSize } = this.deps;
     const total: SyncProgress = { pages: 0, applied: 0, skipped: 0, quarantined: 0, cursor: await store.cursor(db, FEED_SOURCE), remaining: undefined };
-    while (!opts.signal?.aborted) {
-      const cursor = total.cursor;
-      const page = await cloud.listChanges(cursor, pageSize);
-      const moved = await db.transaction(async (trx) => {
-        // Another gateway instance may have applied this page meanwhile: then start again from its cursor.
-        const current = await store.cursor(trx, FEED_SOURCE, true);
-        if (current !== cursor) return { current };
-        const result = await this.ingest(trx, page.entries, FEED_SOURCE);
-        await store.setCursor(trx, FEED_SOURCE, page.nextCursor, this.nowIso());
-        return { current: page.nextCursor, result };
-      });
-      total.cursor = moved.current;
-      if (moved.result) {
+    let prefetched: Promise<ChangePage> | undefined;
+    try {
+      while (!opts.signal?.aborted) {
+        const cursor = total.cursor;
+        const page = await (prefetched ?? cloud.listChanges(cursor, pageSize));
+        prefetched = undefined;
+        if (page.hasMore) {
+          // Read the next page while this one is written; it is only a read, dropped if the cursor moves otherwise.
+          prefetched = cloud.listChanges(page.nextCursor, pageSize);
+          prefetched.catch(() => undefined);
+        }
+        const moved = await db.transaction(async (trx) => {
+          // Another gateway instance may have applied this page meanwhile: then start again from its cursor.
+          const current = await store.cursor(trx, FEED_SOURCE, true);
+          if (current !== cursor) return { current };
+          const result = await this.ingest(trx, page.entries, FEED_SOURCE);
+          await store.setCursor(trx, FEED_SOURCE, page.nextCursor, this.nowIso());
+          return { current: page.nextCursor, result };
+        });
+        total.cursor = moved.current;
+        if (!moved.result) {
+          prefetched = undefined;
+          continue;
+        }
         total.pages++;
         total.applied += moved.result.applied;
         total.skipped += moved.result.skipped;
@@ -83,6 +94,8 @@ export class SyncService {
         // A page that moves nothing cannot be followed by more: stop rather than ask again at once.
         if (!page.hasMore || (page.entries.length === 0 && page.nextCursor === cursor)) break;
       }
+    } finally {
+      await prefetched?.catch(() => undefined);
     }
     return total;
   }
