@@ -37,22 +37,36 @@ describe(`zcd sync killed with SIGKILL on ${testDatabaseKind}`, () => {
     await a.destroy();
     expect(expected.counts.contracts).toBeGreaterThan(CONTRACTS * 0.85);
 
-    await (await seeded(crashed)).destroy();
+    const watcher = await seeded(crashed);
+    const total = expected.counts.events!;
     const env = { DATABASE_URL: crashed.url, LOG_LEVEL: 'silent' };
     const cursors: number[] = [];
-    for (let kill = 0; kill < 2; kill++) {
-      const child = spawnZcd(['sync', '--page-size', String(PAGE)], env);
-      const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
-      await waitForLine(child, /sync started/, 30_000);
-      await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 600)));
-      child.kill('SIGKILL');
-      expect(await exited).toBe('SIGKILL');
-      const db = createDb(crashed.target);
-      cursors.push(Number((await new KnexSyncStore(db).cursor(db, FEED_SOURCE)) ?? 0));
-      await db.destroy();
+    try {
+      // Two kills at random points of the feed (10–45% and 55–90%), each a random few ms after a commit was seen,
+      // so that one usually lands inside a page's transaction.
+      for (const [lo, hi] of [
+        [0.1, 0.45],
+        [0.55, 0.9],
+      ] as const) {
+        const threshold = Math.floor(total * (lo + Math.random() * (hi - lo)));
+        const child = spawnZcd(['sync', '--page-size', String(PAGE)], env);
+        const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
+        await waitForLine(child, /sync started/, 30_000);
+        const deadline = Date.now() + 30_000;
+        while (Number((await new KnexSyncStore(watcher).cursor(watcher, FEED_SOURCE)) ?? 0) < threshold && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 20)));
+        child.kill('SIGKILL');
+        expect(await exited).toBe('SIGKILL');
+        cursors.push(Number((await new KnexSyncStore(watcher).cursor(watcher, FEED_SOURCE)) ?? 0));
+      }
+    } finally {
+      await watcher.destroy();
     }
     // The kills did land before the end (otherwise this test would prove nothing).
-    expect(cursors[0]!).toBeLessThan(expected.counts.events!);
+    expect(cursors[0]!).toBeGreaterThan(0);
+    expect(cursors[1]!).toBeLessThan(total);
 
     const rest = await runZcd(['sync', '--page-size', String(PAGE)], env);
     expect(rest.code, rest.stderr).toBe(0);
