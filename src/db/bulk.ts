@@ -12,38 +12,47 @@ interface SqliteConnection {
 }
 
 const statements = new WeakMap<object, Map<string, SqliteStatement>>();
-const PG_CHUNK = 500;
+const PG_CHUNK = 5000;
 
 const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
+
+/** The array type a column's values travel in; the insert casts them to the column's own type. */
+function pgArrayType(sample: unknown): string {
+  if (typeof sample === 'number') return Number.isInteger(sample) ? 'bigint[]' : 'double precision[]';
+  if (typeof sample === 'boolean') return 'boolean[]';
+  return 'text[]';
+}
 
 /**
  * Inserts many rows inside the caller's transaction. On SQLite it runs one cached prepared
  * statement per row on the transaction's own connection: knex would build and prepare a new
  * multi-row statement per chunk, which is most of the cost of a large sync. On PostgreSQL it
- * sends multi-row inserts (the round trip is what costs there).
+ * sends each column as one array and unnests them, so a page is a few small statements.
  */
 export async function bulkInsert(trx: Knex, table: string, rows: Record<string, unknown>[], conflict?: OnConflict): Promise<void> {
   if (rows.length === 0) return;
   // Outside a transaction the connection would be taken from the pool and never given back.
   if (!(trx as Knex.Transaction).isTransaction) throw new TypeError('bulkInsert needs a transaction');
-  if (isPostgres(trx)) {
-    for (let i = 0; i < rows.length; i += PG_CHUNK) {
-      const q = trx(table).insert(rows.slice(i, i + PG_CHUNK));
-      if (!conflict) await q;
-      else if ('ignore' in conflict) await q.onConflict(conflict.target).ignore();
-      else await q.onConflict(conflict.target).merge(conflict.merge);
-    }
-    return;
-  }
   const columns = Object.keys(rows[0]!);
   const action = !conflict
     ? ''
     : 'ignore' in conflict
       ? 'do nothing'
       : `do update set ${conflict.merge.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`;
-  const sql =
-    `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values (${columns.map(() => '?').join(', ')})` +
-    (conflict ? ` on conflict (${conflict.target.map(quote).join(', ')}) ${action}` : '');
+  const onConflict = conflict ? ` on conflict (${conflict.target.map(quote).join(', ')}) ${action}` : '';
+  if (isPostgres(trx)) {
+    // One array parameter per column: a statement PostgreSQL parses once, whatever the number of rows.
+    const types = columns.map((c) => pgArrayType(rows.find((r) => r[c] !== null && r[c] !== undefined)?.[c]));
+    for (let i = 0; i < rows.length; i += PG_CHUNK) {
+      const chunk = rows.slice(i, i + PG_CHUNK);
+      await trx.raw(
+        `insert into ${quote(table)} (${columns.map(quote).join(', ')}) select * from unnest(${types.map((t) => `?::${t}`).join(', ')})${onConflict}`,
+        columns.map((c) => chunk.map((r) => r[c] ?? null)) as unknown as Knex.RawBinding[],
+      );
+    }
+    return;
+  }
+  const sql = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values (${columns.map(() => '?').join(', ')})${onConflict}`;
   const conn = (await (trx.client as { acquireConnection(): Promise<SqliteConnection> }).acquireConnection()) as SqliteConnection;
   let cache = statements.get(conn);
   if (!cache) statements.set(conn, (cache = new Map()));
