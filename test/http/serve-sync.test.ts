@@ -39,5 +39,5 @@ describe(`zcd serve with the sandbox cloud on ${testDatabaseKind}`, () => {
     }
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-  });
+  }, 60_000);
 });
