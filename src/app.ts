@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Knex } from 'knex';
+import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { errorHandler, notFoundHandler } from './http/problem.js';
 import { requestId } from './http/request-id.js';
@@ -22,30 +23,61 @@ import { createInstitutionRoutes } from './features/institutions/institutions-ro
 import { BureauService } from './features/bureaus/bureaus-service.js';
 import { KnexBureauStore } from './features/bureaus/bureaus-knex-store.js';
 import { createBureauRoutes } from './features/bureaus/bureaus-routes.js';
+import type { ProcurementCloud } from '../adapters/procurement-cloud.js';
+import { SandboxCloud } from '../adapters/sandbox/sandbox-cloud.js';
+import { CloudSupplierIdentityVerifier } from './features/supplier-identity/cloud-supplier-identity-verifier.js';
+import { createMetrics, type GatewayMetrics } from './features/metrics/metrics.js';
+import { createMetricsRoutes } from './features/metrics/metrics-routes.js';
+import { KnexSyncStore } from './features/sync/sync-knex-store.js';
+import { SyncService } from './features/sync/sync-service.js';
+import { QuarantineService } from './features/upstream/quarantine-service.js';
+import { createUpstreamRoutes } from './features/upstream/upstream-routes.js';
+import { KnexFinancingStore } from './features/financing/financing-knex-store.js';
+import { ProductService } from './features/financing/products-service.js';
+import { ApplicationService } from './features/financing/applications-service.js';
+import { KnexContractSource } from './features/financing/contracts-knex-source.js';
+import { StoreInstitutionDirectory } from './features/financing/institution-directory.js';
+import { CloudLockRelay } from './features/financing/cloud-lock-relay.js';
+import { createFinancingRoutes } from './features/financing/financing-routes.js';
+import { OutboxEventRecorder } from './features/events/outbox-recorder.js';
 
 /** The largest JSON body the gateway reads. */
 export const BODY_LIMIT = '256kb';
 
 /** What the app is built from. */
 export interface AppDeps {
-  config: AuthConfig;
+  config: AuthConfig & Partial<Pick<Config, 'syncPageSize'>>;
   db: Knex;
   logger: Logger;
-  /** The time source of token checks (tests advance it). */
+  /** The time source of token checks and the financing lifecycle (tests advance it). */
   clock?: Clock;
-  /** Verifies SME identity tokens for `{ supplier: true }` routes. */
+  /** Verifies SME identity tokens; the cloud's keys with this gateway as audience when not given. */
   supplierVerifier?: SupplierIdentityVerifier;
+  /** The procurement cloud; the sandbox on `db` when not given. */
+  cloud?: ProcurementCloud;
+  metrics?: GatewayMetrics;
 }
 
-/** The express app and the operations it publishes. */
+/** The verifier of supplier identity tokens: the cloud's keys, this gateway as audience. */
+export function createSupplierIdentityVerifier(cloud: ProcurementCloud, issuer: string): SupplierIdentityVerifier {
+  return new CloudSupplierIdentityVerifier({ keys: () => cloud.keys(), audience: issuer });
+}
+
+/** The express app, the operations it publishes and the services a server runs beside it. */
 export interface Gateway {
   app: Express;
   routes: readonly RouteDefinition<any, any, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   auth: Auth;
+  cloud: ProcurementCloud;
+  /** The ingest path shared by the sync loop and pushed notifications. */
+  sync: SyncService;
+  metrics: GatewayMetrics;
+  supplierIdentity: SupplierIdentityVerifier;
+  applications: ApplicationService;
 }
 
 /** Builds the app: request id and logs → security headers → JSON body → routes → 404 → problem+json. */
-export function createApp({ config, db, logger, clock, supplierVerifier }: AppDeps): Gateway {
+export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gateway {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -78,17 +110,54 @@ export function createApp({ config, db, logger, clock, supplierVerifier }: AppDe
   app.use('/oauth2/token', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
 
   const regions = new RegionService(new KnexRegionStore(db));
-  const auth = createAuth({ db, config, ...(clock ? { clock } : {}), ...(supplierVerifier ? { supplierVerifier } : {}) });
+  const cloud = deps.cloud ?? new SandboxCloud(db);
+  const supplierIdentity = deps.supplierVerifier ?? createSupplierIdentityVerifier(cloud, config.issuer);
+  const auth = createAuth({ db, config, supplierVerifier: supplierIdentity, ...(clock ? { clock } : {}) });
   const services = { regions, config, ...(clock ? { clock } : {}) };
   const institutions = new InstitutionService({ ...services, store: new KnexInstitutionStore(db) });
   const bureaus = new BureauService({ ...services, store: new KnexBureauStore(db) });
+  const metrics = deps.metrics ?? createMetrics(() => cloud.health());
+  const syncStore = new KnexSyncStore(db);
+  const sync = new SyncService({
+    db,
+    store: syncStore,
+    cloud,
+    pageSize: config.syncPageSize ?? 1000,
+    onIngest: (source, r) => {
+      metrics.syncChanges.inc({ source, outcome: 'applied' }, r.applied);
+      metrics.syncChanges.inc({ source, outcome: 'skipped' }, r.skipped);
+      metrics.syncChanges.inc({ source, outcome: 'quarantined' }, r.quarantined);
+    },
+  });
+  const upstreamCheck = async () => {
+    const h = cloud.health();
+    return h.detail === undefined ? { ok: h.ok } : { ok: h.ok, detail: h.detail };
+  };
+  const now = clock ? () => clock().getTime() : Date.now;
+  const financingStore = new KnexFinancingStore(db);
+  const institutionDirectory = new StoreInstitutionDirectory(new KnexInstitutionStore(db));
+  const contracts = new KnexContractSource(db);
+  const products = new ProductService(financingStore, regions, institutionDirectory, now);
+  const applications = new ApplicationService({
+    store: financingStore,
+    regions,
+    contracts,
+    institutions: institutionDirectory,
+    locks: new CloudLockRelay(cloud),
+    events: new OutboxEventRecorder(now),
+    logger: logger.child({ module: 'financing' }),
+    now,
+  });
   const routes = [
-    ...createHealthRoutes({ checks: databaseChecks(db) }),
+    ...createUpstreamRoutes({ cloud, sync, quarantine: new QuarantineService(syncStore) }),
+    ...createMetricsRoutes({ metrics }),
+    ...createHealthRoutes({ checks: { ...databaseChecks(db), upstream: upstreamCheck } }),
     ...createDocsRoutes(),
     ...createRegionRoutes({ regions }),
     ...createAuthRoutes({ config, tokens: auth.tokens, gatewayKeys: auth.gatewayKeys }),
     ...createInstitutionRoutes({ institutions }),
     ...createBureauRoutes({ bureaus }),
+    ...createFinancingRoutes({ products, applications, contracts, institutions: institutionDirectory, now }),
   ];
   const router = express.Router();
   mountRoutes(router, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });
@@ -96,5 +165,5 @@ export function createApp({ config, db, logger, clock, supplierVerifier }: AppDe
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger.child({ module: 'errors' })));
-  return { app, routes, auth };
+  return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications };
 }

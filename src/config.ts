@@ -26,7 +26,18 @@ export const envSchema = z.object({
   JWKS_URI_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   JWKS_URI_CACHE_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
   TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  UPSTREAM: z.enum(['sandbox', 'http']).default('sandbox'),
+  UPSTREAM_URL: httpUrl.optional(),
+  UPSTREAM_CREDENTIAL: z.string().min(16).max(4096).optional(),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(5_000).default(1_000),
 });
+
+/** Which procurement cloud the gateway talks to. */
+export type UpstreamTarget =
+  | { kind: 'sandbox' }
+  | { kind: 'http'; url: string; credential: string; timeoutMs: number };
 
 /** Where the gateway keeps its state. */
 export type DatabaseTarget =
@@ -52,6 +63,12 @@ export interface Config {
   readonly jwksUriCacheMs: number;
   /** Requests one client may make to the token endpoint per minute. */
   readonly tokenRateLimitPerMinute: number;
+  /** The procurement cloud: the seeded sandbox (default) or the real one over HTTP. */
+  readonly upstream: UpstreamTarget;
+  /** How often `zcd serve` syncs the cloud's change feed; 0 turns it off. */
+  readonly syncIntervalMs: number;
+  /** Changes asked for per page of the feed (each page is one transaction). */
+  readonly syncPageSize: number;
 }
 
 /** A setting in the environment that cannot be used; names it. */
@@ -79,6 +96,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  if (e.UPSTREAM === 'http') {
+    const missing = (['UPSTREAM_URL', 'UPSTREAM_CREDENTIAL'] as const).filter((v) => e[v] === undefined);
+    if (missing.length) throw new ConfigError(missing.map((variable) => ({ variable, message: 'required when UPSTREAM=http' })));
+  }
+  const upstream: UpstreamTarget =
+    e.UPSTREAM === 'http'
+      ? { kind: 'http', url: e.UPSTREAM_URL!, credential: e.UPSTREAM_CREDENTIAL!, timeoutMs: e.UPSTREAM_TIMEOUT_MS }
+      : { kind: 'sandbox' };
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -91,5 +116,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwksUriCooldownMs: e.JWKS_URI_COOLDOWN_MS,
     jwksUriCacheMs: e.JWKS_URI_CACHE_MS,
     tokenRateLimitPerMinute: e.TOKEN_RATE_LIMIT_PER_MINUTE,
+    upstream: Object.freeze(upstream),
+    syncIntervalMs: e.SYNC_INTERVAL_MS,
+    syncPageSize: e.SYNC_PAGE_SIZE,
   });
 }

@@ -5,6 +5,11 @@ import { createApp } from './app.js';
 import { createDb, migrateLatest, type Knex } from './db/knex.js';
 import type { Logger } from './logger.js';
 import { seedRegions } from '../seeds/regions.js';
+import { createProcurementCloud } from '../adapters/create-cloud.js';
+import type { ProcurementCloud } from '../adapters/procurement-cloud.js';
+import { SandboxCloud, SANDBOX_DEMO_CONTRACTS } from '../adapters/sandbox/sandbox-cloud.js';
+import { createMetrics } from './features/metrics/metrics.js';
+import { SyncLoop } from './features/sync/sync-loop.js';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -22,7 +27,20 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   if (applied.length) logger.info({ applied }, 'migrations applied');
   await seedRegions(db);
 
-  const { app } = createApp({ config, db, logger });
+  const cloud: ProcurementCloud = createProcurementCloud(config.upstream, db, {
+    // Called only once requests flow, after `metrics` exists.
+    onAttempt: (operation, outcome) => metrics.upstreamAttempts.inc({ operation, outcome }),
+    onCircuitChange: (state) => logger.warn({ circuit: state }, 'procurement cloud circuit changed'),
+  });
+  const metrics = createMetrics(() => cloud.health());
+  const { app, sync } = createApp({ config, db, logger, cloud, metrics });
+  if (cloud instanceof SandboxCloud && (await cloud.contractCount()) === 0) {
+    // A fresh sandbox: seed the demo and sync it, so the first request already shows contracts.
+    await cloud.seed(SANDBOX_DEMO_CONTRACTS);
+    const synced = await sync.runOnce();
+    logger.info({ contracts: SANDBOX_DEMO_CONTRACTS, changes: synced.applied }, 'sandbox demo data seeded');
+  }
+  const loop = new SyncLoop({ sync, intervalMs: config.syncIntervalMs, logger: logger.child({ module: 'sync' }) });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
@@ -33,16 +51,19 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, database: config.database.client }, 'zcd-gateway listening');
+  logger.info({ url, database: config.database.client, upstream: config.upstream.kind }, 'zcd-gateway listening');
+  loop.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      const loopStopped = loop.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       await closed;
       clearTimeout(grace);
+      await loopStopped;
       await db.destroy();
       logger.info('zcd-gateway stopped');
     })());

@@ -8,6 +8,8 @@ import { registerAuditCommands } from './audit-commands.js';
 import { configOrExit } from './config-or-exit.js';
 import { registerKeysCommands } from './keys-commands.js';
 import { registerInstitutionsCommands } from './institutions-commands.js';
+import { registerSyncCommands } from './sync-commands.js';
+import { registerSandboxCommands } from './sandbox-commands.js';
 
 
 const program = new Command()
@@ -62,5 +64,7 @@ program
 registerAuditCommands(program);
 registerKeysCommands(program);
 registerInstitutionsCommands(program);
+registerSyncCommands(program, { configOrExit });
+registerSandboxCommands(program, { configOrExit });
 
 await program.parseAsync(process.argv);

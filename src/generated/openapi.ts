@@ -4,6 +4,76 @@
  */
 
 export interface paths {
+    "/api/v1/upstream/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive changes pushed by the procurement cloud
+         * @description The procurement cloud (政府采购云平台) pushes contract, acceptance, payment and risk-flag changes here as a
+         *     compact JWS signed with its key (ES256, `typ` `zcd-cloud-notification+jws`), verified against the cloud's
+         *     JWKS. The signature is the authentication: no token is needed. The changes feed the same ingest path as
+         *     the periodic sync and are idempotent by change id: a repeated change is counted as `skipped`. A record
+         *     the gateway cannot read is quarantined, the others are applied.
+         */
+        post: operations["receiveUpstreamNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/quarantined-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List quarantined upstream records
+         * @description Records from the procurement cloud that the gateway could not apply (malformed, or about a contract it
+         *     does not know), with the reason and the raw payload, newest first. A finance bureau sees the records
+         *     whose purchaser region lies in its subtree; the 自治区 bureau (150000) also sees those whose region
+         *     could not be read.
+         */
+        get: operations["listQuarantinedRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Metrics in the Prometheus text format (0.0.4): attempts to the procurement cloud
+         *     (`zcd_upstream_requests_total`), the state of the circuit breaker towards it
+         *     (`zcd_upstream_circuit_state`: 0 closed, 1 half-open, 2 open) and synced changes
+         *     (`zcd_sync_changes_total`). Meant for the operator's scraper; it carries no business data.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -889,6 +959,42 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        UpstreamNotification: {
+            /**
+             * @description Compact JWS signed by the procurement cloud. Its payload is `{"iss", "iat", "records"}`, where
+             *     `records` (1–100) are change records as the cloud's changes feed serves them.
+             */
+            jws: string;
+        };
+        UpstreamNotificationResult: {
+            /** @description Changes applied now. */
+            applied: number;
+            /** @description Changes the gateway had already applied (same change id). */
+            skipped: number;
+            /** @description Records kept in quarantine instead of being applied. */
+            quarantined: number;
+        };
+        QuarantinedRecord: {
+            id: string;
+            /**
+             * @description `procurement_cloud`: the changes feed; `cloud_notification`: a pushed notification.
+             * @enum {string}
+             */
+            source: "procurement_cloud" | "cloud_notification";
+            /** @description The cloud's change id, when the record had a readable one. */
+            change_id: string | null;
+            /** @description Why the record was not applied. */
+            reason: string;
+            /** @description The record as received, JSON text. */
+            raw_payload: string;
+            /** @description The purchaser region, when it could be read from the record. */
+            region_code: components["schemas"]["RegionCode"] | null;
+            received_at: components["schemas"]["Timestamp"];
+        };
+        QuarantinedRecordPage: {
+            items: components["schemas"]["QuarantinedRecord"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
         /** @description An RFC 9457 problem document. */
         Problem: {
             /**
@@ -1439,6 +1545,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The credentials (token, or the signature of a pushed notification) are missing or not valid. */
+        Unauthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description No such resource, or not one the caller may see. */
         NotFound: {
             headers: {
@@ -1500,6 +1615,87 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    receiveUpstreamNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpstreamNotification"];
+            };
+        };
+        responses: {
+            /** @description The changes were applied, skipped as already applied, or quarantined. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpstreamNotificationResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            413: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listQuarantinedRecords: {
+        parameters: {
+            query?: {
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of quarantined records. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuarantinedRecordPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;

@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import type { ProcurementCloud } from '../../adapters/procurement-cloud.js';
 import { createApp, type Gateway } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import type { Knex } from '../../src/db/knex.js';
@@ -23,6 +24,8 @@ export interface TestGatewayOptions {
   supplierVerifier?: SupplierIdentityVerifier;
   /** Serve this database (already migrated) instead of a fresh one; closed with the gateway. */
   db?: Knex;
+  /** The procurement cloud; the sandbox on the gateway's database unless given. */
+  cloud?: (db: Knex) => ProcurementCloud;
 }
 
 /** The test default: generous rate limit, loopback `jwks_uri`s allowed. */
@@ -47,6 +50,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
       logger: createLogger('silent'),
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.supplierVerifier ? { supplierVerifier: opts.supplierVerifier } : {}),
+      ...(opts.cloud ? { cloud: opts.cloud(database.db) } : {}),
     });
     return gateway.app;
   });

@@ -91,6 +91,6 @@ describe('health', () => {
     expect((await gw.client.get('/healthz')).body.status).toBe('ok');
     const ready = await gw.client.get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', checks: { database: { ok: true }, migrations: { ok: true } } });
+    expect(ready.body).toEqual({ status: 'ready', checks: { database: { ok: true }, migrations: { ok: true }, upstream: { ok: true } } });
   });
 });

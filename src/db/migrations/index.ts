@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import * as m001 from './001_regions.js';
 import * as m002 from './002_auth.js';
 import * as m004 from './004_financing.js';
+import * as m003sync from './003_procurement_sync.js';
+import * as m003sandbox from './003_sandbox_cloud.js';
 
 /** A migration: a name that never changes, and its up and down. */
 export interface Migration {
@@ -14,6 +16,8 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { name: '001_regions', ...m001 },
   { name: '002_auth', ...m002 },
+  { name: '003_procurement_sync', ...m003sync },
+  { name: '003_sandbox_cloud', ...m003sandbox },
   { name: '004_financing', ...m004 },
 ];
 

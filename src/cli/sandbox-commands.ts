@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { SandboxCloud, SANDBOX_DEMO_CONTRACTS, SANDBOX_MAX_CONTRACTS } from '../../adapters/sandbox/sandbox-cloud.js';
+import type { AccountChangeBehaviour } from '../../adapters/sandbox/generator.js';
+import type { Config } from '../config.js';
+import { createDb, migrateLatest, type Knex } from '../db/knex.js';
+import { isValidUscc } from '../domain/uscc.js';
+import { seedRegions } from '../../seeds/regions.js';
+
+async function withSandbox(config: Config, fn: (sandbox: SandboxCloud, db: Knex) => Promise<void>): Promise<void> {
+  if (config.upstream.kind !== 'sandbox') throw new Error('the sandbox commands need UPSTREAM=sandbox');
+  const db = createDb(config.database);
+  try {
+    await migrateLatest(db);
+    await seedRegions(db);
+    await fn(new SandboxCloud(db), db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+function integer(name: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${name} must be an integer 0–${max}`);
+  return n;
+}
+
+/** `zcd seed` and `zcd sandbox …`: the sandbox procurement cloud's data, clock, tokens and behaviour. */
+export function registerSandboxCommands(program: Command, { configOrExit }: { configOrExit: () => Config }): void {
+  program
+    .command('seed')
+    .description('seed the sandbox procurement cloud with deterministic Inner Mongolia contracts (adds up to N)')
+    .option('--contracts <n>', `contracts the sandbox should hold (max ${SANDBOX_MAX_CONTRACTS})`, String(SANDBOX_DEMO_CONTRACTS))
+    .action(async (opts: { contracts: string }) => {
+      const target = integer('--contracts', opts.contracts, SANDBOX_MAX_CONTRACTS);
+      await withSandbox(configOrExit(), async (sandbox) => {
+        const bar = process.stderr.isTTY
+          ? new cliProgress.SingleBar({ format: 'seed [{bar}] {value}/{total} contracts | {eta}s left', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
+          : undefined;
+        const started = Date.now();
+        let shown = false;
+        const result = await sandbox.seed(target, (done, total) => {
+          if (!bar) return;
+          if (shown) bar.update(done);
+          else bar.start(total, done);
+          shown = true;
+        });
+        bar?.stop();
+        const seconds = (Date.now() - started) / 1000;
+        console.log(`seeded: ${result.added} contracts added, ${result.total} in the sandbox (${seconds.toFixed(1)} s)`);
+      });
+    });
+
+  const sandbox = program.command('sandbox').description('the sandbox procurement cloud');
+
+  sandbox
+    .command('status')
+    .description('contracts seeded and the sandbox clock')
+    .action(async () => {
+      await withSandbox(configOrExit(), async (s) => {
+        console.log(JSON.stringify({ contracts: await s.contractCount(), clock: new Date(await s.clock()).toISOString() }));
+      });
+    });
+
+  sandbox
+    .command('advance')
+    .description('move the sandbox clock forward; acceptances and payments now due appear in the feed')
+    .option('--days <n>', 'days to advance', '0')
+    .option('--hours <n>', 'hours to advance', '0')
+    .action(async (opts: { days: string; hours: string }) => {
+      const ms = integer('--days', opts.days, 3650) * 86_400_000 + integer('--hours', opts.hours, 87_600) * 3_600_000;
+      await withSandbox(configOrExit(), async (s) => {
+        const r = await s.advanceClock(ms);
+        console.log(`sandbox clock: ${new Date(r.clock).toISOString()}; ${r.published} changes published`);
+      });
+    });
+
+  sandbox
+    .command('supplier-token')
+    .description("print a supplier identity token signed by the sandbox cloud, addressed to this gateway's issuer")
+    .requiredOption('--uscc <uscc>', "the supplier's 统一社会信用代码")
+    .option('--name <name>', 'the supplier name (default: the seeded supplier with this USCC)')
+    .option('--ttl <seconds>', 'lifetime in seconds', '3600')
+    .action(async (opts: { uscc: string; name?: string; ttl: string }) => {
+      if (!isValidUscc(opts.uscc)) throw new Error('--uscc is not a valid USCC (GB 32100 check character)');
+      const config = configOrExit();
+      await withSandbox(config, async (s) => {
+        console.log(await s.issueSupplierToken({ uscc: opts.uscc, name: opts.name, audience: config.issuer, ttlSeconds: integer('--ttl', opts.ttl, 86_400) }));
+      });
+    });
+
+  sandbox
+    .command('account-change-behaviour')
+    .description('make the sandbox confirm, refuse or delay collection-account changes for a contract')
+    .requiredOption('--contract <no>', 'the contract number')
+    .requiredOption('--behaviour <b>', 'confirm | refuse | delay')
+    .action(async (opts: { contract: string; behaviour: string }) => {
+      if (!['confirm', 'refuse', 'delay'].includes(opts.behaviour)) throw new Error('--behaviour must be confirm, refuse or delay');
+      await withSandbox(configOrExit(), async (s) => {
+        await s.configureAccountChange(opts.contract, opts.behaviour as AccountChangeBehaviour);
+        console.log(`${opts.contract}: ${opts.behaviour}`);
+      });
+    });
+}

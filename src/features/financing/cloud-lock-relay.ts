@@ -1,0 +1,24 @@
+import type { ProcurementCloud } from '../../../adapters/procurement-cloud.js';
+import type { CollectionAccount } from './financing-store.js';
+import type { AccountLockRelay, LockStatus } from './ports.js';
+
+/** Relays collection-account locks to the procurement cloud through its adapter. */
+export class CloudLockRelay implements AccountLockRelay {
+  constructor(private readonly cloud: ProcurementCloud) {}
+
+  async request(contractNo: string, account: CollectionAccount, financingRef: string): Promise<LockStatus> {
+    const change = await this.cloud.requestCollectionAccountChange(
+      contractNo,
+      { bankName: account.bankName, accountName: account.accountName, accountNo: account.accountNumber },
+      financingRef,
+    );
+    return { ref: change.ref, status: change.status, ...(change.reason ? { reason: change.reason } : {}) };
+  }
+
+  async status(ref: string): Promise<LockStatus> {
+    const change = await this.cloud.getCollectionAccountChange(ref);
+    // A ref the cloud no longer knows can never be confirmed.
+    if (!change) return { ref, status: 'refused', reason: 'unknown_change' };
+    return { ref: change.ref, status: change.status, ...(change.reason ? { reason: change.reason } : {}) };
+  }
+}

@@ -1,0 +1,75 @@
+import { CloudSignatureError, type ProcurementCloud } from '../../../adapters/procurement-cloud.js';
+import { DomainError, ForbiddenError, ValidationError } from '../../errors.js';
+import { decodePageToken, encodePageToken } from '../../http/pagination.js';
+import { defineRoute } from '../../http/route.js';
+import type { SyncService } from '../sync/sync-service.js';
+import type { QuarantineService } from './quarantine-service.js';
+import {
+  listQuarantinedQuery,
+  quarantineCursor,
+  upstreamNotificationBody,
+  type QuarantinedRecordPageDto,
+  type UpstreamNotificationResultDto,
+} from './upstream-schemas.js';
+
+/** 401: a pushed notification whose signature, issuer or age is not acceptable. */
+export class NotificationSignatureError extends DomainError {
+  constructor(options?: { cause?: unknown }) {
+    super(401, 'invalid_notification_signature', 'The notification is not signed by the procurement cloud.');
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
+
+/** Pushed notifications from the cloud, and the quarantine bureaus inspect. */
+export function createUpstreamRoutes({ cloud, sync, quarantine }: { cloud: ProcurementCloud; sync: SyncService; quarantine: QuarantineService }) {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/upstream/notifications',
+      operationId: 'receiveUpstreamNotification',
+      // The JWS is the authentication.
+      access: { public: true },
+      body: upstreamNotificationBody,
+      handler: async ({ body }): Promise<UpstreamNotificationResultDto> => {
+        let entries;
+        try {
+          entries = await cloud.readNotification(body.jws);
+        } catch (err) {
+          if (err instanceof CloudSignatureError) throw new NotificationSignatureError({ cause: err });
+          throw err;
+        }
+        return sync.ingestNotification(entries);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/admin/quarantined-records',
+      operationId: 'listQuarantinedRecords',
+      access: { scope: 'admin' },
+      query: listQuarantinedQuery,
+      handler: async ({ query, principal }): Promise<QuarantinedRecordPageDto> => {
+        if (principal?.kind !== 'bureau') throw new ForbiddenError('bureau_only', 'Only a finance bureau may list quarantined records.');
+        let before: { receivedAt: string; id: string } | undefined;
+        if (query.page_token !== undefined) {
+          const c = decodePageToken(query.page_token, quarantineCursor);
+          if (!c) throw new ValidationError([{ in: 'query', pointer: '/page_token', detail: 'not a page token of this list' }]);
+          before = { receivedAt: c.t, id: c.id };
+        }
+        const page = await quarantine.list(principal, { limit: query.page_size, before });
+        const last = page.items.at(-1);
+        return {
+          items: page.items.map((r) => ({
+            id: r.id,
+            source: r.source as QuarantinedRecordPageDto['items'][number]['source'],
+            change_id: r.changeId,
+            reason: r.reason,
+            raw_payload: r.rawPayload,
+            region_code: r.regionCode,
+            received_at: r.receivedAt,
+          })),
+          ...(page.more && last ? { next_page_token: encodePageToken({ t: last.receivedAt, id: last.id }) } : {}),
+        };
+      },
+    }),
+  ];
+}

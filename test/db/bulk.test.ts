@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bulkInsert } from '../../src/db/bulk.js';
+import type { Knex } from '../../src/db/knex.js';
+import { migratedDatabase, testDatabaseKind } from '../helpers/db.js';
+
+let db: Knex;
+let dispose: () => Promise<void>;
+beforeAll(async () => {
+  ({ db, dispose } = await migratedDatabase());
+  await db.schema.createTable('bulk_probe', (t) => {
+    t.string('id', 16).primary();
+    t.bigInteger('fen').notNullable();
+    t.boolean('flag').notNullable();
+    t.string('note', 32).nullable();
+  });
+});
+afterAll(async () => {
+  await dispose?.();
+});
+
+const rows = async () =>
+  ((await db('bulk_probe').select('*').orderBy('id')) as { id: string; fen: number | string; flag: boolean | number; note: string | null }[]).map((r) => ({
+    id: r.id,
+    fen: Number(r.fen),
+    flag: Boolean(r.flag),
+    note: r.note,
+  }));
+
+describe(`bulkInsert on ${testDatabaseKind}`, () => {
+  it('inserts many rows with bigints, booleans and nulls, and ignores or merges on conflict', async () => {
+    const many = Array.from({ length: 1200 }, (_, i) => ({ id: `r${String(i).padStart(4, '0')}`, fen: 2_000_000_000_00 + i, flag: i % 2 === 0, note: null }));
+    await db.transaction((trx) => bulkInsert(trx, 'bulk_probe', many));
+    expect(await rows()).toHaveLength(1200);
+    expect((await rows())[1]).toEqual({ id: 'r0001', fen: 200_000_000_001, flag: false, note: null });
+
+    await db.transaction((trx) => bulkInsert(trx, 'bulk_probe', [{ id: 'r0001', fen: 1, flag: true, note: 'x' }], { target: ['id'], ignore: true }));
+    expect((await rows())[1]).toEqual({ id: 'r0001', fen: 200_000_000_001, flag: false, note: null });
+    await db.transaction((trx) => bulkInsert(trx, 'bulk_probe', [{ id: 'r0001', fen: 1, flag: true, note: 'x' }], { target: ['id'], merge: ['note'] }));
+    expect((await rows())[1]).toEqual({ id: 'r0001', fen: 200_000_000_001, flag: false, note: 'x' });
+  });
+
+  it('fails on a duplicate key without a conflict rule, and outside a transaction', async () => {
+    await expect(db.transaction((trx) => bulkInsert(trx, 'bulk_probe', [{ id: 'r0002', fen: 1, flag: true, note: null }]))).rejects.toThrow();
+    await expect(bulkInsert(db, 'bulk_probe', [{ id: 'z', fen: 1, flag: true, note: null }])).rejects.toThrow(TypeError);
+  });
+});
