@@ -14,7 +14,7 @@ export interface FinancingWorld {
   /** Headers of a supplier (SME) signed in with the sandbox's identity token. */
   supplier(uscc: string): Promise<Record<string, string>>;
   /** Active contracts with an unpaid balance and no risk flag, each of a different supplier. */
-  financeable(n: number): Promise<{ contractNo: string; uscc: string; unpaid: number }[]>;
+  financeable(n: number, o?: { distinctSuppliers?: boolean }): Promise<{ contractNo: string; uscc: string; unpaid: number }[]>;
   /** Onboards another bank with its own approved product; returns both. */
   anotherBank(): Promise<{ bank: TestParty; productId: string }>;
   close(): Promise<void>;
@@ -65,7 +65,7 @@ export async function financingWorld(contracts = 120): Promise<FinancingWorld> {
     async supplier(uscc) {
       return { authorization: `Bearer ${await sandbox.issueSupplierToken({ uscc, audience: gw.issuer })}` };
     },
-    async financeable(n) {
+    async financeable(n, o = {}) {
       const rows = await gw.db('contracts as c')
         .select('c.contract_no', 'c.supplier_uscc', 'c.amount_fen')
         .sum({ paid: 'p.amount_fen' })
@@ -79,7 +79,7 @@ export async function financingWorld(contracts = 120): Promise<FinancingWorld> {
       const out: { contractNo: string; uscc: string; unpaid: number }[] = [];
       for (const r of rows) {
         const unpaid = Number(r.amount_fen) - Number(r.paid ?? 0);
-        if (unpaid < 1_000_000 || seen.has(r.supplier_uscc)) continue;
+        if (unpaid < 2_000_000 || (o.distinctSuppliers !== false && seen.has(r.supplier_uscc))) continue;
         seen.add(r.supplier_uscc);
         out.push({ contractNo: r.contract_no, uscc: r.supplier_uscc, unpaid });
         if (out.length === n) break;
