@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 /** C0/C1 controls and bidirectional overrides: never legitimate in names or notes. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN_TEXT = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 /** Free text: trimmed, bounded, no control or bidi-override characters. */
