@@ -4,10 +4,11 @@
  * Prints the scenario table and the targets, and writes them as JSON under bench/results/.
  * Exits 0 whatever the figures (a miss is a measurement), non-zero only when the harness fails.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
+import { formatCpuProfile, summariseCpuProfile } from './lib/cpu-profile.js';
 import { createBenchDatabase, type BenchDatabase } from './lib/database.js';
 import { startGateway } from './lib/gateway.js';
 import { parseOptions, USAGE, type BenchOptions } from './lib/options.js';
@@ -76,6 +77,7 @@ async function main(options: BenchOptions): Promise<number> {
   const selected = selectScenarios(SCENARIOS, options.only, new Set(options.s5 ? ['S5'] : []));
   const ctx: BenchContext = { options, root, progress, shared: new Map() };
   const rows: Row[] = [];
+  const profileDir = join(root, 'bench', 'results', 'profiles');
 
   for (const s of selected.filter((s) => s.target === 'reference')) await runOne(ctx, s, rows);
 
@@ -85,8 +87,11 @@ async function main(options: BenchOptions): Promise<number> {
     try {
       db = await createBenchDatabase(options.db, options.pgUrl, 'gw');
       progress(`gateway: onboarding clients with zcd on ${options.db}, starting node dist/src/cli/zcd.js serve`);
-      ctx.gateway = await startGateway(root, db, (zcd) =>
-        gatewayScenarios.some((s) => ['S1', 'S1d', 'S3'].includes(s.id)) ? prepareFinancingData(ctx, zcd) : Promise.resolve(),
+      ctx.gateway = await startGateway(
+        root,
+        db,
+        (zcd) => (gatewayScenarios.some((s) => ['S1', 'S1d', 'S3'].includes(s.id)) ? prepareFinancingData(ctx, zcd) : Promise.resolve()),
+        options.cpuProf ? { cpuProfDir: profileDir } : {},
       );
       progress(`gateway: pid ${ctx.gateway.server.pid} at ${ctx.gateway.server.url}`);
       for (const s of gatewayScenarios) await runOne(ctx, s, rows);
@@ -101,6 +106,17 @@ async function main(options: BenchOptions): Promise<number> {
       await ctx.gateway?.server.stop();
       await ctx.gateway?.webhooks.stop();
       await db?.drop();
+    }
+    if (options.cpuProf) {
+      const profiles = existsSync(profileDir) ? readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort() : [];
+      const latest = profiles.at(-1);
+      if (latest) {
+        const text = formatCpuProfile(summariseCpuProfile(join(profileDir, latest)));
+        writeFileSync(join(profileDir, latest.replace(/\.cpuprofile$/, '.txt')), text + '\n');
+        progress(`gateway CPU profile: ${join(profileDir, latest)}\n${text}`);
+      } else {
+        progress('gateway CPU profile: none was written');
+      }
     }
   }
 

@@ -71,6 +71,7 @@ export async function startGateway(
   root: string,
   db: BenchDatabase,
   before: (zcd: ZcdCli) => Promise<void>,
+  o: { cpuProfDir?: string } = {},
 ): Promise<GatewayUnderTest> {
   const port = await freePort();
   const env = gatewayEnv(db, port);
@@ -79,7 +80,7 @@ export async function startGateway(
   const { webhookSecret, ...clients } = await onboardClients(zcd, await webhooks.start());
   webhooks.secret = webhookSecret;
   await before(zcd);
-  const server = await startServer({ name: 'gateway', args: [zcd.script, 'serve'], env, cwd: root, port, readyPath: '/healthz', timeoutMs: 60_000 });
+  const server = await startServer({ name: 'gateway', args: [...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : []), zcd.script, 'serve'], env, cwd: root, port, readyPath: '/healthz', timeoutMs: 60_000 });
   const issuer = env.ISSUER_URL!;
   return { server, issuer, api: new GatewayApi(server.url, issuer), zcd, db, rss: new RssSampler(server.pid).start(), webhooks, ...clients };
 }

@@ -20,6 +20,8 @@ export interface BenchOptions {
   only: string[];
   /** Skip `npm run build` (dist/ must be current). */
   build: boolean;
+  /** Run the gateway under `node --cpu-prof` and summarise the profile. */
+  cpuProf: boolean;
 }
 
 /** The usage text of `npm run bench -- --help`. */
@@ -34,6 +36,7 @@ export const USAGE = `usage: npm run bench -- [options]   (or: zcd bench [option
   --s5-contracts N       contracts S5 seeds (default 1000000)
   --only IDS             comma-separated scenario ids, e.g. R0,R1,S2
   --no-build             do not run npm run build first
+  --cpu-prof             run the gateway under node --cpu-prof; profile and summary in bench/results/
 `;
 
 /** Parses the harness's command line; throws with a message on a bad value. */
@@ -50,6 +53,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       's5-contracts': { type: 'string', default: '1000000' },
       only: { type: 'string', default: '' },
       'no-build': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -72,5 +76,6 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     s5Contracts: int('s5-contracts', values['s5-contracts'], 1),
     only: values.only.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean),
     build: !values['no-build'],
+    cpuProf: values['cpu-prof'],
   };
 }

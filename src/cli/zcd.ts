@@ -5,6 +5,7 @@ import { createLogger } from '../logger.js';
 import { startGateway } from '../server.js';
 import { seedRegions } from '../../seeds/regions.js';
 import { registerAuditCommands } from './audit-commands.js';
+import { registerBenchCommands } from './bench-commands.js';
 import { configOrExit } from './config-or-exit.js';
 import { registerKeysCommands } from './keys-commands.js';
 import { registerInstitutionsCommands } from './institutions-commands.js';
@@ -62,5 +63,6 @@ program
 registerAuditCommands(program);
 registerKeysCommands(program);
 registerInstitutionsCommands(program);
+registerBenchCommands(program);
 
 await program.parseAsync(process.argv);
