@@ -5,6 +5,7 @@ import { createLogger } from '../logger.js';
 import { startGateway } from '../server.js';
 import { seedRegions } from '../../seeds/regions.js';
 import { registerAuditCommands } from './audit-commands.js';
+import { registerBenchCommands } from './bench-commands.js';
 import { configOrExit } from './config-or-exit.js';
 import { registerKeysCommands } from './keys-commands.js';
 import { registerInstitutionsCommands } from './institutions-commands.js';
@@ -66,5 +67,6 @@ registerKeysCommands(program);
 registerInstitutionsCommands(program);
 registerSyncCommands(program, { configOrExit });
 registerSandboxCommands(program, { configOrExit });
+registerBenchCommands(program);
 
 await program.parseAsync(process.argv);

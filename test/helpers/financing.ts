@@ -66,7 +66,7 @@ export async function financingWorld(contracts = 120): Promise<FinancingWorld> {
       return { authorization: `Bearer ${await sandbox.issueSupplierToken({ uscc, audience: gw.issuer })}` };
     },
     async financeable(n, o = {}) {
-      const rows = await gw.db('contracts as c')
+      const rows = (await gw.db('contracts as c')
         .select('c.contract_no', 'c.supplier_uscc', 'c.amount_fen')
         .sum({ paid: 'p.amount_fen' })
         .leftJoin('payments as p', 'p.contract_no', 'c.contract_no')
@@ -74,7 +74,7 @@ export async function financingWorld(contracts = 120): Promise<FinancingWorld> {
         .whereNotExists(gw.db('supplier_risk_flags as f').whereRaw('f.supplier_uscc = c.supplier_uscc').whereNull('f.lifted_at'))
         .whereNotExists(gw.db('sandbox_account_behaviour as b').whereRaw('b.contract_no = c.contract_no'))
         .groupBy('c.contract_no', 'c.supplier_uscc', 'c.amount_fen')
-        .orderBy('c.contract_no');
+        .orderBy('c.contract_no')) as { contract_no: string; supplier_uscc: string; amount_fen: number | string; paid: number | string | null }[];
       const seen = new Set<string>();
       const out: { contractNo: string; uscc: string; unpaid: number }[] = [];
       for (const r of rows) {
