@@ -17,9 +17,21 @@ export interface StoredAnswer {
 /** The outcome of claiming a key. */
 export type Claim = { kind: 'fresh' } | { kind: 'replay'; answer: StoredAnswer };
 
-/** Fingerprint of a request: method, path and JSON body (key order kept as sent). */
+/** JSON with object keys sorted, so a retry that reorders keys is the same request. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** Fingerprint of a request: method, path and its JSON body in canonical form. */
 export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body ?? null)}`).digest('hex');
+  return createHash('sha256').update(`${method} ${path}\n${canonical(body)}`).digest('hex');
 }
 
 /** Idempotency keys per client, in the database so retries work across instances and restarts. */

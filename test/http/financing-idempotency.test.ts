@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approval, consentFor, financingWorld, type FinancingWorld } from '../helpers/financing.js';
+import { IdempotencyStore, IDEMPOTENCY_TTL_MS } from '../../src/http/idempotency.js';
+import { testDatabaseKind } from '../helpers/db.js';
+
+let w: FinancingWorld;
+let targets: { contractNo: string; uscc: string; unpaid: number }[];
+beforeAll(async () => {
+  w = await financingWorld();
+  targets = await w.financeable(3);
+}, 60_000);
+afterAll(async () => {
+  await w?.close();
+});
+
+const count = async (table: string) => Number((await w.gw.db(table).count({ n: '*' }))[0]!.n);
+
+describe(`Idempotency-Key on ${testDatabaseKind}`, () => {
+  it('replays the first answer for the same key and body, refuses another body with 422', async () => {
+    const sme = { ...(await w.supplier(targets[0]!.uscc)), 'idempotency-key': 'apply-0001' };
+    const body = { contract_no: targets[0]!.contractNo, product_id: w.productId, requested_amount: 1_000_000, consent: consentFor(30) };
+    const first = await w.gw.client.post('/api/v1/supplier/applications', body, { headers: sme });
+    expect(first.status).toBe(201);
+    const applications = await count('applications');
+    const retry = await w.gw.client.post('/api/v1/supplier/applications', body, { headers: sme });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await count('applications')).toBe(applications);
+
+    const other = await w.gw.client.post('/api/v1/supplier/applications', { ...body, requested_amount: 2_000_000 }, { headers: sme });
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('idempotency_key_reused');
+    expect(await count('applications')).toBe(applications);
+  });
+
+  it('replays a bank decision instead of answering 409 for the second try, per client', async () => {
+    const sme = await w.supplier(targets[1]!.uscc);
+    const app = await w.gw.client.post(
+      '/api/v1/supplier/applications',
+      { contract_no: targets[1]!.contractNo, product_id: w.productId, requested_amount: 1_000_000, consent: consentFor(30) },
+      { headers: sme },
+    );
+    const path = `/api/v1/applications/${app.body.id}/decision`;
+    const first = await w.as(w.bank, 'POST', path, approval(1_000_000), { 'idempotency-key': 'decide-1' });
+    expect(first.status).toBe(200);
+    const again = await w.as(w.bank, 'POST', path, approval(1_000_000), { 'idempotency-key': 'decide-1' });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    const noKey = await w.as(w.bank, 'POST', path, approval(1_000_000));
+    expect(noKey.status).toBe(409);
+    expect(noKey.body.code).toBe('invalid_state');
+    // The same key string from another client is that client's own key.
+    const other = await w.anotherBank();
+    const theirs = await w.as(other.bank, 'POST', path, approval(1_000_000), { 'idempotency-key': 'decide-1' });
+    expect(theirs.status).toBe(404);
+  });
+
+  it('replays a refusal too, and refuses a malformed key with 400', async () => {
+    const path = `/api/v1/applications/00000000-0000-4000-8000-000000000000/review`;
+    const a = await w.as(w.bank, 'POST', path, {}, { 'idempotency-key': 'missing-1' });
+    const b = await w.as(w.bank, 'POST', path, {}, { 'idempotency-key': 'missing-1' });
+    expect([a.status, b.status]).toEqual([404, 404]);
+    expect(b.headers.get('idempotent-replayed')).toBe('true');
+    const bad = await w.as(w.bank, 'POST', path, {}, { 'idempotency-key': 'has space' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0]).toMatchObject({ in: 'header' });
+  });
+
+  it('answers 409 while the first request is still running, and forgets keys after 24 hours', async () => {
+    let now = Date.parse('2026-11-27T00:00:00Z');
+    const store = new IdempotencyStore(w.gw.db, () => now);
+    expect(await store.claim('bank-x', 'k1', 'h1')).toEqual({ kind: 'fresh' });
+    await expect(store.claim('bank-x', 'k1', 'h1')).rejects.toMatchObject({ status: 409, code: 'idempotency_request_in_progress' });
+    await store.complete('bank-x', 'k1', { status: 201, body: '{"ok":true}' });
+    expect(await store.claim('bank-x', 'k1', 'h1')).toEqual({ kind: 'replay', answer: { status: 201, body: '{"ok":true}' } });
+    now += IDEMPOTENCY_TTL_MS + 1;
+    expect(await store.claim('bank-x', 'k1', 'h2')).toEqual({ kind: 'fresh' });
+    expect(await store.prune()).toBe(0);
+  });
+});
+
+describe(`collection-account lock outcomes on ${testDatabaseKind}`, () => {
+  it('releases the reservation when the cloud refuses the lock', async () => {
+    const t = targets[2]!;
+    await w.sandbox.configureAccountChange(t.contractNo, 'refuse');
+    const sme = await w.supplier(t.uscc);
+    const app = await w.gw.client.post(
+      '/api/v1/supplier/applications',
+      { contract_no: t.contractNo, product_id: w.productId, requested_amount: 1_000_000, consent: consentFor(30) },
+      { headers: sme },
+    );
+    const decided = await w.as(w.bank, 'POST', `/api/v1/applications/${app.body.id}/decision`, approval(1_000_000));
+    expect(decided.body.status).toBe('lock_failed');
+    expect(decided.body.history.at(-1)).toMatchObject({ to: 'lock_failed', actor: 'cloud', reason_code: 'lock_refused' });
+    expect(await w.gw.db('contract_reservations').where({ contract_no: t.contractNo })).toEqual([]);
+    const disburse = await w.as(w.bank, 'POST', `/api/v1/applications/${app.body.id}/disbursements`, { loan_no: 'L-9', amount: 1, disbursed_on: '2026-07-02' });
+    expect(disburse.status).toBe(409);
+    const listed = await w.gw.client.get('/api/v1/supplier/contracts?page_size=500', { headers: sme });
+    expect(listed.body.items.find((c: { contract_no: string }) => c.contract_no === t.contractNo).financeable).toBe(true);
+  });
+
+  it('keeps the bank from disbursing until a delayed lock is confirmed, then the poller moves it on', async () => {
+    const [t] = await w.financeable(1);
+    await w.sandbox.configureAccountChange(t!.contractNo, 'delay');
+    const app = await w.gw.client.post(
+      '/api/v1/supplier/applications',
+      { contract_no: t!.contractNo, product_id: w.productId, requested_amount: 1_000_000, consent: consentFor(30) },
+      { headers: await w.supplier(t!.uscc) },
+    );
+    const id = app.body.id as string;
+    expect((await w.as(w.bank, 'POST', `/api/v1/applications/${id}/decision`, approval(1_000_000))).body.status).toBe('account_lock_pending');
+    const early = await w.as(w.bank, 'POST', `/api/v1/applications/${id}/disbursements`, { loan_no: 'L-10', amount: 1_000_000, disbursed_on: '2026-07-02' });
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ code: 'invalid_state', state: 'account_lock_pending' });
+
+    expect(await w.gw.applications.pollLocks()).toBe(1);
+    expect((await w.as(w.bank, 'GET', `/api/v1/applications/${id}`)).body.status).toBe('account_lock_pending');
+    await w.sandbox.advanceClock(3 * 86_400_000);
+    await w.gw.applications.pollLocks();
+    expect((await w.as(w.bank, 'GET', `/api/v1/applications/${id}`)).body.status).toBe('account_locked');
+    const paid = await w.as(w.bank, 'POST', `/api/v1/applications/${id}/disbursements`, { loan_no: 'L-10', amount: 1_000_000, disbursed_on: '2026-07-05' });
+    expect(paid.status).toBe(200);
+  });
+});
+
+describe('request fingerprints', () => {
+  it('treat reordered keys as the same request, and any other change as another', async () => {
+    const { requestHash } = await import('../../src/http/idempotency.js');
+    const a = requestHash('POST', '/x', { b: 1, a: { d: [1, 2], c: 'x' } });
+    expect(requestHash('POST', '/x', { a: { c: 'x', d: [1, 2] }, b: 1 })).toBe(a);
+    expect(requestHash('POST', '/x', { a: { c: 'x', d: [2, 1] }, b: 1 })).not.toBe(a);
+    expect(requestHash('POST', '/y', { b: 1, a: { d: [1, 2], c: 'x' } })).not.toBe(a);
+  });
+});
