@@ -31,6 +31,7 @@ export const envSchema = z.object({
   UPSTREAM_CREDENTIAL: z.string().min(16).max(4096).optional(),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  LOCK_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(5_000).default(1_000),
 });
 
@@ -69,6 +70,8 @@ export interface Config {
   readonly syncIntervalMs: number;
   /** Changes asked for per page of the feed (each page is one transaction). */
   readonly syncPageSize: number;
+  /** How often `zcd serve` asks the cloud about collection-account locks still pending; 0 turns it off. */
+  readonly lockPollIntervalMs: number;
 }
 
 /** A setting in the environment that cannot be used; names it. */
@@ -119,5 +122,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstream: Object.freeze(upstream),
     syncIntervalMs: e.SYNC_INTERVAL_MS,
     syncPageSize: e.SYNC_PAGE_SIZE,
+    lockPollIntervalMs: e.LOCK_POLL_INTERVAL_MS,
   });
 }

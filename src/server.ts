@@ -10,6 +10,7 @@ import type { ProcurementCloud } from '../adapters/procurement-cloud.js';
 import { SandboxCloud, SANDBOX_DEMO_CONTRACTS } from '../adapters/sandbox/sandbox-cloud.js';
 import { createMetrics } from './features/metrics/metrics.js';
 import { SyncLoop } from './features/sync/sync-loop.js';
+import { PeriodicTask } from './features/background/periodic-task.js';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -33,7 +34,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     onCircuitChange: (state) => logger.warn({ circuit: state }, 'procurement cloud circuit changed'),
   });
   const metrics = createMetrics(() => cloud.health());
-  const { app, sync } = createApp({ config, db, logger, cloud, metrics });
+  const { app, sync, applications } = createApp({ config, db, logger, cloud, metrics });
   if (cloud instanceof SandboxCloud && (await cloud.contractCount()) === 0) {
     // A fresh sandbox: seed the demo and sync it, so the first request already shows contracts.
     await cloud.seed(SANDBOX_DEMO_CONTRACTS);
@@ -41,6 +42,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger.info({ contracts: SANDBOX_DEMO_CONTRACTS, changes: synced.applied }, 'sandbox demo data seeded');
   }
   const loop = new SyncLoop({ sync, intervalMs: config.syncIntervalMs, logger: logger.child({ module: 'sync' }) });
+  // Locks the cloud did not confirm at once (or could not be asked about) are asked about again.
+  const locks = new PeriodicTask({
+    name: 'collection-account locks',
+    intervalMs: config.lockPollIntervalMs,
+    logger: logger.child({ module: 'financing' }),
+    work: () => applications.pollLocks(),
+  });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
@@ -53,11 +61,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, database: config.database.client, upstream: config.upstream.kind }, 'zcd-gateway listening');
   loop.start();
+  locks.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      const loopStopped = loop.stop();
+      const loopStopped = Promise.all([loop.stop(), locks.stop()]);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
