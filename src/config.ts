@@ -26,6 +26,7 @@ export const envSchema = z.object({
   JWKS_URI_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   JWKS_URI_CACHE_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
   TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
 });
 
 /** Where the gateway keeps its state. */
@@ -52,6 +53,8 @@ export interface Config {
   readonly jwksUriCacheMs: number;
   /** Requests one client may make to the token endpoint per minute. */
   readonly tokenRateLimitPerMinute: number;
+  /** Requests one client address may make to the public (no-token) endpoints per minute; also the burst. */
+  readonly publicRateLimitPerMinute: number;
 }
 
 /** A setting in the environment that cannot be used; names it. */
@@ -91,5 +94,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwksUriCooldownMs: e.JWKS_URI_COOLDOWN_MS,
     jwksUriCacheMs: e.JWKS_URI_CACHE_MS,
     tokenRateLimitPerMinute: e.TOKEN_RATE_LIMIT_PER_MINUTE,
+    publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
   });
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as m001 from './001_regions.js';
 import * as m002 from './002_auth.js';
 import * as m004 from './004_financing.js';
+import * as m006 from './006_statistics.js';
 
 /** A migration: a name that never changes, and its up and down. */
 export interface Migration {
@@ -15,6 +16,7 @@ export const migrations: readonly Migration[] = [
   { name: '001_regions', ...m001 },
   { name: '002_auth', ...m002 },
   { name: '004_financing', ...m004 },
+  { name: '006_statistics', ...m006 },
 ];
 
 /** Serves the list to knex, so the same code runs from src/ (tsx, vitest) and dist/. */
