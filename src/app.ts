@@ -22,13 +22,14 @@ import { createInstitutionRoutes } from './features/institutions/institutions-ro
 import { BureauService } from './features/bureaus/bureaus-service.js';
 import { KnexBureauStore } from './features/bureaus/bureaus-knex-store.js';
 import { createBureauRoutes } from './features/bureaus/bureaus-routes.js';
+import { createStatisticsModule, type StatisticsConfig } from './features/statistics/statistics-module.js';
 
 /** The largest JSON body the gateway reads. */
 export const BODY_LIMIT = '256kb';
 
 /** What the app is built from. */
 export interface AppDeps {
-  config: AuthConfig;
+  config: AuthConfig & StatisticsConfig;
   db: Knex;
   logger: Logger;
   /** The time source of token checks (tests advance it). */
@@ -82,6 +83,7 @@ export function createApp({ config, db, logger, clock, supplierVerifier }: AppDe
   const services = { regions, config, ...(clock ? { clock } : {}) };
   const institutions = new InstitutionService({ ...services, store: new KnexInstitutionStore(db) });
   const bureaus = new BureauService({ ...services, store: new KnexBureauStore(db) });
+  const statistics = createStatisticsModule({ db, regions, config, ...(clock ? { clock } : {}) });
   const routes = [
     ...createHealthRoutes({ checks: databaseChecks(db) }),
     ...createDocsRoutes(),
@@ -89,7 +91,9 @@ export function createApp({ config, db, logger, clock, supplierVerifier }: AppDe
     ...createAuthRoutes({ config, tokens: auth.tokens, gatewayKeys: auth.gatewayKeys }),
     ...createInstitutionRoutes({ institutions }),
     ...createBureauRoutes({ bureaus }),
+    ...statistics.routes,
   ];
+  app.use(statistics.publicPrefix, statistics.publicLimit);
   const router = express.Router();
   mountRoutes(router, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });
   app.use(router);
