@@ -8,6 +8,7 @@ import { registerAuditCommands } from './audit-commands.js';
 import { configOrExit } from './config-or-exit.js';
 import { registerKeysCommands } from './keys-commands.js';
 import { registerInstitutionsCommands } from './institutions-commands.js';
+import { registerReportCommands } from './report-commands.js';
 
 
 const program = new Command()
@@ -62,5 +63,6 @@ program
 registerAuditCommands(program);
 registerKeysCommands(program);
 registerInstitutionsCommands(program);
+registerReportCommands(program);
 
 await program.parseAsync(process.argv);
