@@ -84,18 +84,23 @@ export class KnexStatisticsStore implements StatisticsStore {
       c.appliedFen = num(r.fen);
     }
 
-    // An application counts as approved (or rejected) when its transition to that state happened in the period.
-    const decisions = await this.db('application_transitions as t')
-      .join('applications as a', 'a.id', 't.application_id')
-      .select(this.db.raw(`${cellColumns}, t.to_status as status, t.reason_code as reason, count(*) as n, sum(a.approved_amount_fen) as fen`))
-      .whereIn('t.to_status', ['approved', 'rejected'])
-      .where('t.at', '>=', q.start)
-      .where('t.at', '<', q.end)
+    // The financing service writes decided_at and the approved amount with the `approved` or `rejected`
+    // transition, and disbursed_at with the disbursement, in the same transaction: reading them here counts an
+    // application as approved once it reached `approved`, whatever became of it later, without a join.
+    const decisions = await this.db('applications as a')
+      .select(
+        this.db.raw(
+          `${cellColumns}, case when a.approved_amount_fen is null then 1 else 0 end as rejected, a.reason_code as reason, ` +
+            'count(*) as n, sum(a.approved_amount_fen) as fen',
+        ),
+      )
       .whereIn('a.purchaser_region_code', codes)
-      .groupBy([...byCell, 't.to_status', 't.reason_code']);
+      .where('a.decided_at', '>=', q.start)
+      .where('a.decided_at', '<', q.end)
+      .groupBy([...byCell, 'rejected', 'a.reason_code']);
     for (const r of decisions) {
       const c = cell(r.region, r.institution);
-      if (r.status === 'approved') {
+      if (!Number(r.rejected)) {
         c.approvals += num(r.n);
         c.approvedFen += num(r.fen);
       } else {
@@ -104,47 +109,51 @@ export class KnexStatisticsStore implements StatisticsStore {
       }
     }
 
-    const money = (table: 'disbursements' | 'repayments', from: number | undefined) => {
-      const query = this.db(`${table} as m`)
+    const disbursed = (from: number | undefined) => {
+      const query = this.db('applications as a')
+        .select(this.db.raw(`${cellColumns}, count(*) as n, sum(a.disbursed_fen) as fen`))
+        .whereIn('a.purchaser_region_code', codes)
+        .where('a.disbursed_at', '<', q.end)
+        .groupBy(byCell);
+      if (from !== undefined) query.where('a.disbursed_at', '>=', from);
+      return query;
+    };
+    const repaid = (from: number | undefined) => {
+      const query = this.db('repayments as m')
         .join('applications as a', 'a.id', 'm.application_id')
-        .select(this.db.raw(`${cellColumns}, count(*) as n, sum(m.amount_fen) as fen`))
+        .select(this.db.raw(`${cellColumns}, sum(m.amount_fen) as fen`))
         .whereIn('a.purchaser_region_code', codes)
         .where('m.created_at', '<', q.end)
         .groupBy(byCell);
       if (from !== undefined) query.where('m.created_at', '>=', from);
       return query;
     };
-    for (const r of await money('disbursements', q.start)) {
+    for (const r of await disbursed(q.start)) {
       const c = cell(r.region, r.institution);
       c.disbursements = num(r.n);
       c.disbursedFen = num(r.fen);
     }
-    for (const r of await money('repayments', q.start)) cell(r.region, r.institution).repaidFen = num(r.fen);
+    for (const r of await repaid(q.start)) cell(r.region, r.institution).repaidFen = num(r.fen);
     if (q.outstanding) {
-      for (const r of await money('disbursements', undefined)) cell(r.region, r.institution).outstandingFen += num(r.fen);
-      for (const r of await money('repayments', undefined)) cell(r.region, r.institution).outstandingFen -= num(r.fen);
+      for (const r of await disbursed(undefined)) cell(r.region, r.institution).outstandingFen += num(r.fen);
+      for (const r of await repaid(undefined)) cell(r.region, r.institution).outstandingFen -= num(r.fen);
     }
     return [...cells.values()];
   }
 
   async durations(q: FiguresQuery): Promise<Duration[]> {
     const codes = [...q.regionCodes];
-    const decisions = await this.db('application_transitions as t')
-      .join('applications as a', 'a.id', 't.application_id')
-      .select(this.db.raw('a.purchaser_region_code as r, a.institution_id as i, t.at - a.created_at as ms'))
-      .whereIn('t.to_status', ['approved', 'rejected'])
-      .where('t.at', '>=', q.start)
-      .where('t.at', '<', q.end)
-      .whereIn('a.purchaser_region_code', codes);
-    const disbursements = await this.db('disbursements as m')
-      .join('applications as a', 'a.id', 'm.application_id')
-      .select(this.db.raw('a.purchaser_region_code as r, a.institution_id as i, m.created_at - a.created_at as ms'))
-      .where('m.created_at', '>=', q.start)
-      .where('m.created_at', '<', q.end)
-      .whereIn('a.purchaser_region_code', codes);
-    const out: Duration[] = [];
-    for (const r of decisions) out.push({ region: r.r, institution: r.i, kind: 'decision', ms: num(r.ms) });
-    for (const r of disbursements) out.push({ region: r.r, institution: r.i, kind: 'disbursement', ms: num(r.ms) });
+    const since = (column: 'decided_at' | 'disbursed_at') =>
+      this.db('applications as a')
+        .select(this.db.raw(`a.purchaser_region_code as r, a.institution_id as i, a.${column} - a.created_at as ms`))
+        .whereIn('a.purchaser_region_code', codes)
+        .where(`a.${column}`, '>=', q.start)
+        .where(`a.${column}`, '<', q.end);
+    const [decisions, disbursements] = [await since('decided_at'), await since('disbursed_at')];
+    const out: Duration[] = new Array(decisions.length + disbursements.length);
+    let n = 0;
+    for (const r of decisions) out[n++] = { region: r.r, institution: r.i, kind: 'decision', ms: num(r.ms) };
+    for (const r of disbursements) out[n++] = { region: r.r, institution: r.i, kind: 'disbursement', ms: num(r.ms) };
     return out;
   }
 
