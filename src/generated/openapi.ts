@@ -655,8 +655,9 @@ export interface paths {
          *
          *     **What counts in a period** (each event counts in the period in which it happened):
          *     `applications`, `sme_applications` and `applied_amount` — applications submitted in the period;
-         *     `approvals` and `approved_amount` — applications that reached `approved` in the period (by their
-         *     transition, so an application later cancelled, disbursed or settled still counts as approved);
+         *     `approvals` and `approved_amount` — applications that reached `approved` in the period (the time of
+         *     their `approved` transition, which the gateway keeps on the application as its decision time; an
+         *     application later cancelled, disbursed or settled still counts as approved);
          *     `rejections` and `rejections_by_reason` — rejections in the period, by the reason code of the
          *     `rejected` transition; `disbursements` and `disbursed_amount`, `repaid_amount` — money reported in the
          *     period; `outstanding_amount` — disbursed minus repaid over all time, at the end of the period.
