@@ -1,5 +1,6 @@
 import type { ContractCategory } from '../financing/financing-store.js';
 import type { InstitutionType } from '../institutions/institutions-store.js';
+import type { ProductTerms } from '../financing/products-service.js';
 
 /** An active institution as the public sees it. */
 export interface PublicInstitution {
@@ -9,20 +10,11 @@ export interface PublicInstitution {
   coverage: string[];
 }
 
-/** An approved product of an active institution as the public sees it. */
-export interface PublicProduct {
+/** An approved product of an active institution as the public sees it: its terms and who offers it. */
+export interface PublicProduct extends ProductTerms {
   id: string;
   institutionId: string;
   institutionName: string;
-  name: string;
-  maxAmountFen: number;
-  maxShareBp: number;
-  rateMinBp: number;
-  rateMaxBp: number;
-  termMinDays: number;
-  termMaxDays: number;
-  categories: ContractCategory[];
-  regions: string[];
 }
 
 /** What the public catalogue reads. Only active institutions and approved products ever leave it. */

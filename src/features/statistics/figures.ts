@@ -1,4 +1,4 @@
-import type { CellSums } from './statistics-store.js';
+import { emptyCell, type CellSums } from './statistics-store.js';
 
 /** Nearest-rank summary of durations in hours, one decimal; nulls when there are none. */
 export interface HoursSummary {
@@ -26,20 +26,13 @@ export interface Figures {
   hoursToDisbursement: HoursSummary;
 }
 
+const ADDITIVE = [
+  'applications', 'smeApplications', 'appliedFen', 'approvals', 'approvedFen', 'disbursements', 'disbursedFen', 'repaidFen', 'outstandingFen',
+] as const;
+
 /** Accumulates cells and durations into one group. */
 export class FiguresBuilder {
-  private sums = {
-    applications: 0,
-    smeApplications: 0,
-    appliedFen: 0,
-    approvals: 0,
-    approvedFen: 0,
-    disbursements: 0,
-    disbursedFen: 0,
-    repaidFen: 0,
-    outstandingFen: 0,
-  };
-  private reasons: Record<string, number> = {};
+  private sums = emptyCell('', '');
   private decisionMs: number[] = [];
   private disbursementMs: number[] = [];
 
@@ -49,16 +42,8 @@ export class FiguresBuilder {
   addCell(c: CellSums): void {
     this.touched = true;
     const s = this.sums;
-    s.applications += c.applications;
-    s.smeApplications += c.smeApplications;
-    s.appliedFen += c.appliedFen;
-    s.approvals += c.approvals;
-    s.approvedFen += c.approvedFen;
-    s.disbursements += c.disbursements;
-    s.disbursedFen += c.disbursedFen;
-    s.repaidFen += c.repaidFen;
-    s.outstandingFen += c.outstandingFen;
-    for (const [reason, n] of Object.entries(c.rejections)) this.reasons[reason] = (this.reasons[reason] ?? 0) + n;
+    for (const k of ADDITIVE) s[k] += c[k];
+    for (const [reason, n] of Object.entries(c.rejections)) s.rejections[reason] = (s.rejections[reason] ?? 0) + n;
   }
 
   addDuration(kind: 'decision' | 'disbursement', ms: number): void {
@@ -68,10 +53,18 @@ export class FiguresBuilder {
 
   build(): Figures {
     const s = this.sums;
-    const reasons = Object.fromEntries(Object.entries(this.reasons).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const reasons = Object.fromEntries(Object.entries(this.sums.rejections).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     const rejections = Object.values(reasons).reduce((a, b) => a + b, 0);
     return {
-      ...s,
+      applications: s.applications,
+      smeApplications: s.smeApplications,
+      appliedFen: s.appliedFen,
+      approvals: s.approvals,
+      approvedFen: s.approvedFen,
+      disbursements: s.disbursements,
+      disbursedFen: s.disbursedFen,
+      repaidFen: s.repaidFen,
+      outstandingFen: s.outstandingFen,
       smeShareBp: ratioBp(s.smeApplications, s.applications),
       rejections,
       rejectionsByReason: reasons,

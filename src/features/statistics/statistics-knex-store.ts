@@ -1,23 +1,10 @@
 import type { Knex } from 'knex';
 import type { RegionLevel } from '../../../seeds/regions.js';
-import type { CellSums, Duration, FiguresQuery, RegionNode, StatisticsStore } from './statistics-store.js';
+import { toRegion as toNode, type RegionRow } from '../regions/regions-knex-store.js';
+import { emptyCell, type CellSums, type Duration, type FiguresQuery, type RegionNode, type StatisticsStore } from './statistics-store.js';
 
 // PostgreSQL answers count() and sum() over bigints as strings.
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-
-interface RegionRow {
-  code: string;
-  name: string;
-  level: string;
-  parent_code: string | null;
-}
-
-const toNode = (r: RegionRow): RegionNode => ({
-  code: r.code,
-  name: r.name,
-  level: r.level as RegionLevel,
-  parentCode: r.parent_code,
-});
 
 /** Statistics over the financing tables in SQLite or PostgreSQL: GROUP BY in SQL, nothing per row in JS but durations. */
 export class KnexStatisticsStore implements StatisticsStore {
@@ -46,20 +33,7 @@ export class KnexStatisticsStore implements StatisticsStore {
       const key = `${region}\u0000${institution}`;
       let c = cells.get(key);
       if (!c) {
-        c = {
-          region,
-          institution,
-          applications: 0,
-          smeApplications: 0,
-          appliedFen: 0,
-          approvals: 0,
-          approvedFen: 0,
-          disbursements: 0,
-          disbursedFen: 0,
-          repaidFen: 0,
-          outstandingFen: 0,
-          rejections: {},
-        };
+        c = emptyCell(region, institution);
         cells.set(key, c);
       }
       return c;

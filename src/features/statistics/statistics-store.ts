@@ -1,12 +1,8 @@
 import type { RegionLevel } from '../../../seeds/regions.js';
+import type { Region } from '../regions/regions-store.js';
 
 /** A region of the tree statistics are rolled up over. */
-export interface RegionNode {
-  code: string;
-  name: string;
-  level: RegionLevel;
-  parentCode: string | null;
-}
+export type RegionNode = Region;
 
 /** Which business to count: purchasers in these regions, events in [start, end) (epoch ms). */
 export interface FiguresQuery {
@@ -33,6 +29,22 @@ export interface CellSums {
   /** Rejections per reason code. */
   rejections: Record<string, number>;
 }
+
+/** A cell with nothing in it yet. */
+export const emptyCell = (region: string, institution: string): CellSums => ({
+  region,
+  institution,
+  applications: 0,
+  smeApplications: 0,
+  appliedFen: 0,
+  approvals: 0,
+  approvedFen: 0,
+  disbursements: 0,
+  disbursedFen: 0,
+  repaidFen: 0,
+  outstandingFen: 0,
+  rejections: {},
+});
 
 /** How long one event took from submission, and in which cell. */
 export interface Duration {
