@@ -40,13 +40,14 @@ import { StoreInstitutionDirectory } from './features/financing/institution-dire
 import { CloudLockRelay } from './features/financing/cloud-lock-relay.js';
 import { createFinancingRoutes } from './features/financing/financing-routes.js';
 import { OutboxEventRecorder } from './features/events/outbox-recorder.js';
+import { createStatisticsModule, type StatisticsConfig } from './features/statistics/statistics-module.js';
 
 /** The largest JSON body the gateway reads. */
 export const BODY_LIMIT = '256kb';
 
 /** What the app is built from. */
 export interface AppDeps {
-  config: AuthConfig & Partial<Pick<Config, 'syncPageSize'>>;
+  config: AuthConfig & StatisticsConfig & Partial<Pick<Config, 'syncPageSize'>>;
   db: Knex;
   logger: Logger;
   /** The time source of token checks and the financing lifecycle (tests advance it). */
@@ -148,6 +149,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     logger: logger.child({ module: 'financing' }),
     now,
   });
+  const statistics = createStatisticsModule({ db, regions, config, ...(clock ? { clock } : {}) });
   const routes = [
     ...createUpstreamRoutes({ cloud, sync, quarantine: new QuarantineService(syncStore) }),
     ...createMetricsRoutes({ metrics }),
@@ -158,7 +160,9 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createInstitutionRoutes({ institutions }),
     ...createBureauRoutes({ bureaus }),
     ...createFinancingRoutes({ products, applications, contracts, institutions: institutionDirectory, now }),
+    ...statistics.routes,
   ];
+  app.use(statistics.publicPrefix, statistics.publicLimit);
   const router = express.Router();
   mountRoutes(router, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });
   app.use(router);

@@ -33,6 +33,7 @@ export const envSchema = z.object({
   SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   LOCK_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(5_000).default(1_000),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
 });
 
 /** Which procurement cloud the gateway talks to. */
@@ -72,6 +73,8 @@ export interface Config {
   readonly syncPageSize: number;
   /** How often `zcd serve` asks the cloud about collection-account locks still pending; 0 turns it off. */
   readonly lockPollIntervalMs: number;
+  /** Requests one client address may make to the public (no-token) endpoints per minute; also the burst. */
+  readonly publicRateLimitPerMinute: number;
 }
 
 /** A setting in the environment that cannot be used; names it. */
@@ -123,5 +126,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncIntervalMs: e.SYNC_INTERVAL_MS,
     syncPageSize: e.SYNC_PAGE_SIZE,
     lockPollIntervalMs: e.LOCK_POLL_INTERVAL_MS,
+    publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
   });
 }

@@ -11,6 +11,7 @@ import { registerKeysCommands } from './keys-commands.js';
 import { registerInstitutionsCommands } from './institutions-commands.js';
 import { registerSyncCommands } from './sync-commands.js';
 import { registerSandboxCommands } from './sandbox-commands.js';
+import { registerReportCommands } from './report-commands.js';
 
 
 const program = new Command()
@@ -68,5 +69,6 @@ registerInstitutionsCommands(program);
 registerSyncCommands(program, { configOrExit });
 registerSandboxCommands(program, { configOrExit });
 registerBenchCommands(program);
+registerReportCommands(program);
 
 await program.parseAsync(process.argv);

@@ -707,6 +707,161 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Financing statistics for a region in my subtree
+         * @description The business of one period in one region of the bureau's subtree, in total, per child region and per
+         *     institution. A region outside the bureau's subtree (for a 旗县 bureau, its own 盟市) is 403 `outside_region`.
+         *
+         *     **Period.** Either `month` (`YYYY-MM`) or `from` and `to` (dates, both inclusive, at most 366 days);
+         *     without either, the previous month. Days and months are China Standard Time (UTC+08:00): `month=2026-03`
+         *     is `2026-02-28T16:00:00Z` (inclusive) to `2026-03-31T16:00:00Z` (exclusive).
+         *
+         *     **What counts in a period** (each event counts in the period in which it happened):
+         *     `applications`, `sme_applications` and `applied_amount` — applications submitted in the period;
+         *     `approvals` and `approved_amount` — applications that reached `approved` in the period (the time of
+         *     their `approved` transition, which the gateway keeps on the application as its decision time; an
+         *     application later cancelled, disbursed or settled still counts as approved);
+         *     `rejections` and `rejections_by_reason` — rejections in the period, by the reason code of the
+         *     `rejected` transition; `disbursements` and `disbursed_amount`, `repaid_amount` — money reported in the
+         *     period; `outstanding_amount` — disbursed minus repaid over all time, at the end of the period.
+         *     An application belongs to its purchaser's region and to the institution it was addressed to.
+         *
+         *     **Roll-up.** Counts and amounts (including every entry of `rejections_by_reason`) add up exactly: the
+         *     `total` equals the sum of the `by_region` rows and the sum of the `by_institution` rows, so a 盟市's
+         *     figures are the sum of its 旗县 and the 自治区's the sum of its 盟市. When business names the region
+         *     itself as purchaser (e.g. a 盟市-level purchaser), `by_region` holds a row for the region itself marked
+         *     `own_level: true`, so the identity still holds. Rates and hours are not summed: they are recomputed from
+         *     the rolled-up counts, and medians and percentiles are taken over the union of the durations below.
+         *
+         *     **Rates** are integer basis points rounded half up: `approval_rate_bp` = approvals ÷ (approvals +
+         *     rejections), `sme_share_bp` = SME applications ÷ applications; `null` when the divisor is 0.
+         *
+         *     **Hours** run from the application's submission to its decision (`approved` or `rejected`) and to its
+         *     disbursement, for decisions and disbursements in the period. `median` and `p90` use the nearest-rank
+         *     method (the value at rank ⌈p × n⌉ of the n durations in ascending order; the median of an even count is
+         *     the lower middle one), in hours rounded half up to one decimal; `null` when `count` is 0.
+         */
+        get: operations["getStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly business report per institution
+         * @description One month's business per institution in a region of the bureau's subtree — the report banks used to
+         *     file by hand by the 10th of each month. Figures are those of `getStatistics` for that month. Rows are
+         *     ranked by `hours_to_decision.median`, slowest first, so institutions that miss time targets stand out;
+         *     institutions with no decision in the month come last; ties by `hours_to_decision.p90` (slower first),
+         *     then by `institution_id`.
+         *
+         *     With `Accept: text/csv` the report is CSV (RFC 4180): UTF-8 with a byte-order mark (so that Excel
+         *     reads the Chinese names), CRLF line ends, a header row, one row per institution in rank order and a
+         *     final `合计` (total) row with an empty `rank`. Amounts are integer fen, rates integer basis points,
+         *     hours with one decimal; an empty cell is a `null`. `rejections_by_reason` is `code=count` pairs joined
+         *     by `;`, ordered by code.
+         */
+        get: operations["getMonthlyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/institutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Institutions offering contract financing
+         * @description Active institutions with their coverage and their approved products, ordered by id. Public: no token.
+         *     Carries no contacts, keys, secrets or webhook addresses. Cacheable (`ETag`, `Cache-Control`; a matching
+         *     `If-None-Match` is 304) and rate-limited per client address (429 with `Retry-After`).
+         */
+        get: operations["listPublicInstitutions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Financing products on offer
+         * @description Approved products of active institutions, ordered by id. Public: no token. A product serving a region
+         *     serves every region below it, so `region` finds the products serving that region or a region above it
+         *     (what a purchaser in that region can be offered). Cacheable and rate-limited like
+         *     `listPublicInstitutions`.
+         */
+        get: operations["listPublicProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published financing statistics by 盟市 and month
+         * @description Aggregates only — per 盟市 and calendar month (UTC+08:00), never a single supplier, contract or
+         *     application: applications, approvals, disbursements, their amounts, the SME share and the median hours
+         *     from application to funds. Figures are defined as in `getStatistics`; business whose purchaser is the
+         *     自治区 itself belongs to no 盟市 and is not shown. Only complete months are published.
+         *
+         *     **Small cells are suppressed.** A figure computed from fewer than 5 events is `null`, with its group in
+         *     `suppressed`: `applications` (and `sme_share_bp`, `applied_amount`) when fewer than 5 applications;
+         *     `approvals` (and `approved_amount`) when fewer than 5 approvals; `disbursements` (and
+         *     `disbursed_amount`, `median_hours_to_funds`) when fewer than 5 disbursements.
+         *
+         *     Public: no token. Cacheable and rate-limited like `listPublicInstitutions`.
+         */
+        get: operations["getPublicStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -1298,6 +1453,135 @@ export interface components {
         DataAccessPage: {
             items: components["schemas"]["DataAccessEntry"][];
             next_page_token?: components["schemas"]["NextPageToken"];
+        };
+        /**
+         * @description A calendar month, `YYYY-MM`, in China Standard Time (UTC+08:00).
+         * @example 2026-03
+         */
+        Month: string;
+        /**
+         * @description Hours from submission to an event over `count` events: nearest-rank `median` (the lower middle of an even
+         *     count) and 90th percentile `p90`, rounded half up to one decimal; both `null` when `count` is 0.
+         */
+        Hours: {
+            count: number;
+            median: number | null;
+            p90: number | null;
+        };
+        /** @description One period's business; see `getStatistics` for what each figure counts. Counts and amounts add up; rates and hours do not. */
+        StatisticsFigures: {
+            applications: number;
+            /** @description Applications from suppliers that are SMEs (中小企业). */
+            sme_applications: number;
+            /** @description sme_applications ÷ applications in basis points, rounded half up; `null` without applications. */
+            sme_share_bp: components["schemas"]["BasisPoints"] | null;
+            applied_amount: components["schemas"]["Fen"];
+            approvals: number;
+            approved_amount: components["schemas"]["Fen"];
+            rejections: number;
+            /** @description Rejections per reason code (e.g. `credit_insufficient`); the counts sum to `rejections`. */
+            rejections_by_reason: {
+                [key: string]: number;
+            };
+            /** @description approvals ÷ (approvals + rejections) in basis points, rounded half up; `null` without decisions. */
+            approval_rate_bp: components["schemas"]["BasisPoints"] | null;
+            disbursements: number;
+            disbursed_amount: components["schemas"]["Fen"];
+            repaid_amount: components["schemas"]["Fen"];
+            /** @description Disbursed minus repaid over all time, at the end of the period. */
+            outstanding_amount: components["schemas"]["Fen"];
+            hours_to_decision: components["schemas"]["Hours"];
+            hours_to_disbursement: components["schemas"]["Hours"];
+        };
+        StatisticsRegion: {
+            code: components["schemas"]["RegionCode"];
+            name: string;
+            level: components["schemas"]["RegionLevel"];
+        };
+        /** @description The period; `from` and `to` are inclusive days in UTC+08:00, `start` and `end` the same as instants (end exclusive). */
+        StatisticsPeriod: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            start: components["schemas"]["Timestamp"];
+            end: components["schemas"]["Timestamp"];
+        };
+        RegionStatistics: {
+            region_code: components["schemas"]["RegionCode"];
+            region_name: string;
+            /** @description True for the row of business whose purchaser is the region itself rather than a region below it. */
+            own_level: boolean;
+        } & components["schemas"]["StatisticsFigures"];
+        InstitutionStatistics: {
+            institution_id: string;
+            institution_name: string;
+        } & components["schemas"]["StatisticsFigures"];
+        Statistics: {
+            region: components["schemas"]["StatisticsRegion"];
+            period: components["schemas"]["StatisticsPeriod"];
+            total: components["schemas"]["StatisticsFigures"];
+            /** @description Every child region by code (zeros included), then the region's own level when it has business. Sums to `total`. */
+            by_region: components["schemas"]["RegionStatistics"][];
+            /** @description Every institution with business in the region and period, by id. Sums to `total`. */
+            by_institution: components["schemas"]["InstitutionStatistics"][];
+        };
+        MonthlyReportRow: {
+            /** @description 1 is the slowest median time to decision. */
+            rank: number;
+        } & components["schemas"]["InstitutionStatistics"];
+        MonthlyReport: {
+            region: components["schemas"]["StatisticsRegion"];
+            month: components["schemas"]["Month"];
+            period: components["schemas"]["StatisticsPeriod"];
+            institutions: components["schemas"]["MonthlyReportRow"][];
+            total: components["schemas"]["StatisticsFigures"];
+        };
+        PublicProduct: WithRequired<components["schemas"]["ProductTerms"], "name" | "max_amount" | "max_share_bp" | "rate_min_bp" | "rate_max_bp" | "term_min_days" | "term_max_days" | "categories" | "regions"> & {
+            /** Format: uuid */
+            id: string;
+            institution_id: string;
+            institution_name: string;
+        };
+        PublicProductPage: {
+            items: components["schemas"]["PublicProduct"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
+        PublicInstitution: {
+            id: string;
+            name: string;
+            type: components["schemas"]["InstitutionType"];
+            /** @description Regions the institution may serve; each covers its subtree. */
+            coverage: components["schemas"]["RegionCode"][];
+            /** @description Its approved products. */
+            products: components["schemas"]["PublicProduct"][];
+        };
+        PublicInstitutionPage: {
+            items: components["schemas"]["PublicInstitution"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
+        PublicStatisticsRow: {
+            league_code: components["schemas"]["RegionCode"];
+            league_name: string;
+            month: components["schemas"]["Month"];
+            applications: number | null;
+            sme_share_bp: components["schemas"]["BasisPoints"] | null;
+            applied_amount: components["schemas"]["Fen"] | null;
+            approvals: number | null;
+            approved_amount: components["schemas"]["Fen"] | null;
+            disbursements: number | null;
+            disbursed_amount: components["schemas"]["Fen"] | null;
+            /** @description Nearest-rank median hours from application to disbursement, one decimal. */
+            median_hours_to_funds: number | null;
+            /** @description The groups withheld because fewer than 5 events make them up. */
+            suppressed: ("applications" | "approvals" | "disbursements")[];
+        };
+        PublicStatistics: {
+            from: components["schemas"]["Month"];
+            to: components["schemas"]["Month"];
+            /** @description The fewest events a published figure is made of (5). */
+            min_cell: number;
+            items: components["schemas"]["PublicStatisticsRow"][];
         };
         /** @description Pass as `page_token` for the next page; absent on the last page. */
         NextPageToken: string;
@@ -2764,6 +3048,261 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getStatistics: {
+        parameters: {
+            query?: {
+                /** @description The region; default the bureau's own. Must lie in the bureau's subtree. */
+                region?: components["schemas"]["RegionCode"];
+                /** @description A calendar month (UTC+08:00); default the previous month. */
+                month?: components["schemas"]["Month"];
+                /** @description First day of the period (UTC+08:00), with `to`; not with `month`. */
+                from?: string;
+                /** @description Last day of the period, inclusive, with `from`. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statistics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statistics"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getMonthlyReport: {
+        parameters: {
+            query?: {
+                /** @description The region; default the bureau's own. Must lie in the bureau's subtree. */
+                region?: components["schemas"]["RegionCode"];
+                /** @description A calendar month (UTC+08:00); default the previous month. */
+                month?: components["schemas"]["Month"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    /** @description On CSV, `attachment; filename="zcd-monthly-<region>-<month>.csv"`. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonthlyReport"];
+                    /**
+                     * @example rank,institution_id,institution_name,applications,…
+                     *     1,ins_…,某某银行,12,…
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The `Accept` header allows neither `application/json` nor `text/csv`. */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listPublicInstitutions: {
+        parameters: {
+            query?: {
+                /** @description Only institutions whose coverage includes this region (directly or through a region above it). */
+                region?: components["schemas"]["RegionCode"];
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: {
+                /** @description An `ETag` from an earlier answer; when it is still current the answer is 304 without a body. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of institutions. */
+            200: {
+                headers: {
+                    /** @description A strong validator of the representation. */
+                    ETag?: string;
+                    /** @description `public, max-age=300`. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicInstitutionPage"];
+                };
+            };
+            /** @description The representation matching `If-None-Match` is still current. */
+            304: {
+                headers: {
+                    /** @description A strong validator of the representation. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Too many requests from this client address; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listPublicProducts: {
+        parameters: {
+            query?: {
+                /** @description Only products serving this region (directly or through a region above it). */
+                region?: components["schemas"]["RegionCode"];
+                /** @description Only products for contracts of this category. */
+                category?: components["schemas"]["ContractCategory"];
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: {
+                /** @description An `ETag` from an earlier answer; when it is still current the answer is 304 without a body. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of products. */
+            200: {
+                headers: {
+                    /** @description A strong validator of the representation. */
+                    ETag?: string;
+                    /** @description `public, max-age=300`. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicProductPage"];
+                };
+            };
+            /** @description The representation matching `If-None-Match` is still current. */
+            304: {
+                headers: {
+                    /** @description A strong validator of the representation. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Too many requests from this client address; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getPublicStatistics: {
+        parameters: {
+            query?: {
+                /** @description First month; default 11 months before `to`. */
+                from?: components["schemas"]["Month"];
+                /** @description Last month, before the current one; default the previous month. At most 24 months in all. */
+                to?: components["schemas"]["Month"];
+                /** @description Only this 盟市. */
+                league?: components["schemas"]["RegionCode"];
+            };
+            header?: {
+                /** @description An `ETag` from an earlier answer; when it is still current the answer is 304 without a body. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per 盟市 and month, by month then code. */
+            200: {
+                headers: {
+                    /** @description A strong validator of the representation. */
+                    ETag?: string;
+                    /** @description `public, max-age=300`. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicStatistics"];
+                };
+            };
+            /** @description The representation matching `If-None-Match` is still current. */
+            304: {
+                headers: {
+                    /** @description A strong validator of the representation. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Too many requests from this client address; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             "4XX": components["responses"]["Problem"];
             "5XX": components["responses"]["ServerError"];
         };

@@ -4,6 +4,7 @@ import { createApp, type Gateway } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import type { Knex } from '../../src/db/knex.js';
 import type { AuthConfig } from '../../src/features/auth/auth-module.js';
+import type { StatisticsConfig } from '../../src/features/statistics/statistics-module.js';
 import type { SupplierIdentityVerifier } from '../../src/http/principal.js';
 import type { Clock } from '../../src/clock.js';
 import { migratedDatabase } from './db.js';
@@ -19,7 +20,7 @@ export interface TestGateway extends Gateway {
 
 /** Options of {@link startTestGateway}. */
 export interface TestGatewayOptions {
-  config?: Partial<Omit<AuthConfig, 'issuer'>>;
+  config?: Partial<Omit<AuthConfig, 'issuer'>> & StatisticsConfig;
   clock?: Clock;
   supplierVerifier?: SupplierIdentityVerifier;
   /** Serve this database (already migrated) instead of a fresh one; closed with the gateway. */
@@ -29,7 +30,7 @@ export interface TestGatewayOptions {
 }
 
 /** The test default: generous rate limit, loopback `jwks_uri`s allowed. */
-export const testAuthConfig = (issuer: string, overrides: TestGatewayOptions['config'] = {}): AuthConfig => ({
+export const testAuthConfig = (issuer: string, overrides: TestGatewayOptions['config'] = {}): AuthConfig & StatisticsConfig => ({
   issuer,
   jwksUriAllowPrivate: true,
   jwksUriTimeoutMs: 1_000,

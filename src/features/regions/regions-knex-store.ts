@@ -2,14 +2,16 @@ import type { Knex } from 'knex';
 import type { RegionLevel } from '../../../seeds/regions.js';
 import type { Region, RegionQuery, RegionStore } from './regions-store.js';
 
-interface Row {
+/** A row of `regions`. */
+export interface RegionRow {
   code: string;
   name: string;
   level: string;
   parent_code: string | null;
 }
 
-const toRegion = (r: Row): Region => ({
+/** A `regions` row as a domain region. */
+export const toRegion = (r: RegionRow): Region => ({
   code: r.code,
   name: r.name,
   level: r.level as RegionLevel,
@@ -21,12 +23,12 @@ export class KnexRegionStore implements RegionStore {
   constructor(private readonly db: Knex) {}
 
   async get(code: string): Promise<Region | undefined> {
-    const row = await this.db<Row>('regions').where({ code }).first();
+    const row = await this.db<RegionRow>('regions').where({ code }).first();
     return row ? toRegion(row) : undefined;
   }
 
   async list(q: RegionQuery): Promise<Region[]> {
-    const query = this.db<Row>('regions').select('*').orderBy('code').limit(q.limit);
+    const query = this.db<RegionRow>('regions').select('*').orderBy('code').limit(q.limit);
     if (q.parent !== undefined) query.where('parent_code', q.parent);
     if (q.level !== undefined) query.where('level', q.level);
     if (q.afterCode !== undefined) query.where('code', '>', q.afterCode);
@@ -35,7 +37,7 @@ export class KnexRegionStore implements RegionStore {
 
   async subtree(code: string): Promise<string[]> {
     const children = this.db('regions').select('code').where('parent_code', code);
-    const rows = await this.db<Row>('regions')
+    const rows = await this.db<RegionRow>('regions')
       .select('code')
       .where('code', code)
       .orWhere('parent_code', code)

@@ -1,0 +1,46 @@
+import { DomainError } from '../../errors.js';
+import { bureauOf } from '../../http/principal-of.js';
+import { defineRoute } from '../../http/route.js';
+import { monthlyReportCsv } from './monthly-report-csv.js';
+import { datePeriod, monthPeriod } from './period.js';
+import type { StatisticsService } from './statistics-service.js';
+import { monthlyReportDto, monthlyReportQuery, statisticsDto, statisticsQuery } from './statistics-schemas.js';
+
+/** The bureaus' statistics and monthly report. */
+export function createStatisticsRoutes({ statistics }: { statistics: StatisticsService }) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/admin/statistics',
+      operationId: 'getStatistics',
+      access: { scope: 'admin' },
+      query: statisticsQuery,
+      handler: async ({ query, principal }) => {
+        const period =
+          query.from !== undefined && query.to !== undefined
+            ? datePeriod(query.from, query.to)
+            : monthPeriod(query.month ?? statistics.previousMonth());
+        return statisticsDto(await statistics.statistics(bureauOf(principal), query.region, period));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/admin/reports/monthly',
+      operationId: 'getMonthlyReport',
+      access: { scope: 'admin' },
+      query: monthlyReportQuery,
+      handler: async ({ query, principal, req, res }) => {
+        res.vary('Accept');
+        const type = req.accepts(['application/json', 'text/csv']);
+        if (type === false) {
+          throw new DomainError(406, 'not_acceptable', 'The report is available as application/json or text/csv.');
+        }
+        const report = await statistics.monthlyReport(bureauOf(principal), query.region, query.month);
+        if (type === 'application/json') return monthlyReportDto(report);
+        res.setHeader('Content-Disposition', `attachment; filename="zcd-monthly-${report.region.code}-${report.month}.csv"`);
+        res.status(200).type('text/csv; charset=utf-8').send(monthlyReportCsv(report));
+        return undefined;
+      },
+    }),
+  ];
+}
