@@ -108,5 +108,10 @@ describe(`the whole financing story over HTTP on ${testDatabaseKind}`, () => {
     expect(audit.body.items.length).toBe(6);
     const released = await gw.db('contract_reservations').where({ contract_no: target!.contractNo });
     expect(released).toEqual([]);
+    // The bureau's approval of the product is on the admin record with before and after.
+    const review = await gw.db('admin_audit').where({ action: 'reviewProduct', target: w.productId }).first();
+    expect(review).toMatchObject({ actor: bureau.clientId });
+    expect(JSON.parse(review.before)).toMatchObject({ status: 'pending' });
+    expect(JSON.parse(review.after)).toMatchObject({ status: 'approved' });
   });
 });

@@ -5,6 +5,7 @@ import type { RegionService } from '../regions/regions-service.js';
 import type { KnexFinancingStore } from './financing-knex-store.js';
 import type { ContractCategory, Product, ProductStatus } from './financing-store.js';
 import type { InstitutionDirectory } from './ports.js';
+import { recordAdminAction } from '../audit/admin-audit.js';
 
 /** The terms an institution sets on a product. */
 export interface ProductTerms {
@@ -119,7 +120,17 @@ export class ProductService {
       throw new ConflictError('invalid_state', `The product is already ${to}.`, { state: product.status });
     }
     const next: Product = { ...product, status: to, reviewReason: reason, updatedAt: this.now() };
-    await this.store.transaction((s) => s.saveProduct(next));
+    await this.store.transaction(async (s) => {
+      await s.saveProduct(next);
+      await recordAdminAction(s.db, {
+        at: new Date(next.updatedAt).toISOString(),
+        actor: b.clientId,
+        action: 'reviewProduct',
+        target: product.id,
+        before: { status: product.status, review_reason: product.reviewReason },
+        after: { status: next.status, review_reason: next.reviewReason },
+      });
+    });
     return next;
   }
 }
