@@ -9,8 +9,11 @@ import type { FinancingContract } from './ports.js';
 type S = components['schemas'];
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Product → wire. */
-export function productDto(p: Product, institutionName: string): S['Product'] {
+/** A product's terms and who offers it → wire (shared by the institution's and the public view). */
+export function productTermsDto(
+  p: Pick<Product, 'id' | 'institutionId' | 'name' | 'maxAmountFen' | 'maxShareBp' | 'rateMinBp' | 'rateMaxBp' | 'termMinDays' | 'termMaxDays' | 'categories' | 'regions'>,
+  institutionName: string,
+) {
   return {
     id: p.id,
     institution_id: p.institutionId,
@@ -24,6 +27,13 @@ export function productDto(p: Product, institutionName: string): S['Product'] {
     term_max_days: p.termMaxDays,
     categories: p.categories,
     regions: p.regions,
+  };
+}
+
+/** Product → wire. */
+export function productDto(p: Product, institutionName: string): S['Product'] {
+  return {
+    ...productTermsDto(p, institutionName),
     status: p.status,
     ...(p.reviewReason ? { review_reason: p.reviewReason } : {}),
     created_at: iso(p.createdAt),

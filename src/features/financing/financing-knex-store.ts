@@ -71,6 +71,23 @@ function toApplication(r: ApplicationRow): Application {
   };
 }
 
+/** The columns of a product that change over its life. */
+function productColumns(p: Product) {
+  return {
+    name: p.name,
+    max_amount_fen: p.maxAmountFen,
+    max_share_bp: p.maxShareBp,
+    rate_min_bp: p.rateMinBp,
+    rate_max_bp: p.rateMaxBp,
+    term_min_days: p.termMinDays,
+    term_max_days: p.termMaxDays,
+    categories: p.categories.join(','),
+    status: p.status,
+    review_reason: p.reviewReason,
+    updated_at: p.updatedAt,
+  };
+}
+
 /** Column values for the fields of an application a transition may change. */
 export type ApplicationChanges = Partial<{
   approved_amount_fen: number;
@@ -102,39 +119,12 @@ export class KnexFinancingStore {
   // Products
 
   async insertProduct(p: Product): Promise<void> {
-    await this.db('products').insert({
-      id: p.id,
-      institution_id: p.institutionId,
-      name: p.name,
-      max_amount_fen: p.maxAmountFen,
-      max_share_bp: p.maxShareBp,
-      rate_min_bp: p.rateMinBp,
-      rate_max_bp: p.rateMaxBp,
-      term_min_days: p.termMinDays,
-      term_max_days: p.termMaxDays,
-      categories: p.categories.join(','),
-      status: p.status,
-      review_reason: p.reviewReason,
-      created_at: p.createdAt,
-      updated_at: p.updatedAt,
-    });
+    await this.db('products').insert({ id: p.id, institution_id: p.institutionId, created_at: p.createdAt, ...productColumns(p) });
     await this.db('product_regions').insert(p.regions.map((region_code) => ({ product_id: p.id, region_code })));
   }
 
   async saveProduct(p: Product): Promise<void> {
-    await this.db('products').where({ id: p.id }).update({
-      name: p.name,
-      max_amount_fen: p.maxAmountFen,
-      max_share_bp: p.maxShareBp,
-      rate_min_bp: p.rateMinBp,
-      rate_max_bp: p.rateMaxBp,
-      term_min_days: p.termMinDays,
-      term_max_days: p.termMaxDays,
-      categories: p.categories.join(','),
-      status: p.status,
-      review_reason: p.reviewReason,
-      updated_at: p.updatedAt,
-    });
+    await this.db('products').where({ id: p.id }).update(productColumns(p));
     await this.db('product_regions').where({ product_id: p.id }).delete();
     await this.db('product_regions').insert(p.regions.map((region_code) => ({ product_id: p.id, region_code })));
   }

@@ -3,22 +3,15 @@ import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../..
 import type { BureauPrincipal, InstitutionPrincipal } from '../../http/principal.js';
 import type { RegionService } from '../regions/regions-service.js';
 import type { KnexFinancingStore } from './financing-knex-store.js';
-import type { ContractCategory, Product, ProductStatus } from './financing-store.js';
+import type { Product, ProductStatus } from './financing-store.js';
 import type { InstitutionDirectory } from './ports.js';
 import { recordAdminAction } from '../audit/admin-audit.js';
 
 /** The terms an institution sets on a product. */
-export interface ProductTerms {
-  name: string;
-  maxAmountFen: number;
-  maxShareBp: number;
-  rateMinBp: number;
-  rateMaxBp: number;
-  termMinDays: number;
-  termMaxDays: number;
-  categories: ContractCategory[];
-  regions: string[];
-}
+export type ProductTerms = Pick<
+  Product,
+  'name' | 'maxAmountFen' | 'maxShareBp' | 'rateMinBp' | 'rateMaxBp' | 'termMinDays' | 'termMaxDays' | 'categories' | 'regions'
+>;
 
 /** 422: well-formed, but breaks a business rule. */
 export class BusinessRuleError extends DomainError {

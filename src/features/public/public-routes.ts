@@ -1,3 +1,4 @@
+import { productTermsDto } from '../financing/financing-dto.js';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
@@ -36,20 +37,7 @@ const next = (more: boolean, lastId: string | undefined) =>
   more && lastId !== undefined ? { next_page_token: encodePageToken({ after: lastId }) } : {};
 
 /** Product → public wire: terms and who offers it, nothing about its review. */
-export const publicProductDto = (p: PublicProduct): S['PublicProduct'] => ({
-  id: p.id,
-  institution_id: p.institutionId,
-  institution_name: p.institutionName,
-  name: p.name,
-  max_amount: p.maxAmountFen,
-  max_share_bp: p.maxShareBp,
-  rate_min_bp: p.rateMinBp,
-  rate_max_bp: p.rateMaxBp,
-  term_min_days: p.termMinDays,
-  term_max_days: p.termMaxDays,
-  categories: p.categories,
-  regions: p.regions,
-});
+export const publicProductDto = (p: PublicProduct): S['PublicProduct'] => productTermsDto(p, p.institutionName);
 
 /** Published cell → wire: a withheld group is nulls, and named in `suppressed`. */
 export function publicCellDto(c: PublicCell): S['PublicStatisticsRow'] {
