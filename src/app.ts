@@ -40,6 +40,10 @@ import { StoreInstitutionDirectory } from './features/financing/institution-dire
 import { CloudLockRelay } from './features/financing/cloud-lock-relay.js';
 import { createFinancingRoutes } from './features/financing/financing-routes.js';
 import { OutboxEventRecorder } from './features/events/outbox-recorder.js';
+import { EventFanOut } from './features/events/event-fan-out.js';
+import { KnexEventsStore } from './features/events/events-knex-store.js';
+import { EventsService } from './features/events/events-service.js';
+import { createEventsRoutes } from './features/events/events-routes.js';
 
 /** The largest JSON body the gateway reads. */
 export const BODY_LIMIT = '256kb';
@@ -56,6 +60,8 @@ export interface AppDeps {
   /** The procurement cloud; the sandbox on `db` when not given. */
   cloud?: ProcurementCloud;
   metrics?: GatewayMetrics;
+  /** Called when a redelivery is queued, so an in-process dispatcher sends it at once. */
+  onEventsQueued?: () => void;
 }
 
 /** The verifier of supplier identity tokens: the cloud's keys, this gateway as audience. */
@@ -74,6 +80,8 @@ export interface Gateway {
   metrics: GatewayMetrics;
   supplierIdentity: SupplierIdentityVerifier;
   applications: ApplicationService;
+  /** The per-institution event feed and webhook delivery queue. */
+  events: KnexEventsStore;
 }
 
 /** Builds the app: request id and logs → security headers → JSON body → routes → 404 → problem+json. */
@@ -117,12 +125,15 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   const institutions = new InstitutionService({ ...services, store: new KnexInstitutionStore(db) });
   const bureaus = new BureauService({ ...services, store: new KnexBureauStore(db) });
   const metrics = deps.metrics ?? createMetrics(() => cloud.health());
+  const now = clock ? () => clock().getTime() : Date.now;
+  const fanOut = new EventFanOut(now);
   const syncStore = new KnexSyncStore(db);
   const sync = new SyncService({
     db,
     store: syncStore,
     cloud,
     pageSize: config.syncPageSize ?? 1000,
+    fanOut,
     onIngest: (source, r) => {
       metrics.syncChanges.inc({ source, outcome: 'applied' }, r.applied);
       metrics.syncChanges.inc({ source, outcome: 'skipped' }, r.skipped);
@@ -133,7 +144,6 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     const h = cloud.health();
     return h.detail === undefined ? { ok: h.ok } : { ok: h.ok, detail: h.detail };
   };
-  const now = clock ? () => clock().getTime() : Date.now;
   const financingStore = new KnexFinancingStore(db);
   const institutionDirectory = new StoreInstitutionDirectory(new KnexInstitutionStore(db));
   const contracts = new KnexContractSource(db);
@@ -144,10 +154,11 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     contracts,
     institutions: institutionDirectory,
     locks: new CloudLockRelay(cloud),
-    events: new OutboxEventRecorder(now),
+    events: new OutboxEventRecorder(now, fanOut),
     logger: logger.child({ module: 'financing' }),
     now,
   });
+  const eventsStore = new KnexEventsStore(db);
   const routes = [
     ...createUpstreamRoutes({ cloud, sync, quarantine: new QuarantineService(syncStore) }),
     ...createMetricsRoutes({ metrics }),
@@ -158,6 +169,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createInstitutionRoutes({ institutions }),
     ...createBureauRoutes({ bureaus }),
     ...createFinancingRoutes({ products, applications, contracts, institutions: institutionDirectory, now }),
+    ...createEventsRoutes({ events: new EventsService({ store: eventsStore, now, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
   ];
   const router = express.Router();
   mountRoutes(router, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });
@@ -165,5 +177,5 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger.child({ module: 'errors' })));
-  return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications };
+  return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore };
 }

@@ -32,6 +32,10 @@ export const envSchema = z.object({
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(5_000).default(1_000),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
+  WEBHOOK_DISPATCH: z.enum(['true', 'false']).default('true'),
 });
 
 /** Which procurement cloud the gateway talks to. */
@@ -69,6 +73,14 @@ export interface Config {
   readonly syncIntervalMs: number;
   /** Changes asked for per page of the feed (each page is one transaction). */
   readonly syncPageSize: number;
+  /** Whether webhooks may go to plain http and to private, loopback or link-local addresses (sandbox, tests). */
+  readonly webhookAllowPrivate: boolean;
+  /** How long one webhook POST may take. */
+  readonly webhookTimeoutMs: number;
+  /** How often an idle dispatcher looks for due deliveries. */
+  readonly webhookPollMs: number;
+  /** Whether `zcd serve` runs a webhook dispatcher (turn off when `zcd deliver` runs elsewhere). */
+  readonly webhookDispatch: boolean;
 }
 
 /** A setting in the environment that cannot be used; names it. */
@@ -119,5 +131,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     upstream: Object.freeze(upstream),
     syncIntervalMs: e.SYNC_INTERVAL_MS,
     syncPageSize: e.SYNC_PAGE_SIZE,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookPollMs: e.WEBHOOK_POLL_MS,
+    webhookDispatch: e.WEBHOOK_DISPATCH === 'true',
   });
 }

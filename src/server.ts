@@ -10,6 +10,7 @@ import type { ProcurementCloud } from '../adapters/procurement-cloud.js';
 import { SandboxCloud, SANDBOX_DEMO_CONTRACTS } from '../adapters/sandbox/sandbox-cloud.js';
 import { createMetrics } from './features/metrics/metrics.js';
 import { SyncLoop } from './features/sync/sync-loop.js';
+import { createDispatcher, type WebhookDispatcher } from './features/events/webhook-dispatcher.js';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -33,7 +34,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     onCircuitChange: (state) => logger.warn({ circuit: state }, 'procurement cloud circuit changed'),
   });
   const metrics = createMetrics(() => cloud.health());
-  const { app, sync } = createApp({ config, db, logger, cloud, metrics });
+  let dispatcher: WebhookDispatcher | undefined;
+  const { app, sync, events } = createApp({ config, db, logger, cloud, metrics, onEventsQueued: () => dispatcher?.wake() });
+  if (config.webhookDispatch) dispatcher = createDispatcher(events, config, logger.child({ module: 'webhooks' }));
   if (cloud instanceof SandboxCloud && (await cloud.contractCount()) === 0) {
     // A fresh sandbox: seed the demo and sync it, so the first request already shows contracts.
     await cloud.seed(SANDBOX_DEMO_CONTRACTS);
@@ -53,17 +56,20 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, database: config.database.client, upstream: config.upstream.kind }, 'zcd-gateway listening');
   loop.start();
+  dispatcher?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       const loopStopped = loop.stop();
+      const dispatchStopped = dispatcher?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       await closed;
       clearTimeout(grace);
       await loopStopped;
+      await dispatchStopped;
       await db.destroy();
       logger.info('zcd-gateway stopped');
     })());

@@ -4,6 +4,7 @@ import * as m002 from './002_auth.js';
 import * as m004 from './004_financing.js';
 import * as m003sync from './003_procurement_sync.js';
 import * as m003sandbox from './003_sandbox_cloud.js';
+import * as m005 from './005_events.js';
 
 /** A migration: a name that never changes, and its up and down. */
 export interface Migration {
@@ -19,6 +20,7 @@ export const migrations: readonly Migration[] = [
   { name: '003_procurement_sync', ...m003sync },
   { name: '003_sandbox_cloud', ...m003sandbox },
   { name: '004_financing', ...m004 },
+  { name: '005_events', ...m005 },
 ];
 
 /** Serves the list to knex, so the same code runs from src/ (tsx, vitest) and dist/. */
