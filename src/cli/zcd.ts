@@ -11,6 +11,7 @@ import { registerKeysCommands } from './keys-commands.js';
 import { registerInstitutionsCommands } from './institutions-commands.js';
 import { registerSyncCommands } from './sync-commands.js';
 import { registerSandboxCommands } from './sandbox-commands.js';
+import { registerEventsCommands } from './events-commands.js';
 
 
 const program = new Command()
@@ -68,5 +69,6 @@ registerInstitutionsCommands(program);
 registerSyncCommands(program, { configOrExit });
 registerSandboxCommands(program, { configOrExit });
 registerBenchCommands(program);
+registerEventsCommands(program, { configOrExit });
 
 await program.parseAsync(process.argv);
