@@ -108,6 +108,18 @@ async function newKey(): Promise<{ privateKey: CryptoKey; publicJwk: JWK; kid: s
   return { privateKey, kid, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } };
 }
 
+/** Retries a write the gateway's own SQLite writers made busy (a WAL snapshot cannot be upgraded mid-transaction). */
+async function busyRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= 20 || !/SQLITE_BUSY|database is locked/.test(String((err as Error).message) + String((err as { code?: string }).code))) throw err;
+      await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
+    }
+  }
+}
+
 function must(res: { status: number; body: Record<string, unknown> }, status: number, what: string) {
   if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
@@ -142,14 +154,14 @@ export async function runDemo(db: Knex, config: Config, o: DemoOptions): Promise
 
     // The autonomous region's bureau, as the operator at the command line: created, or given one more key.
     const bureauKey = await newKey();
-    const bureauId = await step('bureau 150000 ready (operator, database)', async () => {
+    const bureauId = await step('bureau 150000 ready (operator, database)', () => busyRetry(async () => {
       const bureaus = new BureauService({ store: new KnexBureauStore(db), regions: new RegionService(new KnexRegionStore(db)), config });
       const existing = await bureaus.byRegion('150000');
       if (!existing) return (await bureaus.create(undefined, { regionCode: '150000', name: '内蒙古自治区财政厅', jwks: { keys: [bureauKey.publicJwk] } })).clientId;
       const [key] = await registeredKeys({ keys: [bureauKey.publicJwk] });
       await db('client_keys').insert({ client_id: existing.clientId, jkt: key!.jkt, kid: key!.kid, jwk: JSON.stringify(key!.jwk) });
       return existing.clientId;
-    }, (id) => id);
+    }), (id) => id);
     const bureau = await step('bureau token (openid-client, private_key_jwt + DPoP)', () => oauthParty(issuer, bureauId, bureauKey), (p) => p.tokenType);
 
     const bankKey = await step('bank generates its ES256 key', () => newKey(), (k) => k.kid);
@@ -195,9 +207,9 @@ export async function runDemo(db: Knex, config: Config, o: DemoOptions): Promise
         .limit(200)
         .select('c.contract_no', 'c.supplier_uscc')) as { contract_no: string; supplier_uscc: string }[];
       for (const r of rows) {
-        const ahead = Number((await db('sandbox_pending').where('payload', 'like', `%${r.contract_no}%`).count({ n: '*' }).first())!.n);
+        const ahead = Number((await db('sandbox_pending').where('payload', 'like', `%"${r.contract_no}"%`).count({ n: '*' }).first())!.n);
         if (ahead >= 2) {
-          await sandbox.configureAccountChange(r.contract_no, 'confirm');
+          await busyRetry(() => sandbox.configureAccountChange(r.contract_no, 'confirm'));
           return r;
         }
       }
@@ -247,17 +259,21 @@ export async function runDemo(db: Knex, config: Config, o: DemoOptions): Promise
     // The cloud's clock moves: the purchaser accepts, the treasury pays; the gateway's sync brings it in.
     const sync = new SyncService({ db, store: new KnexSyncStore(db), cloud: sandbox, pageSize: config.syncPageSize });
     const nudge = async () => {
-      await sync.runOnce();
+      await busyRetry(() => sync.runOnce());
     };
     let advanced = 0;
     // Straight to the contract's next change at the cloud, so the demo never waits for nothing.
     const advanceUntil = async (type: string) => {
       const t = Date.now();
       while (![...receiver.events.values()].some(of(type))) {
-        const next = (await db('sandbox_pending').where('payload', 'like', `%${contract.contract_no}%`).min({ due: 'due_at' }).first()) as { due: number | string | null } | undefined;
-        if (next?.due === null || next?.due === undefined) throw new Error(`the sandbox holds no more changes for ${contract.contract_no}, and no ${type} came`);
+        const next = (await db('sandbox_pending').where('payload', 'like', `%"${contract.contract_no}"%`).min({ due: 'due_at' }).first()) as { due: number | string | null } | undefined;
+        if (next?.due === null || next?.due === undefined) {
+          // Everything is published: what is still to come is on its way through sync and dispatch.
+          await receiver.waitFor(of(type), o.waitMs, nudge);
+          break;
+        }
         const ms = Math.max(0, Number(next.due) - (await sandbox.clock()));
-        await sandbox.advanceClock(ms);
+        await busyRetry(() => sandbox.advanceClock(ms));
         advanced += ms / 86_400_000;
         await receiver.waitFor((e) => of(type)(e) || e.data.contract_no === contract.contract_no && e.at >= t, o.waitMs, nudge).catch(() => undefined);
       }

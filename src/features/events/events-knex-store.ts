@@ -206,9 +206,12 @@ export class KnexEventsStore {
         claimToken: token,
       }));
     }
-    // SQLite: one statement is atomic, and the re-check of status and due time makes a second claimer's update a no-op.
+    // SQLite: look first, so an idle dispatcher never takes the single write lock; then one UPDATE, atomic, whose
+    // re-check of status and due time makes a concurrent claimer's update of the same rows a no-op.
+    const seqs = ((await due) as { seq: number | string }[]).map((r) => Number(r.seq));
+    if (seqs.length === 0) return [];
     await this.db('event_deliveries')
-      .whereIn('seq', due)
+      .whereIn('seq', seqs)
       .where('status', 'pending')
       .where('next_attempt_at', '<=', now)
       .update({ next_attempt_at: now + leaseMs, claim_token: token, attempts: this.db.raw('attempts + 1') });
