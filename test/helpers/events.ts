@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { createDb, migrateLatest } from '../../src/db/knex.js';
+import { seedRegions } from '../../seeds/regions.js';
+import { freshDatabase, type TestDatabase } from './db.js';
+import { TestReceiver } from './webhook-receiver.js';
 import { BureauService } from '../../src/features/bureaus/bureaus-service.js';
 import { KnexBureauStore } from '../../src/features/bureaus/bureaus-knex-store.js';
 import { InstitutionService } from '../../src/features/institutions/institutions-service.js';
@@ -36,4 +40,24 @@ export async function writeEvents(db: Knex, institutionId: string, n: number): P
       await fanOut.applicationEvent(trx, { id, type: 'application.submitted', occurredAt: at, institutionId, applicationId: data.application_id, data });
     });
   }
+}
+
+/** A migrated database with regions and a started webhook receiver, for the child-process delivery tests. */
+export async function deliveryRig(): Promise<{ fresh: TestDatabase; db: Knex; receiver: TestReceiver; dispose(): Promise<void> }> {
+  const fresh = await freshDatabase();
+  const db = createDb(fresh.target);
+  await migrateLatest(db);
+  await seedRegions(db);
+  const receiver = new TestReceiver();
+  await receiver.start();
+  return {
+    fresh,
+    db,
+    receiver,
+    async dispose() {
+      await receiver.stop();
+      await db.destroy();
+      await fresh.dispose();
+    },
+  };
 }

@@ -1,27 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, migrateLatest, type Knex } from '../../src/db/knex.js';
-import { seedRegions } from '../../seeds/regions.js';
+import type { Knex } from '../../src/db/knex.js';
 import { spawnZcd, waitForLine } from '../helpers/cli.js';
-import { freshDatabase, testDatabaseKind, type TestDatabase } from '../helpers/db.js';
-import { institutionWithWebhook, writeEvents } from '../helpers/events.js';
-import { TestReceiver } from '../helpers/webhook-receiver.js';
+import { testDatabaseKind } from '../helpers/db.js';
+import { deliveryRig, institutionWithWebhook, writeEvents } from '../helpers/events.js';
+import type { TestReceiver } from '../helpers/webhook-receiver.js';
 
 const EVENTS = 300;
-let fresh: TestDatabase;
+let rig: Awaited<ReturnType<typeof deliveryRig>>;
 let db: Knex;
 let receiver: TestReceiver;
+let url: string;
 beforeAll(async () => {
-  fresh = await freshDatabase();
-  db = createDb(fresh.target);
-  await migrateLatest(db);
-  await seedRegions(db);
-  receiver = new TestReceiver();
-  await receiver.start();
+  rig = await deliveryRig();
+  ({ db, receiver } = rig);
+  url = rig.fresh.url;
 });
 afterAll(async () => {
-  await receiver?.stop();
-  await db?.destroy();
-  await fresh?.dispose();
+  await rig?.dispose();
 });
 
 describe(`zcd serve killed with SIGKILL while webhooks are in flight, on ${testDatabaseKind}`, () => {
@@ -32,7 +27,7 @@ describe(`zcd serve killed with SIGKILL while webhooks are in flight, on ${testD
     await writeEvents(db, bank.clientId, EVENTS);
     // Slow answers keep a batch in flight when the kill lands.
     receiver.delayMs = 200;
-    const env = { DATABASE_URL: fresh.url, PORT: '0', SYNC_INTERVAL_MS: '0', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_POLL_MS: '50', LOG_LEVEL: 'info' };
+    const env = { DATABASE_URL: url, PORT: '0', SYNC_INTERVAL_MS: '0', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_POLL_MS: '50', LOG_LEVEL: 'info' };
 
     const first = spawnZcd(['serve'], env);
     const killed = new Promise<NodeJS.Signals | null>((r) => first.on('exit', (_c, signal) => r(signal)));

@@ -1,29 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { createDb, migrateLatest, type Knex } from '../../src/db/knex.js';
-import { seedRegions } from '../../seeds/regions.js';
+import type { Knex } from '../../src/db/knex.js';
 import { spawnZcd, waitForLine } from '../helpers/cli.js';
-import { freshDatabase, TEST_DATABASE_URL, type TestDatabase } from '../helpers/db.js';
-import { institutionWithWebhook, writeEvents } from '../helpers/events.js';
-import { TestReceiver } from '../helpers/webhook-receiver.js';
+import { TEST_DATABASE_URL } from '../helpers/db.js';
+import { deliveryRig, institutionWithWebhook, writeEvents } from '../helpers/events.js';
+import type { TestReceiver } from '../helpers/webhook-receiver.js';
 
 const EVENTS = 1000;
-let fresh: TestDatabase;
+let rig: Awaited<ReturnType<typeof deliveryRig>>;
 let db: Knex;
 let receiver: TestReceiver;
+let url: string;
 beforeAll(async () => {
   if (!TEST_DATABASE_URL) return;
-  fresh = await freshDatabase();
-  db = createDb(fresh.target);
-  await migrateLatest(db);
-  await seedRegions(db);
-  receiver = new TestReceiver();
-  await receiver.start();
+  rig = await deliveryRig();
+  ({ db, receiver } = rig);
+  url = rig.fresh.url;
 });
 afterAll(async () => {
-  await receiver?.stop();
-  await db?.destroy();
-  await fresh?.dispose();
+  await rig?.dispose();
 });
 
 describe('two gateway instances on one PostgreSQL', () => {
@@ -42,7 +37,7 @@ describe('two gateway instances on one PostgreSQL', () => {
       setTimeout(() => inFlight.set(id, inFlight.get(id)! - 1), receiver.delayMs + 1);
       return handle(headers, body, process);
     };
-    const env = { DATABASE_URL: fresh.url, PORT: '0', SYNC_INTERVAL_MS: '0', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_POLL_MS: '20', LOG_LEVEL: 'info' };
+    const env = { DATABASE_URL: url, PORT: '0', SYNC_INTERVAL_MS: '0', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_POLL_MS: '20', LOG_LEVEL: 'info' };
     const children: ChildProcess[] = [];
     try {
       for (let i = 0; i < 2; i++) {
