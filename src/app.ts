@@ -41,6 +41,10 @@ import { CloudLockRelay } from './features/financing/cloud-lock-relay.js';
 import { createFinancingRoutes } from './features/financing/financing-routes.js';
 import { OutboxEventRecorder } from './features/events/outbox-recorder.js';
 import { createStatisticsModule, type StatisticsConfig } from './features/statistics/statistics-module.js';
+import { EventFanOut } from './features/events/event-fan-out.js';
+import { KnexEventsStore } from './features/events/events-knex-store.js';
+import { EventsService } from './features/events/events-service.js';
+import { createEventsRoutes } from './features/events/events-routes.js';
 
 /** The largest JSON body the gateway reads. */
 export const BODY_LIMIT = '256kb';
@@ -57,6 +61,8 @@ export interface AppDeps {
   /** The procurement cloud; the sandbox on `db` when not given. */
   cloud?: ProcurementCloud;
   metrics?: GatewayMetrics;
+  /** Called when a redelivery is queued, so an in-process dispatcher sends it at once. */
+  onEventsQueued?: () => void;
 }
 
 /** The verifier of supplier identity tokens: the cloud's keys, this gateway as audience. */
@@ -75,6 +81,8 @@ export interface Gateway {
   metrics: GatewayMetrics;
   supplierIdentity: SupplierIdentityVerifier;
   applications: ApplicationService;
+  /** The per-institution event feed and webhook delivery queue. */
+  events: KnexEventsStore;
 }
 
 /** Builds the app: request id and logs → security headers → JSON body → routes → 404 → problem+json. */
@@ -118,12 +126,15 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   const institutions = new InstitutionService({ ...services, store: new KnexInstitutionStore(db) });
   const bureaus = new BureauService({ ...services, store: new KnexBureauStore(db) });
   const metrics = deps.metrics ?? createMetrics(() => cloud.health());
+  const now = clock ? () => clock().getTime() : Date.now;
+  const fanOut = new EventFanOut(now);
   const syncStore = new KnexSyncStore(db);
   const sync = new SyncService({
     db,
     store: syncStore,
     cloud,
     pageSize: config.syncPageSize ?? 1000,
+    fanOut,
     onIngest: (source, r) => {
       metrics.syncChanges.inc({ source, outcome: 'applied' }, r.applied);
       metrics.syncChanges.inc({ source, outcome: 'skipped' }, r.skipped);
@@ -134,7 +145,6 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     const h = cloud.health();
     return h.detail === undefined ? { ok: h.ok } : { ok: h.ok, detail: h.detail };
   };
-  const now = clock ? () => clock().getTime() : Date.now;
   const financingStore = new KnexFinancingStore(db);
   const institutionDirectory = new StoreInstitutionDirectory(new KnexInstitutionStore(db));
   const contracts = new KnexContractSource(db);
@@ -145,11 +155,12 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     contracts,
     institutions: institutionDirectory,
     locks: new CloudLockRelay(cloud),
-    events: new OutboxEventRecorder(now),
+    events: new OutboxEventRecorder(now, fanOut),
     logger: logger.child({ module: 'financing' }),
     now,
   });
   const statistics = createStatisticsModule({ db, regions, config, ...(clock ? { clock } : {}) });
+  const eventsStore = new KnexEventsStore(db);
   const routes = [
     ...createUpstreamRoutes({ cloud, sync, quarantine: new QuarantineService(syncStore) }),
     ...createMetricsRoutes({ metrics }),
@@ -161,6 +172,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createBureauRoutes({ bureaus }),
     ...createFinancingRoutes({ products, applications, contracts, institutions: institutionDirectory, now }),
     ...statistics.routes,
+    ...createEventsRoutes({ events: new EventsService({ store: eventsStore, now, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
   ];
   app.use(statistics.publicPrefix, statistics.publicLimit);
   const router = express.Router();
@@ -169,5 +181,5 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger.child({ module: 'errors' })));
-  return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications };
+  return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore };
 }

@@ -34,6 +34,10 @@ export const envSchema = z.object({
   LOCK_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(5_000).default(1_000),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
+  WEBHOOK_DISPATCH: z.enum(['true', 'false']).default('true'),
 });
 
 /** Which procurement cloud the gateway talks to. */
@@ -75,6 +79,14 @@ export interface Config {
   readonly lockPollIntervalMs: number;
   /** Requests one client address may make to the public (no-token) endpoints per minute; also the burst. */
   readonly publicRateLimitPerMinute: number;
+  /** Whether webhooks may go to plain http and to private, loopback or link-local addresses (sandbox, tests). */
+  readonly webhookAllowPrivate: boolean;
+  /** How long one webhook POST may take. */
+  readonly webhookTimeoutMs: number;
+  /** How often an idle dispatcher looks for due deliveries. */
+  readonly webhookPollMs: number;
+  /** Whether `zcd serve` runs a webhook dispatcher (turn off when `zcd deliver` runs elsewhere). */
+  readonly webhookDispatch: boolean;
 }
 
 /** A setting in the environment that cannot be used; names it. */
@@ -127,5 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncPageSize: e.SYNC_PAGE_SIZE,
     lockPollIntervalMs: e.LOCK_POLL_INTERVAL_MS,
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookPollMs: e.WEBHOOK_POLL_MS,
+    webhookDispatch: e.WEBHOOK_DISPATCH === 'true',
   });
 }

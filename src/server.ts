@@ -11,6 +11,7 @@ import { SandboxCloud, SANDBOX_DEMO_CONTRACTS } from '../adapters/sandbox/sandbo
 import { createMetrics } from './features/metrics/metrics.js';
 import { SyncLoop } from './features/sync/sync-loop.js';
 import { PeriodicTask } from './features/background/periodic-task.js';
+import { createDispatcher, type WebhookDispatcher } from './features/events/webhook-dispatcher.js';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -34,7 +35,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     onCircuitChange: (state) => logger.warn({ circuit: state }, 'procurement cloud circuit changed'),
   });
   const metrics = createMetrics(() => cloud.health());
-  const { app, sync, applications } = createApp({ config, db, logger, cloud, metrics });
+  let dispatcher: WebhookDispatcher | undefined;
+  const { app, sync, events, applications } = createApp({ config, db, logger, cloud, metrics, onEventsQueued: () => dispatcher?.wake() });
+  if (config.webhookDispatch) dispatcher = createDispatcher(events, config, logger.child({ module: 'webhooks' }));
   if (cloud instanceof SandboxCloud && (await cloud.contractCount()) === 0) {
     // A fresh sandbox: seed the demo and sync it, so the first request already shows contracts.
     await cloud.seed(SANDBOX_DEMO_CONTRACTS);
@@ -62,17 +65,20 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   logger.info({ url, database: config.database.client, upstream: config.upstream.kind }, 'zcd-gateway listening');
   loop.start();
   locks.start();
+  dispatcher?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       const loopStopped = Promise.all([loop.stop(), locks.stop()]);
+      const dispatchStopped = dispatcher?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       await closed;
       clearTimeout(grace);
       await loopStopped;
+      await dispatchStopped;
       await db.destroy();
       logger.info('zcd-gateway stopped');
     })());

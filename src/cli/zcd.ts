@@ -12,6 +12,7 @@ import { registerInstitutionsCommands } from './institutions-commands.js';
 import { registerSyncCommands } from './sync-commands.js';
 import { registerSandboxCommands } from './sandbox-commands.js';
 import { registerReportCommands } from './report-commands.js';
+import { registerEventsCommands } from './events-commands.js';
 
 
 const program = new Command()
@@ -70,5 +71,6 @@ registerSyncCommands(program, { configOrExit });
 registerSandboxCommands(program, { configOrExit });
 registerBenchCommands(program);
 registerReportCommands(program);
+registerEventsCommands(program, { configOrExit });
 
 await program.parseAsync(process.argv);

@@ -707,6 +707,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My institution's events, oldest first (the pull feed)
+         * @description The same events the gateway sends as webhooks (see `webhooks`), for institutions that cannot receive
+         *     them or missed some: only the events addressed to the caller, in the order they were written, each with
+         *     the id its webhook carries. Pass the `next_after` of one answer as `after` to the next call; an empty
+         *     `items` with the same `next_after` means nothing new yet. Contract-level events reach an institution
+         *     only while the SME's consent lives and covers their part (`contract`, `acceptances`, `payments`,
+         *     `risk_flags`), decided at the moment of the change.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{eventId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one event to my webhook endpoint again
+         * @description Queues the event again from the first attempt of the retry schedule, with the same `webhook-id`; also
+         *     enables an endpoint that was disabled by a `410 Gone`. 409 `no_webhook_endpoint` when the institution
+         *     has no webhook URL or is not active.
+         */
+        post: operations["redeliverEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook deliveries to my institution, newest first, with every attempt
+         * @description For each event: where its delivery stands (`pending`, `delivered`, `failed`, or `not_sent` when the
+         *     institution had no webhook endpoint), and every attempt with its time, status code, duration and error.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/statistics": {
         parameters: {
             query?: never;
@@ -1111,7 +1179,382 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "application.submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An SME applied to my institution and authorised it to read the contract's data
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onApplicationSubmitted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "application.withdrawn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The SME withdrew the application (or cancelled an approved one)
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onApplicationWithdrawn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "application.approved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * My institution approved the application
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onApplicationApproved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "application.rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * My institution rejected the application
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onApplicationRejected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "application.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * My institution cancelled the approved financing
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onApplicationCancelled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "consent.revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The SME revoked its consent; the contract's data is no longer readable
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onConsentRevoked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account_lock.confirmed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The procurement cloud confirmed the collection-account lock; disbursement may proceed
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onAccountLockConfirmed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account_lock.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The procurement cloud refused the collection-account lock
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onAccountLockFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "financing.disbursed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * My institution recorded the disbursement
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onFinancingDisbursed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "financing.settled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * My institution settled the financing; the collection account is released
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onFinancingSettled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contract.amended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The contract changed at the procurement cloud (consent part `contract`)
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onContractAmended"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contract.terminated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The contract was terminated (consent part `contract`)
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onContractTerminated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contract.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The contract was completed (consent part `contract`)
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onContractCompleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "acceptance.recorded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The purchaser recorded its acceptance of the delivery (履约验收; consent part `acceptances`)
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onAcceptanceRecorded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The treasury paid the financed contract (资金支付; consent part `payments`, only while the financing is live)
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onPaymentReceived"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "risk_flag.added": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A risk flag was recorded on the supplier (consent part `risk_flags`)
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onRiskFlagAdded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "risk_flag.lifted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A risk flag on the supplier was lifted (consent part `risk_flags`)
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onRiskFlagLifted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         UpstreamNotification: {
@@ -1791,6 +2234,342 @@ export interface components {
                 [key: string]: unknown;
             })[];
         };
+        /** @description `application.submitted`: An SME applied to my institution and authorised it to read the contract's data. */
+        ApplicationSubmittedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "application.submitted";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                requested_amount: components["schemas"]["Fen"];
+                consent_parts: components["schemas"]["ConsentPart"][];
+                consent_expires_at: components["schemas"]["Timestamp"];
+            };
+        };
+        /** @description `application.withdrawn`: The SME withdrew the application (or cancelled an approved one). */
+        ApplicationWithdrawnEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "application.withdrawn";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                /** @enum {string} */
+                status: "withdrawn" | "cancelled";
+            };
+        };
+        /** @description `application.approved`: My institution approved the application. */
+        ApplicationApprovedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "application.approved";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                amount: components["schemas"]["Fen"];
+            };
+        };
+        /** @description `application.rejected`: My institution rejected the application. */
+        ApplicationRejectedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "application.rejected";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                reason_code?: components["schemas"]["RejectionReason"];
+            };
+        };
+        /** @description `application.cancelled`: My institution cancelled the approved financing. */
+        ApplicationCancelledEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "application.cancelled";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+            };
+        };
+        /** @description `consent.revoked`: The SME revoked its consent; the contract's data is no longer readable. */
+        ConsentRevokedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "consent.revoked";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+            };
+        };
+        /** @description `account_lock.confirmed`: The procurement cloud confirmed the collection-account lock; disbursement may proceed. */
+        AccountLockConfirmedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "account_lock.confirmed";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                lock_ref: string;
+            };
+        };
+        /** @description `account_lock.failed`: The procurement cloud refused the collection-account lock. */
+        AccountLockFailedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "account_lock.failed";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                reason: string;
+            };
+        };
+        /** @description `financing.disbursed`: My institution recorded the disbursement. */
+        FinancingDisbursedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "financing.disbursed";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                amount: components["schemas"]["Fen"];
+                loan_no: string;
+            };
+        };
+        /** @description `financing.settled`: My institution settled the financing; the collection account is released. */
+        FinancingSettledEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "financing.settled";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                /** Format: date */
+                settled_on: string;
+            };
+        };
+        /** @description `contract.amended`: The contract changed at the procurement cloud (consent part `contract`). */
+        ContractAmendedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "contract.amended";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                contract: {
+                    amount: components["schemas"]["Fen"];
+                    status: components["schemas"]["ContractStatus"];
+                    category: components["schemas"]["ContractCategory"];
+                    purchaser_name: string;
+                    /** Format: date */
+                    signed_on: string;
+                };
+            };
+        };
+        /** @description `contract.terminated`: The contract was terminated (consent part `contract`). */
+        ContractTerminatedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "contract.terminated";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                reason: string;
+            };
+        };
+        /** @description `contract.completed`: The contract was completed (consent part `contract`). */
+        ContractCompletedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "contract.completed";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+            };
+        };
+        /** @description `acceptance.recorded`: The purchaser recorded its acceptance of the delivery (履约验收; consent part `acceptances`). */
+        AcceptanceRecordedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "acceptance.recorded";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                acceptance: components["schemas"]["Acceptance"];
+            };
+        };
+        /** @description `payment.received`: The treasury paid the financed contract (资金支付; consent part `payments`, only while the financing is live). */
+        PaymentReceivedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "payment.received";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                payment: components["schemas"]["Payment"];
+                loan_no?: string;
+                /** @description The contract's unpaid balance right after this payment. */
+                contract_unpaid: components["schemas"]["Fen"];
+                /** @description Disbursed minus repaid, as the institution last reported it. */
+                loan_outstanding: components["schemas"]["Fen"];
+            };
+        };
+        /** @description `risk_flag.added`: A risk flag was recorded on the supplier (consent part `risk_flags`). */
+        RiskFlagAddedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "risk_flag.added";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                risk_flag: {
+                    id: string;
+                    kind: string;
+                    /** Format: date */
+                    added_on: string;
+                    note?: string;
+                };
+            };
+        };
+        /** @description `risk_flag.lifted`: A risk flag on the supplier was lifted (consent part `risk_flags`). */
+        RiskFlagLiftedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "risk_flag.lifted";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                risk_flag: {
+                    id: string;
+                    /** Format: date */
+                    lifted_on: string;
+                };
+            };
+        };
+        /** @description Stable for the event and the receiving institution; every delivery of it carries it as `webhook-id`. */
+        EventId: string;
+        /** @enum {string} */
+        EventType: "application.submitted" | "application.withdrawn" | "application.approved" | "application.rejected" | "application.cancelled" | "consent.revoked" | "account_lock.confirmed" | "account_lock.failed" | "financing.disbursed" | "financing.settled" | "contract.amended" | "contract.terminated" | "contract.completed" | "acceptance.recorded" | "payment.received" | "risk_flag.added" | "risk_flag.lifted";
+        /** @description One event, as sent by webhook and listed in the feed; `type` says which. */
+        Event: components["schemas"]["ApplicationSubmittedEvent"] | components["schemas"]["ApplicationWithdrawnEvent"] | components["schemas"]["ApplicationApprovedEvent"] | components["schemas"]["ApplicationRejectedEvent"] | components["schemas"]["ApplicationCancelledEvent"] | components["schemas"]["ConsentRevokedEvent"] | components["schemas"]["AccountLockConfirmedEvent"] | components["schemas"]["AccountLockFailedEvent"] | components["schemas"]["FinancingDisbursedEvent"] | components["schemas"]["FinancingSettledEvent"] | components["schemas"]["ContractAmendedEvent"] | components["schemas"]["ContractTerminatedEvent"] | components["schemas"]["ContractCompletedEvent"] | components["schemas"]["AcceptanceRecordedEvent"] | components["schemas"]["PaymentReceivedEvent"] | components["schemas"]["RiskFlagAddedEvent"] | components["schemas"]["RiskFlagLiftedEvent"];
+        EventFeed: {
+            items: components["schemas"]["Event"][];
+            /** @description Pass as `after` next time (the same value when nothing was new). */
+            next_after: string;
+            /** @description More events are waiting after these. */
+            has_more: boolean;
+        };
+        /** @enum {string} */
+        WebhookDeliveryStatus: "pending" | "delivered" | "failed" | "not_sent";
+        WebhookAttempt: {
+            attempt: number;
+            at: components["schemas"]["Timestamp"];
+            url: string;
+            status_code: number | null;
+            duration_ms: number;
+            /** @description Why no answer came (`timeout`, `ECONNREFUSED`, …); null when one did. */
+            error: string | null;
+            /** @enum {string} */
+            outcome: "delivered" | "retry" | "failed" | "disabled";
+        };
+        WebhookDelivery: {
+            event_id: components["schemas"]["EventId"];
+            event_type: components["schemas"]["EventType"];
+            status: components["schemas"]["WebhookDeliveryStatus"];
+            attempts: number;
+            next_attempt_at: components["schemas"]["Timestamp"] | null;
+            delivered_at: components["schemas"]["Timestamp"] | null;
+            created_at: components["schemas"]["Timestamp"];
+            attempt_log: components["schemas"]["WebhookAttempt"][];
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
     };
     responses: {
         /** @description The gateway failed; the body carries only a `log_id` to quote. */
@@ -1892,6 +2671,16 @@ export interface components {
         PageToken: string;
         /** @description The institution's client id. */
         InstitutionClientId: string;
+        /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+        WebhookId: components["schemas"]["EventId"];
+        /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+        WebhookTimestamp: string;
+        /**
+         * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+         *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+         *     space-separated (new first); accept the message when any matches.
+         */
+        WebhookSignature: string;
     };
     requestBodies: never;
     headers: never;
@@ -3052,6 +3841,105 @@ export interface operations {
             "5XX": components["responses"]["ServerError"];
         };
     };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description The `next_after` of the previous call; absent to start from the first event. */
+                after?: string;
+                /** @description Most events in one answer. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The next events, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventFeed"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    redeliverEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued; the delivery as it stands now. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Only the delivery of this event. */
+                event_id?: string;
+                status?: components["schemas"]["WebhookDeliveryStatus"];
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
     getStatistics: {
         parameters: {
             query?: {
@@ -3708,6 +4596,924 @@ export interface operations {
             404: components["responses"]["NotFound"];
             "4XX": components["responses"]["Problem"];
             "5XX": components["responses"]["ServerError"];
+        };
+    };
+    onApplicationSubmitted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationSubmittedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onApplicationWithdrawn: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationWithdrawnEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onApplicationApproved: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationApprovedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onApplicationRejected: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationRejectedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onApplicationCancelled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationCancelledEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onConsentRevoked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentRevokedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onAccountLockConfirmed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountLockConfirmedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onAccountLockFailed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountLockFailedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onFinancingDisbursed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FinancingDisbursedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onFinancingSettled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FinancingSettledEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onContractAmended: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractAmendedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onContractTerminated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractTerminatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onContractCompleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractCompletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onAcceptanceRecorded: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptanceRecordedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onPaymentReceived: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentReceivedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onRiskFlagAdded: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskFlagAddedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onRiskFlagLifted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskFlagLiftedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

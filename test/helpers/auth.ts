@@ -153,7 +153,7 @@ export function nextUscc(): string {
 export async function onboard(
   gw: TestGateway,
   bureau: TestParty,
-  o: { regions?: string[]; alg?: TestKey['alg']; dpopRequired?: boolean; activate?: boolean; now?: number } = {},
+  o: { regions?: string[]; alg?: TestKey['alg']; dpopRequired?: boolean; activate?: boolean; now?: number; webhookUrl?: string } = {},
 ): Promise<TestParty & { webhookSecret: string }> {
   const key = await makeKey(o.alg ?? 'ES256');
   const created = await callAs(gw, bureau, 'POST', '/api/v1/admin/institutions', {
@@ -164,6 +164,7 @@ export async function onboard(
     regions: o.regions ?? ['150100'],
     jwks: { keys: [key.publicJwk] },
     ...(o.dpopRequired === false ? { dpop_required: false } : {}),
+    ...(o.webhookUrl ? { webhook_url: o.webhookUrl } : {}),
   }, o.now ? { now: o.now } : {});
   if (created.status !== 201) throw new Error(`onboarding failed: ${created.status} ${created.text}`);
   const clientId = created.body.client_id as string;

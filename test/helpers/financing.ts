@@ -34,7 +34,7 @@ export const broadProduct = {
 };
 
 /** Builds the world; `contracts` sandbox contracts are seeded and synced. */
-export async function financingWorld(contracts = 120): Promise<FinancingWorld> {
+export async function financingWorld(contracts = 120, o: { webhookUrl?: string } = {}): Promise<FinancingWorld> {
   let sandbox!: SandboxCloud;
   const gw = await startTestGateway({
     cloud: (db) => (sandbox = new SandboxCloud(db)),
@@ -45,15 +45,15 @@ export async function financingWorld(contracts = 120): Promise<FinancingWorld> {
   const as = (party: TestParty, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     headers ? callWithHeaders(gw, party, method, path, body, headers) : callAs(gw, party, method, path, body);
 
-  const bankWithProduct = async () => {
-    const bank = await onboard(gw, bureau, { regions: ['150000'] });
+  const bankWithProduct = async (webhookUrl?: string) => {
+    const bank = await onboard(gw, bureau, { regions: ['150000'], ...(webhookUrl ? { webhookUrl } : {}) });
     const created = await as(bank, 'POST', '/api/v1/products', broadProduct);
     if (created.status !== 201) throw new Error(`createProduct: ${created.status} ${created.text}`);
     const reviewed = await as(bureau, 'POST', `/api/v1/admin/products/${created.body.id}/review`, { decision: 'approve', reason: '材料齐全' });
     if (reviewed.status !== 200) throw new Error(`reviewProduct: ${reviewed.status} ${reviewed.text}`);
     return { bank, productId: created.body.id as string };
   };
-  const first = await bankWithProduct();
+  const first = await bankWithProduct(o.webhookUrl);
 
   return {
     gw,
@@ -89,7 +89,7 @@ export async function financingWorld(contracts = 120): Promise<FinancingWorld> {
       for (const c of out) await sandbox.configureAccountChange(c.contractNo, 'confirm');
       return out;
     },
-    anotherBank: bankWithProduct,
+    anotherBank: () => bankWithProduct(),
     close: () => gw.close(),
   };
 }

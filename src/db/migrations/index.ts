@@ -5,6 +5,7 @@ import * as m004 from './004_financing.js';
 import * as m003sync from './003_procurement_sync.js';
 import * as m003sandbox from './003_sandbox_cloud.js';
 import * as m006 from './006_statistics.js';
+import * as m005 from './005_events.js';
 
 /** A migration: a name that never changes, and its up and down. */
 export interface Migration {
@@ -20,6 +21,7 @@ export const migrations: readonly Migration[] = [
   { name: '003_procurement_sync', ...m003sync },
   { name: '003_sandbox_cloud', ...m003sandbox },
   { name: '004_financing', ...m004 },
+  { name: '005_events', ...m005 },
   { name: '006_statistics', ...m006 },
 ];
 

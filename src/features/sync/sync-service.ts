@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ChangeEntry, ChangePage, ProcurementCloud } from '../../../adapters/procurement-cloud.js';
 import { planIngest } from './ingest.js';
 import type { KnexSyncStore } from './sync-knex-store.js';
+import { EventFanOut } from '../events/event-fan-out.js';
 
 /** The cursor row of the cloud's change feed. */
 export const FEED_SOURCE = 'procurement_cloud';
@@ -34,8 +35,14 @@ export class SyncService {
       pageSize: number;
       now?: () => Date;
       onIngest?: (source: string, result: IngestResult) => void;
+      /** Who receives each change; the default decides by the applications' consent at the moment of the change. */
+      fanOut?: EventFanOut;
     },
-  ) {}
+  ) {
+    this.fanOut = deps.fanOut ?? new EventFanOut();
+  }
+
+  private readonly fanOut: EventFanOut;
 
   private nowIso(): string {
     return (this.deps.now?.() ?? new Date()).toISOString();
@@ -47,6 +54,7 @@ export class SyncService {
     const ctx = await this.deps.store.context(trx, entries, flagIds);
     const plan = planIngest(entries, ctx, source);
     await this.deps.store.write(trx, plan, this.nowIso());
+    await this.fanOut.changes(trx, plan.events);
     const result = { applied: plan.applied, skipped: plan.skipped, quarantined: plan.quarantine.length };
     this.deps.onIngest?.(source, result);
     return result;

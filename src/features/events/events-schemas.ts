@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import type { components } from '../../generated/openapi.js';
+import { pageQuery } from '../../http/pagination.js';
+
+type Schemas = components['schemas'];
+
+/** Query of `listEvents`. */
+export const listEventsQuery = z.strictObject({
+  after: z.string().regex(/^[0-9]{1,18}$/).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** Query of `listWebhookDeliveries`. */
+export const listDeliveriesQuery = z.strictObject({
+  event_id: z.string().max(64).optional(),
+  status: (z.enum(['pending', 'delivered', 'failed', 'not_sent']) satisfies z.ZodType<Schemas['WebhookDeliveryStatus']>).optional(),
+  ...pageQuery,
+});
+
+/** Path of `redeliverEvent`. */
+export const eventParams = z.object({ eventId: z.string().max(64) });
+
+/** The page token of `listWebhookDeliveries`: the last `seq` shown. */
+export const deliveryCursor = z.strictObject({ s: z.number().int().min(0) });
+
+/** One event on the wire. */
+export type EventDto = Schemas['Event'];
+/** The answer of `listEvents`. */
+export type EventFeedDto = Schemas['EventFeed'];
+/** One delivery on the wire. */
+export type WebhookDeliveryDto = Schemas['WebhookDelivery'];
+/** The answer of `listWebhookDeliveries`. */
+export type WebhookDeliveryPageDto = Schemas['WebhookDeliveryPage'];

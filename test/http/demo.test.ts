@@ -1,0 +1,48 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runZcd, spawnZcd, waitForLine } from '../helpers/cli.js';
+import { freshDatabase, testDatabaseKind, type TestDatabase } from '../helpers/db.js';
+
+let fresh: TestDatabase;
+beforeAll(async () => {
+  fresh = await freshDatabase();
+});
+afterAll(async () => {
+  await fresh?.dispose();
+});
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+describe(`zcd demo against zcd serve on ${testDatabaseKind}`, () => {
+  it('runs the whole story with verified webhooks and exits 0', async () => {
+    const port = await freePort();
+    const env = {
+      DATABASE_URL: fresh.url,
+      PORT: String(port),
+      ISSUER_URL: `http://localhost:${port}`,
+      SYNC_INTERVAL_MS: '200',
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      LOG_LEVEL: 'warn',
+    };
+    const server = spawnZcd(['serve'], { ...env, LOG_LEVEL: 'info' });
+    const exited = new Promise<number | null>((r) => server.on('exit', (code) => r(code)));
+    try {
+      await waitForLine(server, /zcd-gateway listening/, 30_000);
+      const demo = await runZcd(['demo'], env);
+      expect(demo.code, demo.stderr + demo.stdout).toBe(0);
+      for (const type of ['application.submitted', 'account_lock.confirmed', 'financing.disbursed', 'acceptance.recorded', 'payment.received', 'financing.settled']) {
+        expect(demo.stdout).toContain(`bank receives ${type}`.replace('bank receives acceptance.recorded', 'acceptance.recorded').replace('bank receives payment.received', 'payment.received'));
+      }
+      expect(demo.stdout).toMatch(/done in [\d.]+ s: \d+ verified webhooks .*; 0 refused/);
+    } finally {
+      server.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  }, 90_000);
+});
