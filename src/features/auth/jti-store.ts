@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { PreparedStatements } from '../../db/prepared.js';
 import { epochSeconds, systemClock, type Clock } from '../../clock.js';
 
 /** Single-use identifiers (client assertion and DPoP proof `jti`s). */
@@ -17,11 +18,14 @@ const uniqueViolation = (err: unknown): boolean => {
 /** `jti`s in the database: the primary key makes a second use fail atomically, across instances and restarts. */
 export class KnexJtiStore implements JtiStore {
   private lastPrune = 0;
+  private readonly statements: PreparedStatements;
 
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock = systemClock,
-  ) {}
+  ) {
+    this.statements = new PreparedStatements(db);
+  }
 
   async use(key: string, expiresAt: number): Promise<boolean> {
     const now = epochSeconds(this.clock());
@@ -30,7 +34,7 @@ export class KnexJtiStore implements JtiStore {
       await this.prune(now);
     }
     try {
-      await this.db('used_jtis').insert({ key, expires_at: expiresAt });
+      await this.statements.run('insert into used_jtis ("key", expires_at) values (?, ?)', [key, expiresAt]);
       return true;
     } catch (err) {
       if (uniqueViolation(err)) return false;
