@@ -30,6 +30,15 @@ interface PgConnection {
   query(q: { name: string; text: string; values: unknown[]; rowMode?: 'array' }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
+/** Most writes one group commit carries. */
+const MAX_BATCH = 256;
+
+interface Queued {
+  fn: (s: SyncStatements) => unknown;
+  resolve(v: unknown): void;
+  reject(err: unknown): void;
+}
+
 /** Statements one connection keeps; SQL in this codebase is a fixed set of strings, so the bound only guards mistakes. */
 const MAX_STATEMENTS_PER_CONNECTION = 500;
 
@@ -84,6 +93,8 @@ function syncStatements(conn: SqliteConnection): SyncStatements {
 export class PreparedStatements {
   /** True on SQLite, where {@link PreparedStatements.transactionSync} is available. */
   readonly sqlite: boolean;
+
+  private queue: Queued[] | undefined;
 
   constructor(private readonly db: Knex) {
     this.sqlite = !isPostgres(db);
@@ -141,5 +152,54 @@ export class PreparedStatements {
       const statements = syncStatements(conn);
       return conn.transaction(() => fn(statements)).immediate();
     });
+  }
+
+  /**
+   * SQLite only: like {@link PreparedStatements.transactionSync}, but writes submitted in the same turn of
+   * the event loop share one transaction (a group commit), each in a savepoint of its own, so one write's
+   * throw undoes only that write. Each promise settles after the commit: nothing resolves before it is durable.
+   * Inside a knex transaction it runs at once, in that transaction.
+   */
+  batched<T>(fn: (s: SyncStatements) => T): Promise<T> {
+    if (!this.sqlite) throw new Error('batched is for SQLite only');
+    if ((this.db as { isTransaction?: boolean }).isTransaction) return this.transactionSync(fn);
+    return new Promise<T>((resolve, reject) => {
+      if (!this.queue) {
+        this.queue = [];
+        setImmediate(() => void this.flush());
+      }
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const all = this.queue ?? [];
+    this.queue = undefined;
+    for (let i = 0; i < all.length; i += MAX_BATCH) {
+      const batch = all.slice(i, i + MAX_BATCH);
+      let outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[];
+      try {
+        outcomes = await this.withConnection((raw) => {
+          const conn = raw as SqliteConnection;
+          const statements = syncStatements(conn);
+          return conn
+            .transaction(() =>
+              batch.map((q) => {
+                try {
+                  // A nested better-sqlite3 transaction is a savepoint: a throw rolls back this write alone.
+                  return { ok: true as const, value: conn.transaction(() => q.fn(statements))() };
+                } catch (err) {
+                  return { ok: false as const, err };
+                }
+              }),
+            )
+            .immediate();
+        });
+      } catch (err) {
+        for (const q of batch) q.reject(err);
+        continue;
+      }
+      outcomes.forEach((o, j) => (o.ok ? batch[j]!.resolve(o.value) : batch[j]!.reject(o.err)));
+    }
   }
 }

@@ -79,7 +79,25 @@ describe(`prepared statements on ${testDatabaseKind}`, () => {
     expect(await statements.get(byId, ['sync2'])).toEqual({ id: 'sync2', n: 201, note: null });
   });
 
+  it.runIf(testDatabaseKind === 'sqlite')('group-commits writes submitted together, a throwing one undone alone (SQLite)', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        statements.batched((s) => {
+          s.run(insert, [`b${i}`, 300 + i, true, null]);
+          if (i === 4) throw new Error('this one fails');
+          return s.get<{ n: number }>(byId, [`b${i}`])!.n;
+        }),
+      ),
+    );
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      300, 301, 302, 303, 'this one fails', 305, 306, 307, 308, 309,
+    ]);
+    const kept = await statements.all<{ id: string }>("select id from prepared_probe where id like 'b%' order by n");
+    expect(kept.map((r) => r.id)).toEqual(['b0', 'b1', 'b2', 'b3', 'b5', 'b6', 'b7', 'b8', 'b9']);
+  });
+
   it.runIf(testDatabaseKind === 'pg')('has no synchronous transactions on PostgreSQL', () => {
     expect(() => statements.transactionSync(() => 1)).toThrow(/SQLite only/);
+    expect(() => statements.batched(() => 1)).toThrow(/SQLite only/);
   });
 });

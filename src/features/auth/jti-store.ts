@@ -10,6 +10,8 @@ export interface JtiStore {
   prune(now: number): Promise<number>;
 }
 
+const INSERT_JTI = 'insert into used_jtis ("key", expires_at) values (?, ?)';
+
 const uniqueViolation = (err: unknown): boolean => {
   const e = err as { code?: string; message?: string };
   return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed/.test(e.message ?? '');
@@ -33,8 +35,12 @@ export class KnexJtiStore implements JtiStore {
       this.lastPrune = now;
       await this.prune(now);
     }
+    if (this.statements.sqlite) {
+      // Uses arriving together share one commit; the primary key still decides each one, inside the database.
+      return this.statements.batched((s) => s.run(INSERT_JTI + ' on conflict ("key") do nothing', [key, expiresAt]) === 1);
+    }
     try {
-      await this.statements.run('insert into used_jtis ("key", expires_at) values (?, ?)', [key, expiresAt]);
+      await this.statements.run(INSERT_JTI, [key, expiresAt]);
       return true;
     } catch (err) {
       if (uniqueViolation(err)) return false;

@@ -347,8 +347,8 @@ export class KnexFinancingStore {
 
   /**
    * Appends the entry `next` builds from the chain head, in one transaction holding the head: on SQLite
-   * synchronously with prepared statements (one writer, nothing interleaves); elsewhere through knex, the
-   * head row locked FOR UPDATE.
+   * synchronously with prepared statements (one writer, nothing interleaves), group-committed with the
+   * appends that arrive in the same turn; elsewhere through knex, the head row locked FOR UPDATE.
    */
   async appendToChain(next: (head: { lastId: number; lastHash: string }) => DataAccessEntry): Promise<DataAccessEntry> {
     if (!this.statements.sqlite) {
@@ -358,7 +358,8 @@ export class KnexFinancingStore {
         return e;
       });
     }
-    return this.statements.transactionSync((s) => {
+    // Reads that arrive together are appended in one group commit, each entry still linked to the one before.
+    return this.statements.batched((s) => {
       const head = s.get<{ last_id: number; last_hash: string }>('select last_id, last_hash from audit_chain_head where id = 1')!;
       const e = next({ lastId: num(head.last_id), lastHash: head.last_hash });
       s.run(
