@@ -30,6 +30,9 @@ interface PgConnection {
   query(q: { name: string; text: string; values: unknown[]; rowMode?: 'array' }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
+// Taken at load: a test that fakes timers must not stall every jti and audit write behind a fake setImmediate.
+const nextTurn = setImmediate;
+
 /** Most writes one group commit carries. */
 const MAX_BATCH = 256;
 
@@ -166,7 +169,7 @@ export class PreparedStatements {
     return new Promise<T>((resolve, reject) => {
       if (!this.queue) {
         this.queue = [];
-        setImmediate(() => void this.flush());
+        nextTurn(() => void this.flush());
       }
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
     });
