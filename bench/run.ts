@@ -94,7 +94,11 @@ async function main(options: BenchOptions): Promise<number> {
         options.cpuProf ? { cpuProfDir: profileDir } : {},
       );
       progress(`gateway: pid ${ctx.gateway.server.pid} at ${ctx.gateway.server.url}`);
-      for (const s of gatewayScenarios) await runOne(ctx, s, rows);
+      for (const s of gatewayScenarios) {
+        await runOne(ctx, s, rows);
+        const code = ctx.gateway.server.exitCode();
+        if (code !== undefined) throw new Error(`the gateway exited (${code}) during ${s.id}:\n${ctx.gateway.server.output()}`);
+      }
       progress(`gateway: peak RSS over the run ${mb(ctx.gateway.rss.peak)} MB`);
     } catch (err) {
       console.error(err);

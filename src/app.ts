@@ -1,11 +1,10 @@
 import express, { type Express } from 'express';
-import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Knex } from 'knex';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { errorHandler, notFoundHandler } from './http/problem.js';
-import { requestId } from './http/request-id.js';
+import { requestLogging } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
 import { mountRoutes, type RouteDefinition } from './http/route.js';
 import { IdempotencyStore } from './http/idempotency.js';
 import { createDocsRoutes } from './features/docs/docs-routes.js';
@@ -92,28 +91,8 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   app.set('trust proxy', false);
   app.set('etag', false);
 
-  app.use(
-    pinoHttp({
-      logger: logger.child({ module: 'http' }),
-      genReqId: requestId,
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'warn' : 'info'),
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-        }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-    }),
-  );
-  app.use(
-    helmet({
-      // The gateway may run on plain http behind a TLS proxy or on a laptop; the proxy sets HSTS.
-      strictTransportSecurity: false,
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
-    }),
-  );
+  app.use(requestLogging(logger.child({ module: 'http' })));
+  app.use(securityHeaders());
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   // Only the token endpoint takes a form (RFC 6749); every other operation is JSON.
   app.use('/oauth2/token', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));

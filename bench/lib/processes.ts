@@ -11,6 +11,8 @@ export interface ServerProcess {
   port: number;
   /** The last lines it wrote, for diagnostics. */
   output(): string;
+  /** Its exit code once it has exited (-1 for a signal), undefined while it runs. */
+  exitCode(): number | null | undefined;
   /** SIGTERM, then SIGKILL after a grace period; resolves when it has exited. */
   stop(): Promise<void>;
 }
@@ -88,6 +90,7 @@ export async function startServer(o: {
     url,
     port,
     output,
+    exitCode: () => exitCode,
     stop: async () => {
       if (exitCode !== undefined) return;
       child.kill('SIGTERM');

@@ -1,4 +1,5 @@
-import { createDb } from '../../src/db/knex.js';
+import { SandboxCloud } from '../../adapters/sandbox/sandbox-cloud.js';
+import { createDb, type Knex } from '../../src/db/knex.js';
 import { parseDatabaseUrl } from '../../src/config.js';
 import { ApiError, type ApiParty } from '../lib/api.js';
 import type { ZcdCli } from '../lib/zcd-cli.js';
@@ -7,8 +8,8 @@ import { notAvailable } from './scenario.js';
 
 /** Contracts the sandbox is seeded with for S1 and S3 (S3 applies once per contract). */
 export const FIXTURE_CONTRACTS = 20_000;
-/** Suppliers whose contracts the fixture uses. */
-const SUPPLIERS = 40;
+/** Contracts S3 may apply for, at most (each once). */
+const S3_CONTRACTS = 15_000;
 
 /** What S1, S1d and S3 run on: applications with live consent, and unused contracts to apply for. */
 export interface FinancingFixture {
@@ -65,53 +66,39 @@ async function approvedProduct(gw: GatewayUnderTest, bank: BenchClient): Promise
   return id;
 }
 
-/** Suppliers that have contracts in the synced tables, most contracts first. */
-async function suppliersWithContracts(gw: GatewayUnderTest): Promise<string[]> {
-  const db = createDb(parseDatabaseUrl(gw.db.url));
-  try {
-    const rows = (await db('contracts').select('supplier_uscc').count({ n: '*' }).where({ status: 'active' }).groupBy('supplier_uscc').orderBy('n', 'desc').limit(SUPPLIERS)) as { supplier_uscc: string }[];
-    return rows.map((r) => r.supplier_uscc);
-  } finally {
-    await db.destroy();
-  }
-}
-
-/** A sandbox supplier identity token (`zcd sandbox supplier-token --uscc …`; raw JWS or JSON holding one). */
-async function supplierToken(zcd: ZcdCli, uscc: string): Promise<string> {
-  const r = await zcd.run(['sandbox', 'supplier-token', '--uscc', uscc]);
-  if (r.code !== 0) throw new Error(`zcd sandbox supplier-token failed (${r.code}): ${r.stderr}`);
-  const out = r.stdout.trim();
-  const jws = /[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/;
-  if (out.startsWith('{')) {
-    const parsed = JSON.parse(out) as Record<string, unknown>;
-    const t = Object.values(parsed).find((v) => typeof v === 'string' && jws.test(v));
-    if (typeof t === 'string') return t;
-  }
-  const m = jws.exec(out);
-  if (!m) throw new Error(`zcd sandbox supplier-token printed no token: ${out.slice(0, 200)}`);
-  return m[0];
-}
-
 interface OpenContract {
-  supplier: ApiParty & { bearer: string };
+  uscc: string;
   contractNo: string;
   unpaid: number;
 }
 
-/** Financeable contracts of each supplier, through listSupplierContracts. */
-async function financeableContracts(gw: GatewayUnderTest, suppliers: (ApiParty & { bearer: string })[]): Promise<OpenContract[]> {
-  const out: OpenContract[] = [];
-  for (const supplier of suppliers) {
-    let pageToken: string | undefined;
-    do {
-      const q = `?page_size=500${pageToken ? `&page_token=${encodeURIComponent(pageToken)}` : ''}`;
-      const page = await gw.api.call(supplier, 'GET', `/api/v1/supplier/contracts${q}`, undefined, 200);
-      for (const c of page.items as { contract_no: string; unpaid: number; financeable: boolean }[]) {
-        if (c.financeable && c.unpaid > 1) out.push({ supplier, contractNo: c.contract_no, unpaid: c.unpaid });
-      }
-      pageToken = page.next_page_token as string | undefined;
-    } while (pageToken);
-  }
+/**
+ * Financeable contracts in the synced tables (active, unpaid, no live reservation, no open risk flag on the
+ * supplier), suppliers interleaved so consecutive S3 requests come from different SMEs.
+ */
+async function financeableContracts(db: Knex, limit: number): Promise<OpenContract[]> {
+  const open = db('contracts as c')
+    .select('c.contract_no', 'c.supplier_uscc', 'c.amount_fen')
+    .select(db.raw('c.amount_fen - coalesce((select sum(p.amount_fen) from payments p where p.contract_no = c.contract_no), 0) as unpaid'))
+    .select(db.raw('row_number() over (partition by c.supplier_uscc order by c.contract_no) as nth'))
+    .where('c.status', 'active')
+    .whereNotExists(db('supplier_risk_flags as f').whereRaw('f.supplier_uscc = c.supplier_uscc').whereNull('f.lifted_at'))
+    .whereNotExists(db('contract_reservations as r').whereRaw('r.contract_no = c.contract_no'));
+  const rows = (await db
+    .select('*')
+    .from(open.as('o'))
+    .where('unpaid', '>', 1)
+    .orderBy(['nth', 'supplier_uscc'])
+    .limit(limit)) as { contract_no: string; supplier_uscc: string; unpaid: number | string }[];
+  return rows.map((r) => ({ uscc: r.supplier_uscc, contractNo: r.contract_no, unpaid: Number(r.unpaid) }));
+}
+
+/** A sandbox supplier identity token from the CLI: `zcd sandbox supplier-token --uscc …` prints the compact JWS. */
+async function supplierToken(zcd: ZcdCli, uscc: string): Promise<string> {
+  const r = await zcd.run(['sandbox', 'supplier-token', '--uscc', uscc]);
+  if (r.code !== 0) throw new Error(`zcd sandbox supplier-token failed (${r.code}): ${r.stderr}`);
+  const out = r.stdout.trim();
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(out)) throw new Error(`zcd sandbox supplier-token printed no token: ${out.slice(0, 200)}`);
   return out;
 }
 
@@ -138,27 +125,28 @@ async function build(ctx: BenchContext): Promise<FinancingFixture | NotAvailable
     if (err instanceof ApiError && err.unavailable) return notAvailable('createProduct/reviewProduct not published (financing, issue 5)');
     throw err;
   }
-  const usccs = await suppliersWithContracts(gw);
-  if (usccs.length === 0) return notAvailable('the sandbox sync left no active contracts');
-  const suppliers: (ApiParty & { bearer: string })[] = [];
-  for (let i = 0; i < usccs.length; i += 4) {
-    const tokens = await Promise.all(usccs.slice(i, i + 4).map((u) => supplierToken(gw.zcd, u)));
-    suppliers.push(...tokens.map((bearer) => ({ bearer })));
-  }
+  const db = createDb(parseDatabaseUrl(gw.db.url));
   let open: OpenContract[];
+  let tokens: Map<string, string>;
   try {
-    open = await financeableContracts(gw, suppliers);
-  } catch (err) {
-    if (err instanceof ApiError && err.unavailable) return notAvailable('listSupplierContracts not published (issue 5)');
-    throw err;
+    open = await financeableContracts(db, S3_CONTRACTS + 2);
+    if (open.length < 3) return notAvailable(`only ${open.length} financeable contracts after the sync`);
+    // S1 and S1d's SMEs sign in with the CLI's token; S3's thousands with the same sandbox signer in-process
+    // (a process per token would take minutes).
+    tokens = new Map();
+    for (const c of open.slice(0, 2)) if (!tokens.has(c.uscc)) tokens.set(c.uscc, await supplierToken(gw.zcd, c.uscc));
+    const sandbox = new SandboxCloud(db);
+    for (const c of open) if (!tokens.has(c.uscc)) tokens.set(c.uscc, await sandbox.issueSupplierToken({ uscc: c.uscc, audience: gw.issuer }));
+  } finally {
+    await db.destroy();
   }
-  if (open.length < 3) return notAvailable(`only ${open.length} financeable contracts after the sync`);
+  const supplier = (c: OpenContract): ApiParty => ({ bearer: tokens.get(c.uscc)! });
   const [forBearer, forDpop, ...rest] = open;
   let bearerApplicationId: string;
   let dpopApplicationId: string;
   try {
-    bearerApplicationId = String((await gw.api.call(forBearer!.supplier, 'POST', '/api/v1/supplier/applications', applicationBody(forBearer!, bearerProduct), 201)).id);
-    dpopApplicationId = String((await gw.api.call(forDpop!.supplier, 'POST', '/api/v1/supplier/applications', applicationBody(forDpop!, dpopProduct), 201)).id);
+    bearerApplicationId = String((await gw.api.call(supplier(forBearer!), 'POST', '/api/v1/supplier/applications', applicationBody(forBearer!, bearerProduct), 201)).id);
+    dpopApplicationId = String((await gw.api.call(supplier(forDpop!), 'POST', '/api/v1/supplier/applications', applicationBody(forDpop!, dpopProduct), 201)).id);
   } catch (err) {
     if (err instanceof ApiError && err.unavailable) return notAvailable('createApplication not published (issue 5)');
     throw err;
@@ -166,7 +154,7 @@ async function build(ctx: BenchContext): Promise<FinancingFixture | NotAvailable
   return {
     bearerApplicationId,
     dpopApplicationId,
-    applications: rest.map((c) => ({ supplierToken: c.supplier.bearer, body: JSON.stringify(applicationBody(c, bearerProduct)) })),
+    applications: rest.map((c) => ({ supplierToken: tokens.get(c.uscc)!, body: JSON.stringify(applicationBody(c, bearerProduct)) })),
   };
 }
 

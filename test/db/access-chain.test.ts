@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAccess, verifyChain } from '../../src/features/audit/access-chain.js';
+import { appendAccess, recordAccess, verifyChain } from '../../src/features/audit/access-chain.js';
 import { KnexFinancingStore } from '../../src/features/financing/financing-knex-store.js';
 import { migratedDatabase, testDatabaseKind } from '../helpers/db.js';
 import { runZcd } from '../helpers/cli.js';
@@ -30,6 +30,14 @@ describe(`data-access hash chain on ${testDatabaseKind}`, () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.transaction((tx) => appendAccess(tx, read(i)))));
     const verdict = await verifyChain(store);
     expect(verdict).toEqual({ ok: true, checked: 20 });
+  });
+
+  it('keeps the chain unbroken when reads record themselves concurrently (the bank read path)', async () => {
+    const entries = await Promise.all(Array.from({ length: 20 }, (_, i) => recordAccess(store, read(20 + i))));
+    expect(entries.map((e) => e.id).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => 21 + i));
+    expect(await verifyChain(store)).toEqual({ ok: true, checked: 40 });
+    const head = await database.db('audit_chain_head').where({ id: 1 }).first();
+    expect({ id: Number(head.last_id), hash: head.last_hash }).toEqual({ id: 40, hash: entries.find((e) => e.id === 40)!.hash });
   });
 
   it('names the first tampered entry, and zcd audit verify exits 1 naming it', async () => {

@@ -23,13 +23,22 @@ export function entryHash(prevHash: string, e: Body): string {
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
+/** The entry that follows `head` in the chain. */
+function nextEntry(head: { lastId: number; lastHash: string }, e: Omit<Body, 'id'>): DataAccessEntry {
+  const body: Body = { ...e, id: head.lastId + 1 };
+  return { ...body, prevHash: head.lastHash, hash: entryHash(head.lastHash, body) };
+}
+
 /** Appends one read to the chain; call inside a transaction. */
 export async function appendAccess(store: KnexFinancingStore, e: Omit<Body, 'id'>): Promise<DataAccessEntry> {
-  const head = await store.lockChainHead();
-  const body: Body = { ...e, id: head.lastId + 1 };
-  const entry: DataAccessEntry = { ...body, prevHash: head.lastHash, hash: entryHash(head.lastHash, body) };
+  const entry = nextEntry(await store.lockChainHead(), e);
   await store.appendAccess(entry);
   return entry;
+}
+
+/** Appends one read to the chain in a transaction of its own (the fast path of a bank's read). */
+export function recordAccess(store: KnexFinancingStore, e: Omit<Body, 'id'>): Promise<DataAccessEntry> {
+  return store.appendToChain((head) => nextEntry(head, e));
 }
 
 /** The outcome of walking the chain. */

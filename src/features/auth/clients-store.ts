@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { JWK } from 'jose';
+import { PreparedStatements } from '../../db/prepared.js';
 import type { RegisteredKey } from './jwks.js';
 
 /** What kind of party an OAuth client is. */
@@ -30,14 +31,29 @@ export interface ClientStore {
   replaceKeys(clientId: string, keys: RegisteredKey[]): Promise<void>;
 }
 
-interface ClientRow {
+interface ClientKeyRow {
   client_id: string;
   kind: ClientKind;
   status: ClientStatus;
   dpop_required: boolean | number;
   jwks_uri: string | null;
   region_code: string | null;
+  /** Null when the client has no keys. */
+  jkt: string | null;
+  kid: string | null;
+  jwk: string | null;
 }
+
+// The client and its keys in one read: a row per key (one with null key columns when it has none).
+const FIND_CLIENT = `select c.client_id, c.kind, c.status, c.dpop_required, c.jwks_uri, b.region_code, k.jkt, k.kid, k.jwk
+  from clients c
+  left join bureaus b on b.client_id = c.client_id
+  left join client_keys k on k.client_id = c.client_id
+  where c.client_id = ?
+  order by k.jkt`;
+
+const STATUS_WITH_KEY = `select c.status, c.kind from client_keys k join clients c on c.client_id = k.client_id
+  where k.client_id = ? and k.jkt = ?`;
 
 /** Writes a client's keys inside `db` (a transaction or the pool). */
 export async function writeClientKeys(db: Knex, clientId: string, keys: RegisteredKey[]): Promise<void> {
@@ -49,17 +65,16 @@ export async function writeClientKeys(db: Knex, clientId: string, keys: Register
 
 /** Clients in SQLite or PostgreSQL. */
 export class KnexClientStore implements ClientStore {
-  constructor(private readonly db: Knex) {}
+  private readonly statements: PreparedStatements;
+
+  constructor(private readonly db: Knex) {
+    this.statements = new PreparedStatements(db);
+  }
 
   async find(clientId: string): Promise<ClientRecord | undefined> {
-    const row = await this.db<ClientRow>('clients as c')
-      .leftJoin('bureaus as b', 'b.client_id', 'c.client_id')
-      .where('c.client_id', clientId)
-      .first('c.client_id', 'c.kind', 'c.status', 'c.dpop_required', 'c.jwks_uri', 'b.region_code');
+    const rows = await this.statements.all<ClientKeyRow>(FIND_CLIENT, [clientId]);
+    const row = rows[0];
     if (!row) return undefined;
-    const keys: { jkt: string; kid: string | null; jwk: string }[] = await this.db('client_keys')
-      .where('client_id', clientId)
-      .orderBy('jkt');
     return {
       clientId: row.client_id,
       kind: row.kind,
@@ -67,16 +82,12 @@ export class KnexClientStore implements ClientStore {
       dpopRequired: Boolean(row.dpop_required),
       jwksUri: row.jwks_uri,
       regionCode: row.region_code,
-      keys: keys.map((k) => ({ jkt: k.jkt, kid: k.kid, jwk: JSON.parse(k.jwk) as JWK })),
+      keys: rows.filter((k) => k.jkt !== null).map((k) => ({ jkt: k.jkt!, kid: k.kid, jwk: JSON.parse(k.jwk!) as JWK })),
     };
   }
 
-  async statusWithKey(clientId: string, jkt: string) {
-    const row = await this.db('client_keys as k')
-      .join('clients as c', 'c.client_id', 'k.client_id')
-      .where({ 'k.client_id': clientId, 'k.jkt': jkt })
-      .first<{ status: ClientStatus; kind: ClientKind } | undefined>('c.status', 'c.kind');
-    return row;
+  statusWithKey(clientId: string, jkt: string) {
+    return this.statements.get<{ status: ClientStatus; kind: ClientKind }>(STATUS_WITH_KEY, [clientId, jkt]);
   }
 
   async replaceKeys(clientId: string, keys: RegisteredKey[]): Promise<void> {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import type { Config } from '../../config.js';
 import { epochSeconds, systemClock, type Clock } from '../../clock.js';
 import type { Scope } from '../../http/principal.js';
-import { GATEWAY_ALG, type GatewayKeys } from './gateway-keys.js';
+import type { GatewayKeys } from './gateway-keys.js';
 import { CLIENT_ALGS, algForKey, registeredKeys, type ClientAlg, type KeyImportCache, type RegisteredKey } from './jwks.js';
 import type { JtiStore } from './jti-store.js';
 import type { ClientRecord, ClientStore } from './clients-store.js';
@@ -121,7 +121,6 @@ export class TokenService {
       throw new OAuthError(400, 'invalid_dpop_proof', 'this client must present a DPoP proof');
     }
 
-    const { kid, key } = await this.deps.gatewayKeys.signingKey();
     const claims: AccessTokenClaims = {
       client_id: client.record.clientId,
       scope: [...new Set(requested)].join(' '),
@@ -131,15 +130,18 @@ export class TokenService {
       ...(jkt ? { cnf: { jkt } } : {}),
     };
     const iat = epochSeconds(this.now());
-    const token = await new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: GATEWAY_ALG, typ: 'at+jwt', kid })
-      .setIssuer(this.deps.config.issuer)
-      .setSubject(client.record.clientId)
-      .setAudience(this.deps.config.issuer)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + ACCESS_TOKEN_TTL_S)
-      .setJti(randomUUID())
-      .sign(key);
+    const token = await this.deps.gatewayKeys.sign(
+      {
+        ...claims,
+        iss: this.deps.config.issuer,
+        sub: client.record.clientId,
+        aud: this.deps.config.issuer,
+        iat,
+        exp: iat + ACCESS_TOKEN_TTL_S,
+        jti: randomUUID(),
+      },
+      'at+jwt',
+    );
     return { access_token: token, token_type: jkt ? 'DPoP' : 'Bearer', expires_in: ACCESS_TOKEN_TTL_S, scope: claims.scope };
   }
 

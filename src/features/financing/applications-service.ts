@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import type { BureauPrincipal, InstitutionPrincipal, SupplierPrincipal } from '../../http/principal.js';
 import type { Logger } from '../../logger.js';
 import type { RegionService } from '../regions/regions-service.js';
-import { appendAccess } from '../audit/access-chain.js';
+import { recordAccess } from '../audit/access-chain.js';
 import type { ApplicationChanges, KnexFinancingStore } from './financing-knex-store.js';
 import type { Application, CollectionAccount, ConsentPart, Product, Transition } from './financing-store.js';
 import { invalidTransition, statusesLeadingTo, type ApplicationStatus } from './lifecycle.js';
@@ -258,18 +258,16 @@ export class ApplicationService {
     if (!live) throw applicationNotFound();
     const data = await read(a.contractNo);
     if (data === undefined) throw applicationNotFound();
-    await this.deps.store.transaction((tx) =>
-      appendAccess(tx, {
-        at,
-        institutionId: a.institutionId,
-        applicationId: a.id,
-        contractNo: a.contractNo,
-        supplierUscc: a.supplierUscc,
-        purchaserRegionCode: a.purchaserRegionCode,
-        part,
-        consentExpiresAt: a.consentExpiresAt,
-      }),
-    );
+    await recordAccess(this.deps.store, {
+      at,
+      institutionId: a.institutionId,
+      applicationId: a.id,
+      contractNo: a.contractNo,
+      supplierUscc: a.supplierUscc,
+      purchaserRegionCode: a.purchaserRegionCode,
+      part,
+      consentExpiresAt: a.consentExpiresAt,
+    });
     return data;
   }
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { PreparedStatements } from '../../db/prepared.js';
 import type { ContractSource, FinancingContract } from './ports.js';
 
 type Row = Record<string, unknown>;
@@ -6,7 +7,11 @@ const num = (v: unknown) => (typeof v === 'string' ? Number(v) : (v as number));
 
 /** Reads financing's view of the contracts the procurement-cloud sync keeps. */
 export class KnexContractSource implements ContractSource {
-  constructor(private readonly db: Knex) {}
+  private readonly statements: PreparedStatements;
+
+  constructor(private readonly db: Knex) {
+    this.statements = new PreparedStatements(db);
+  }
 
   private base() {
     const paid = this.db('payments').sum('amount_fen').where('payments.contract_no', this.db.ref('contracts.contract_no'));
@@ -38,7 +43,15 @@ export class KnexContractSource implements ContractSource {
   }
 
   async get(contractNo: string): Promise<FinancingContract | undefined> {
-    const row = (await this.base().where('contracts.contract_no', contractNo).first()) as Row | undefined;
+    // base() for one contract, as a prepared statement: every bank read of a contract comes here.
+    const row = await this.statements.get<Row>(
+      `select contracts.*,
+         (select sum(amount_fen) from payments where payments.contract_no = contracts.contract_no) as paid_fen,
+         (select count(*) from supplier_risk_flags where supplier_risk_flags.supplier_uscc = contracts.supplier_uscc
+            and lifted_at is null) as open_flags
+       from contracts where contracts.contract_no = ?`,
+      [contractNo],
+    );
     return row ? this.toContract(row) : undefined;
   }
 

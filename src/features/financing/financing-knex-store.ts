@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { PreparedStatements } from '../../db/prepared.js';
 import type { ApplicationStatus } from './lifecycle.js';
 import type {
   Application,
@@ -109,7 +110,11 @@ export type ApplicationChanges = Partial<{
 
 /** Products, applications, reservations and the data-access audit chain in SQLite or PostgreSQL. */
 export class KnexFinancingStore {
-  constructor(readonly db: Knex) {}
+  private readonly statements: PreparedStatements;
+
+  constructor(readonly db: Knex) {
+    this.statements = new PreparedStatements(db);
+  }
 
   /** Runs `fn` with a store bound to one transaction. */
   transaction<T>(fn: (store: KnexFinancingStore) => Promise<T>): Promise<T> {
@@ -208,7 +213,8 @@ export class KnexFinancingStore {
   }
 
   async getApplication(id: string): Promise<Application | undefined> {
-    const row = await this.db<ApplicationRow>('applications').where({ id }).first();
+    // On every bank read of a contract part: a prepared statement, not a query knex builds and prepares anew.
+    const row = await this.statements.get<ApplicationRow>('select * from applications where id = ?', [id]);
     return row ? toApplication(row) : undefined;
   }
 
@@ -327,6 +333,33 @@ export class KnexFinancingStore {
   async lockChainHead(): Promise<{ lastId: number; lastHash: string }> {
     const row = await this.db('audit_chain_head').where({ id: 1 }).forUpdate().first();
     return { lastId: num(row.last_id), lastHash: row.last_hash as string };
+  }
+
+  /**
+   * Appends the entry `next` builds from the chain head, in one transaction holding the head: on SQLite
+   * synchronously with prepared statements (one writer, nothing interleaves), group-committed with the
+   * appends that arrive in the same turn; elsewhere through knex, the head row locked FOR UPDATE.
+   */
+  async appendToChain(next: (head: { lastId: number; lastHash: string }) => DataAccessEntry): Promise<DataAccessEntry> {
+    if (!this.statements.sqlite) {
+      return this.transaction(async (tx) => {
+        const e = next(await tx.lockChainHead());
+        await tx.appendAccess(e);
+        return e;
+      });
+    }
+    // Reads that arrive together are appended in one group commit, each entry still linked to the one before.
+    return this.statements.batched((s) => {
+      const head = s.get<{ last_id: number; last_hash: string }>('select last_id, last_hash from audit_chain_head where id = 1')!;
+      const e = next({ lastId: num(head.last_id), lastHash: head.last_hash });
+      s.run(
+        `insert into data_access_log (id, at, institution_id, application_id, contract_no, supplier_uscc, purchaser_region_code, part,
+           consent_expires_at, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [e.id, e.at, e.institutionId, e.applicationId, e.contractNo, e.supplierUscc, e.purchaserRegionCode, e.part, e.consentExpiresAt, e.prevHash, e.hash],
+      );
+      s.run('update audit_chain_head set last_id = ?, last_hash = ? where id = 1', [e.id, e.hash]);
+      return e;
+    });
   }
 
   async appendAccess(e: DataAccessEntry): Promise<void> {

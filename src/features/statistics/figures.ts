@@ -44,11 +44,8 @@ export class FiguresBuilder {
     const s = this.sums;
     for (const k of ADDITIVE) s[k] += c[k];
     for (const [reason, n] of Object.entries(c.rejections)) s.rejections[reason] = (s.rejections[reason] ?? 0) + n;
-  }
-
-  addDuration(kind: 'decision' | 'disbursement', ms: number): void {
-    this.touched = true;
-    (kind === 'decision' ? this.decisionMs : this.disbursementMs).push(ms);
+    for (const ms of c.decisionMs) this.decisionMs.push(ms);
+    for (const ms of c.disbursementMs) this.disbursementMs.push(ms);
   }
 
   build(): Figures {

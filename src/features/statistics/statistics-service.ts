@@ -73,7 +73,7 @@ export class StatisticsService {
     childOf.set(code, code);
 
     const q = { regionCodes: tree.map((r) => r.code), start: period.start, end: period.end, outstanding: true };
-    const [cells, durations] = await Promise.all([this.store.cells(q), this.store.durations(q)]);
+    const cells = await this.store.cells(q);
     const total = new FiguresBuilder();
     const regions = new Map<string, FiguresBuilder>();
     const institutions = new Map<string, FiguresBuilder>();
@@ -87,11 +87,6 @@ export class StatisticsService {
       total.addCell(c);
       group(regions, childOf.get(c.region)!).addCell(c);
       group(institutions, c.institution).addCell(c);
-    }
-    for (const d of durations) {
-      total.addDuration(d.kind, d.ms);
-      group(regions, childOf.get(d.region)!).addDuration(d.kind, d.ms);
-      group(institutions, d.institution).addDuration(d.kind, d.ms);
     }
     const names = await this.store.institutionNames([...institutions.keys()]);
     const byName = new Map(tree.map((r) => [r.code, r.name]));
@@ -154,10 +149,10 @@ export class StatisticsService {
     for (let month = from; month <= to; month = addMonths(month, 1)) {
       const p = monthPeriod(month);
       const query = { regionCodes: codes, start: p.start, end: p.end, outstanding: false };
-      const [sums, durations] = await Promise.all([this.store.cells(query), this.store.durations(query)]);
+      const sums = await this.store.cells(query);
       const groups = new Map(leagues.map((l) => [l.code, new FiguresBuilder()]));
+      // Only the disbursement hours are published; the decision hours a cell carries are not read.
       for (const c of sums) groups.get(leagueOf.get(c.region)!)!.addCell(c);
-      for (const d of durations) if (d.kind === 'disbursement') groups.get(leagueOf.get(d.region)!)!.addDuration(d.kind, d.ms);
       for (const l of leagues) {
         const f = groups.get(l.code)!.build();
         cells.push({

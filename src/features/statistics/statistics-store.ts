@@ -28,6 +28,10 @@ export interface CellSums {
   outstandingFen: number;
   /** Rejections per reason code. */
   rejections: Record<string, number>;
+  /** Milliseconds from submission to decision of each application decided in the period, in no order. */
+  decisionMs: number[];
+  /** Milliseconds from submission to disbursement of each application disbursed in the period, in no order. */
+  disbursementMs: number[];
 }
 
 /** A cell with nothing in it yet. */
@@ -44,24 +48,17 @@ export const emptyCell = (region: string, institution: string): CellSums => ({
   repaidFen: 0,
   outstandingFen: 0,
   rejections: {},
+  decisionMs: [],
+  disbursementMs: [],
 });
 
-/** How long one event took from submission, and in which cell. */
-export interface Duration {
-  region: string;
-  institution: string;
-  kind: 'decision' | 'disbursement';
-  ms: number;
-}
-
-/** What statistics read: SQL sums per cell, plus the durations percentiles need. */
+/** What statistics read: SQL sums per cell, with the durations percentiles need. */
 export interface StatisticsStore {
   /** `root` and every region below it. */
   regionsUnder(root: string): Promise<RegionNode[]>;
   /** Regions of one level. */
   regionsAt(level: RegionLevel): Promise<RegionNode[]>;
   cells(q: FiguresQuery): Promise<CellSums[]>;
-  durations(q: FiguresQuery): Promise<Duration[]>;
   /** Names of institutions by id; unknown ids are absent. */
   institutionNames(ids: readonly string[]): Promise<Map<string, string>>;
 }
