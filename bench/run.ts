@@ -90,7 +90,7 @@ async function main(options: BenchOptions): Promise<number> {
       ctx.gateway = await startGateway(
         root,
         db,
-        (zcd) => (gatewayScenarios.some((s) => ['S1', 'S1d', 'S3'].includes(s.id)) ? prepareFinancingData(ctx, zcd) : Promise.resolve()),
+        (zcd) => (gatewayScenarios.some((s) => ['S1', 'S1d', 'S3', 'S4'].includes(s.id)) ? prepareFinancingData(ctx, zcd) : Promise.resolve()),
         options.cpuProf ? { cpuProfDir: profileDir } : {},
       );
       progress(`gateway: pid ${ctx.gateway.server.pid} at ${ctx.gateway.server.url}`);

@@ -24,6 +24,8 @@ export function gatewayEnv(db: BenchDatabase, port: number): Record<string, stri
     ISSUER_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'warn',
     TOKEN_RATE_LIMIT_PER_MINUTE: String(BENCH_TOKEN_RATE_LIMIT),
+    // The bench's webhook receiver listens on loopback.
+    WEBHOOK_ALLOW_PRIVATE: 'true',
   };
 }
 
