@@ -34,6 +34,18 @@ describe(`Idempotency-Key on ${testDatabaseKind}`, () => {
     expect(await count('applications')).toBe(applications);
   });
 
+  it('refuses a second open application for the same contract and product without a key, with 409', async () => {
+    const [t] = await w.financeable(1);
+    const sme = await w.supplier(t!.uscc);
+    const body = { contract_no: t!.contractNo, product_id: w.productId, requested_amount: 1_000_000, consent: consentFor(30) };
+    expect((await w.gw.client.post('/api/v1/supplier/applications', body, { headers: sme })).status).toBe(201);
+    const applications = await count('applications');
+    const again = await w.gw.client.post('/api/v1/supplier/applications', body, { headers: sme });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('duplicate_application');
+    expect(await count('applications')).toBe(applications);
+  });
+
   it('replays a bank decision instead of answering 409 for the second try, per client', async () => {
     const sme = await w.supplier(targets[1]!.uscc);
     const app = await w.gw.client.post(

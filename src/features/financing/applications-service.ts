@@ -133,8 +133,7 @@ export class ApplicationService {
         max_amount: offer.maxLoanFen,
       });
     }
-    const open = await this.deps.store.listApplications({ supplierUscc: s.uscc, limit: 1000 });
-    if (open.some((a) => a.contractNo === contract.contractNo && a.productId === input.productId && ['submitted', 'under_review'].includes(a.status))) {
+    if (await this.deps.store.hasOpenApplication(s.uscc, contract.contractNo, input.productId)) {
       throw new ConflictError('duplicate_application', 'An open application for this contract and product exists.');
     }
     const application: Application = {

@@ -237,6 +237,16 @@ export class KnexFinancingStore {
     return (await query).map(toApplication);
   }
 
+  /** True when the supplier already has an application for this contract and product not yet decided. */
+  async hasOpenApplication(supplierUscc: string, contractNo: string, productId: string): Promise<boolean> {
+    const row = await this.db('applications')
+      .select('id')
+      .where({ contract_no: contractNo, supplier_uscc: supplierUscc, product_id: productId })
+      .whereIn('status', ['submitted', 'under_review'])
+      .first();
+    return row !== undefined;
+  }
+
   /** Applications of one supplier on the given contracts that still hold a reservation. */
   async reservedContracts(contractNos: readonly string[]): Promise<Set<string>> {
     if (!contractNos.length) return new Set();
