@@ -41,6 +41,7 @@ describe(`the whole financing story over HTTP on ${testDatabaseKind}`, () => {
     // The bank finds it and reads the contract's data under the consent.
     const listed = await w.as(bank, 'GET', '/api/v1/applications?status=submitted');
     expect(listed.body.items.map((a: { id: string }) => a.id)).toContain(id);
+    expect(listed.body.items.find((a: { id: string }) => a.id === id).institution_name).toBe('内蒙古测试银行');
     const contract = await w.as(bank, 'GET', `/api/v1/applications/${id}/contract`);
     expect(contract.status).toBe(200);
     expect(contract.body).toMatchObject({ contract_no: target!.contractNo, supplier_uscc: target!.uscc, unpaid: target!.unpaid });

@@ -1,5 +1,12 @@
-import type { InstitutionStore } from '../institutions/institutions-store.js';
+import type { Institution, InstitutionStore } from '../institutions/institutions-store.js';
 import type { InstitutionDirectory, InstitutionView } from './ports.js';
+
+const view = (i: Institution): InstitutionView => ({
+  id: i.clientId,
+  name: i.name,
+  status: i.status as InstitutionView['status'],
+  coverage: i.regions,
+});
 
 /** Financing's view of onboarded institutions: name, status and coverage. */
 export class StoreInstitutionDirectory implements InstitutionDirectory {
@@ -7,15 +14,10 @@ export class StoreInstitutionDirectory implements InstitutionDirectory {
 
   async get(id: string): Promise<InstitutionView | undefined> {
     const i = await this.store.get(id);
-    return i && { id: i.clientId, name: i.name, status: i.status as InstitutionView['status'], coverage: i.regions };
+    return i && view(i);
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, InstitutionView>> {
-    const out = new Map<string, InstitutionView>();
-    for (const id of ids) {
-      const v = await this.get(id);
-      if (v) out.set(id, v);
-    }
-    return out;
+    return new Map((await this.store.getMany(ids)).map((i) => [i.clientId, view(i)]));
   }
 }

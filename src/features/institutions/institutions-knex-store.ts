@@ -69,6 +69,11 @@ export class KnexInstitutionStore implements InstitutionStore {
     return (await this.hydrate(this.base().where('i.client_id', clientId)))[0];
   }
 
+  async getMany(clientIds: readonly string[]): Promise<Institution[]> {
+    if (!clientIds.length) return [];
+    return this.hydrate(this.base().whereIn('i.client_id', [...clientIds]));
+  }
+
   async findByUscc(uscc: string): Promise<string | undefined> {
     const row = await this.db('institutions').where({ uscc }).first<{ client_id: string } | undefined>('client_id');
     return row?.client_id;

@@ -47,6 +47,8 @@ export interface InstitutionStore {
   transaction<T>(fn: (store: InstitutionStore) => Promise<T>): Promise<T>;
   create(i: NewInstitution): Promise<void>;
   get(clientId: string): Promise<Institution | undefined>;
+  /** Those of `clientIds` that exist, in three queries whatever their number. */
+  getMany(clientIds: readonly string[]): Promise<Institution[]>;
   findByUscc(uscc: string): Promise<string | undefined>;
   list(q: InstitutionQuery): Promise<Institution[]>;
   /** Sets the status (only while it is still `from`, when given); false when nothing changed. */
