@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import type { Config } from '../config.js';
-import { systemClock, type Clock } from '../clock.js';
+import { epochSeconds, systemClock, type Clock } from '../clock.js';
 import { DomainError } from '../errors.js';
 import { GATEWAY_ALG, type GatewayKeys } from '../features/auth/gateway-keys.js';
 import type { ClientStore } from '../features/auth/clients-store.js';
@@ -10,6 +10,7 @@ import { DpopError, type DpopVerifier } from '../features/auth/dpop.js';
 import type { AccessTokenClaims } from '../features/auth/token-service.js';
 import type { Principal, Scope, SupplierIdentityVerifier } from './principal.js';
 import type { AccessGuard } from './route.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /** Longest `Authorization` header the gateway reads. */
 export const MAX_AUTHORIZATION_LENGTH = 4096;
@@ -53,12 +54,41 @@ function joseProblem(err: unknown): string {
 
 /**
  * The authentication middleware of every protected route: verifies the gateway's access tokens
- * (algorithm, issuer, audience and `typ` pinned), their DPoP binding, that the client and its key are
+ * (algorithm, issuer, audience and `typ` pinned; the signature once per token, see {@link VerifiedTokens},
+ * the lifetime and signing key on every request), their DPoP binding, that the client and its key are
  * still live (one primary-key read), and the route's scope; or a supplier's identity token.
  */
 export function createAccessGuard(deps: AccessGuardDeps): AccessGuard {
   const clock = deps.clock ?? systemClock;
   const issuer = deps.config.issuer;
+  const verified = new VerifiedTokens();
+  const keyPublished = (kid: string) => deps.gatewayKeys.publishes(kid);
+
+  /** The token's claims: from the cache of verified tokens, or verified by jose and then remembered. */
+  const verifyAccessToken = async (token: string, now: Date): Promise<JWTPayload & Partial<AccessTokenClaims>> => {
+    const known = verified.get(token, epochSeconds(now), keyPublished);
+    if (known) return known;
+    let kid = '';
+    const { payload } = await jwtVerify(
+      token,
+      async (h) => {
+        const key = typeof h.kid === 'string' ? await deps.gatewayKeys.verificationKey(h.kid) : undefined;
+        if (!key) throw new joseErrors.JWKSNoMatchingKey();
+        kid = h.kid!;
+        return key;
+      },
+      {
+        algorithms: [GATEWAY_ALG],
+        issuer,
+        audience: issuer,
+        typ: 'at+jwt',
+        currentDate: now,
+        requiredClaims: ['sub', 'exp', 'iat', 'jti', 'client_id', 'scope', 'zcd_kjkt', 'zcd_kind'],
+      },
+    );
+    verified.add(token, kid, Object.freeze(payload));
+    return payload;
+  };
 
   return async (access, req: Request) => {
     if ('public' in access) return undefined;
@@ -90,22 +120,7 @@ export function createAccessGuard(deps: AccessGuardDeps): AccessGuard {
     const now = clock();
     let claims: JWTPayload & Partial<AccessTokenClaims>;
     try {
-      ({ payload: claims } = await jwtVerify(
-        token,
-        async (h) => {
-          const key = typeof h.kid === 'string' ? await deps.gatewayKeys.verificationKey(h.kid) : undefined;
-          if (!key) throw new joseErrors.JWKSNoMatchingKey();
-          return key;
-        },
-        {
-          algorithms: [GATEWAY_ALG],
-          issuer,
-          audience: issuer,
-          typ: 'at+jwt',
-          currentDate: now,
-          requiredClaims: ['sub', 'exp', 'iat', 'jti', 'client_id', 'scope', 'zcd_kjkt', 'zcd_kind'],
-        },
-      ));
+      claims = await verifyAccessToken(token, now);
     } catch (err) {
       throw unauthorized(scheme, 'invalid_token', joseProblem(err));
     }

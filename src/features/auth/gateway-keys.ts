@@ -70,6 +70,11 @@ export class GatewayKeys {
     return this.verifying.get(kid)?.publicKey;
   }
 
+  /** Whether `kid` is one of the keys this instance currently verifies with (no reload). */
+  publishes(kid: string): boolean {
+    return this.verifying.has(kid);
+  }
+
   /** The published JWKS: the active key and the previous one, so tokens it signed stay verifiable. */
   async jwks(): Promise<{ keys: JWK[] }> {
     await this.ensureLoaded();
