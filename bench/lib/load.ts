@@ -18,6 +18,8 @@ export interface LoadSpec {
   fixed?: RequestShape;
   /** Per-request headers and body (a pre-built pool, e.g. signed assertions); merged over `fixed`. */
   next?: () => RequestShape;
+  /** Called when the measured run starts (after the warm-up) and when it ends. */
+  onMeasured?: (phase: 'start' | 'end') => void;
 }
 
 /** What one measured run showed. */
@@ -56,7 +58,9 @@ function once(spec: LoadSpec, durationS: number): Promise<autocannon.Result> {
 /** Warms the server up (results discarded), then measures; autocannon runs in this process, the server in its own. */
 export async function measure(spec: LoadSpec): Promise<LoadResult> {
   if (spec.warmupS > 0) await once(spec, spec.warmupS);
+  spec.onMeasured?.('start');
   const r = await once(spec, spec.durationS);
+  spec.onMeasured?.('end');
   const statuses: Record<string, number> = {};
   for (const [code, v] of Object.entries(r.statusCodeStats ?? {})) statuses[code] = (v as { count: number }).count;
   return {

@@ -1,11 +1,13 @@
 import type { Measured } from '../scenarios/scenario.js';
 import { measure, type LoadSpec } from './load.js';
-import { mb, type RssSampler } from './rss.js';
+import { cpuSeconds, mb, type RssSampler } from './rss.js';
 
 /** Drives `spec` at a server while `rss` samples it; the figures of one scenario row. */
 export async function measureServer(rss: RssSampler, spec: LoadSpec, note?: string): Promise<Measured> {
   rss.newWindow();
-  const r = await measure(spec);
+  const cpu: Partial<Record<'start' | 'end', number | undefined>> = {};
+  const r = await measure({ ...spec, onMeasured: (phase) => (cpu[phase] = cpuSeconds(rss.pid)) });
+  const cpuUs = cpu.start !== undefined && cpu.end !== undefined && r.requests > 0 ? ((cpu.end - cpu.start) * 1e6) / r.requests : undefined;
   const statuses = Object.entries(r.statuses)
     .filter(([code]) => !code.startsWith('2'))
     .map(([code, n]) => `${n}×${code}`);
@@ -18,6 +20,7 @@ export async function measureServer(rss: RssSampler, spec: LoadSpec, note?: stri
     errors: r.errors,
     requests: r.requests,
     peakRssMb: mb(rss.currentWindowPeak),
+    ...(cpuUs !== undefined ? { cpuUsPerRequest: Math.round(cpuUs) } : {}),
     ...(notes.length ? { note: notes.join('; ') } : {}),
   };
 }

@@ -76,12 +76,12 @@ export function scenarioTable(rows: Row[]): string {
     const o = r.outcome;
     if (o.status !== 'measured') {
       const label = o.status === 'n/a' ? 'n/a (not available in this build)' : 'FAILED';
-      return [r.id, r.title, label, '', '', '', '', o.reason];
+      return [r.id, r.title, label, '', '', '', '', '', o.reason];
     }
     const rate = o.rowsPerSec !== undefined ? `${fmt(o.rowsPerSec)} rows/s` : fmt(o.reqPerSec);
-    return [r.id, r.title, rate, fmt(o.p50Ms, 1), fmt(o.p99Ms, 1), fmt(o.errors), fmt(o.peakRssMb, 1), o.note ?? ''];
+    return [r.id, r.title, rate, fmt(o.p50Ms, 1), fmt(o.p99Ms, 1), fmt(o.errors), fmt(o.cpuUsPerRequest), fmt(o.peakRssMb, 1), o.note ?? ''];
   });
-  return table(['id', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB', 'note'], body, new Set([2, 3, 4, 5, 6]));
+  return table(['id', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU µs/req', 'peak RSS MB', 'note'], body, new Set([2, 3, 4, 5, 6, 7]));
 }
 
 /** The targets as Markdown. */

@@ -18,6 +18,18 @@ export function rssBytes(pid: number): number | undefined {
   }
 }
 
+/** CPU time (user + system) `pid` has used, in seconds (Linux /proc); undefined elsewhere or once it has gone. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th, in clock ticks (USER_HZ, 100 on Linux).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Samples a process's RSS on an interval; keeps the peak of the current window and of the whole run. */
 export class RssSampler {
   private timer: NodeJS.Timeout | undefined;

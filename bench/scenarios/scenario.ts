@@ -55,6 +55,8 @@ export interface Measured {
   requests?: number;
   /** Peak RSS of the server measured, MB. */
   peakRssMb?: number;
+  /** CPU time (user + system, all threads) the server spent per answered request, µs: steadier than req/s on a shared box. */
+  cpuUsPerRequest?: number;
   /** For S5: contracts per second. */
   rowsPerSec?: number;
   note?: string;
