@@ -246,7 +246,7 @@ export class ApplicationService {
    */
   async readPart<T>(p: InstitutionPrincipal, id: string, part: ConsentPart, read: (contractNo: string) => Promise<T | undefined>): Promise<T> {
     const at = this.now();
-    const a = await this.deps.store.getApplication(id);
+    const a = await this.deps.store.getApplicationAccess(id);
     const live =
       a !== undefined &&
       a.institutionId === p.institutionId &&

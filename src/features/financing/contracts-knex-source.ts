@@ -3,6 +3,18 @@ import { PreparedStatements } from '../../db/prepared.js';
 import type { ContractSource, FinancingContract } from './ports.js';
 
 type Row = Record<string, unknown>;
+
+/** The columns {@link KnexContractSource.get} reads, in order. */
+const CONTRACT_COLUMNS = [
+  'contract_no', 'project_no', 'purchaser_name', 'purchaser_region_code', 'supplier_uscc', 'supplier_name', 'supplier_sme',
+  'category', 'amount_fen', 'status', 'signed_on', 'procurement_method', 'payment_terms', 'paid_fen', 'open_flags',
+] as const;
+type ContractTuple = unknown[];
+const CONTRACT_BY_NO = `select ${CONTRACT_COLUMNS.slice(0, -2).map((c) => `contracts.${c}`).join(', ')},
+    (select sum(amount_fen) from payments where payments.contract_no = contracts.contract_no) as paid_fen,
+    (select count(*) from supplier_risk_flags where supplier_risk_flags.supplier_uscc = contracts.supplier_uscc
+       and lifted_at is null) as open_flags
+  from contracts where contracts.contract_no = ?`;
 const num = (v: unknown) => (typeof v === 'string' ? Number(v) : (v as number));
 
 /** Reads financing's view of the contracts the procurement-cloud sync keeps. */
@@ -22,37 +34,36 @@ export class KnexContractSource implements ContractSource {
     return this.db('contracts').select('contracts.*', paid.as('paid_fen'), flagged.as('open_flags'));
   }
 
-  private toContract(r: Row): FinancingContract {
+  /** A row of base() (an object) or of {@link CONTRACT_BY_NO} (the values in {@link CONTRACT_COLUMNS} order). */
+  private toContract(row: Row | ContractTuple): FinancingContract {
+    const r = Array.isArray(row) ? row : CONTRACT_COLUMNS.map((c) => row[c]);
     return {
-      contractNo: r.contract_no as string,
-      projectNo: r.project_no as string,
-      purchaserName: r.purchaser_name as string,
-      purchaserRegionCode: r.purchaser_region_code as string,
-      supplierUscc: r.supplier_uscc as string,
-      supplierName: r.supplier_name as string,
-      supplierIsSme: Boolean(r.supplier_sme),
-      category: r.category as FinancingContract['category'],
-      amountFen: num(r.amount_fen),
-      paidFen: num(r.paid_fen ?? 0),
-      status: r.status as FinancingContract['status'],
-      signedOn: r.signed_on as string,
-      procurementMethod: r.procurement_method as string,
-      paymentTerms: JSON.parse(r.payment_terms as string) as Record<string, unknown>,
-      blockingRiskFlag: num(r.open_flags ?? 0) > 0,
+      contractNo: r[0] as string,
+      projectNo: r[1] as string,
+      purchaserName: r[2] as string,
+      purchaserRegionCode: r[3] as string,
+      supplierUscc: r[4] as string,
+      supplierName: r[5] as string,
+      supplierIsSme: Boolean(r[6]),
+      category: r[7] as FinancingContract['category'],
+      amountFen: num(r[8]),
+      status: r[9] as FinancingContract['status'],
+      signedOn: r[10] as string,
+      procurementMethod: r[11] as string,
+      paymentTerms: JSON.parse(r[12] as string) as Record<string, unknown>,
+      paidFen: num(r[13] ?? 0),
+      blockingRiskFlag: num(r[14] ?? 0) > 0,
     };
   }
 
+  /**
+   * base() for one contract, as a prepared statement returning an array row: every bank read of a contract
+   * comes here, and naming the columns instead of `contracts.*` as an object halves the read on SQLite.
+   */
   async get(contractNo: string): Promise<FinancingContract | undefined> {
-    // base() for one contract, as a prepared statement: every bank read of a contract comes here.
-    const row = await this.statements.get<Row>(
-      `select contracts.*,
-         (select sum(amount_fen) from payments where payments.contract_no = contracts.contract_no) as paid_fen,
-         (select count(*) from supplier_risk_flags where supplier_risk_flags.supplier_uscc = contracts.supplier_uscc
-            and lifted_at is null) as open_flags
-       from contracts where contracts.contract_no = ?`,
-      [contractNo],
-    );
-    return row ? this.toContract(row) : undefined;
+    const [r] = await this.statements.rows<ContractTuple>(CONTRACT_BY_NO, [contractNo]);
+    if (!r) return undefined;
+    return this.toContract(r);
   }
 
   async listBySupplier(uscc: string, after: string | undefined, limit: number): Promise<FinancingContract[]> {

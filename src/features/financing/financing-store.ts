@@ -63,6 +63,12 @@ export interface Application {
   updatedAt: number;
 }
 
+/** What a bank's read of a consented part needs to know about the application: whose, which contract, the consent. */
+export type ApplicationAccess = Pick<
+  Application,
+  'id' | 'contractNo' | 'supplierUscc' | 'institutionId' | 'purchaserRegionCode' | 'status' | 'consentParts' | 'consentExpiresAt' | 'consentRevokedAt'
+>;
+
 /** One stored move of an application. */
 export interface Transition {
   from: ApplicationStatus | null;
