@@ -6,6 +6,7 @@ import { errorHandler, notFoundHandler } from './http/problem.js';
 import { requestLogging } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { mountRoutes, type RouteDefinition } from './http/route.js';
+import { RouteTable } from './http/route-table.js';
 import { IdempotencyStore } from './http/idempotency.js';
 import { createDocsRoutes } from './features/docs/docs-routes.js';
 import { createHealthRoutes, databaseChecks } from './features/health/health-routes.js';
@@ -154,9 +155,9 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createEventsRoutes({ events: new EventsService({ store: eventsStore, now, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
   ];
   app.use(statistics.publicPrefix, statistics.publicLimit);
-  const router = express.Router();
-  mountRoutes(router, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });
-  app.use(router);
+  const table = new RouteTable();
+  mountRoutes(table, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });
+  app.use(table.middleware());
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger.child({ module: 'errors' })));

@@ -1,9 +1,10 @@
-import type { Request, RequestHandler, Response, Router } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { DomainError } from '../errors.js';
 import { problem } from './problem.js';
 import { IdempotencyStore, requestHash } from './idempotency.js';
 import type { Principal, Scope } from './principal.js';
+import type { RouteTable } from './route-table.js';
 import { parsePart } from './validate.js';
 
 /** HTTP methods the gateway publishes. */
@@ -48,11 +49,6 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
   return def;
 }
 
-/** Turns a spec path template into an express path. */
-export function expressPath(specPath: string): string {
-  return specPath.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
-}
-
 /** Authenticates a request for a route's access rule; returns the principal (undefined on public routes). */
 export type AccessGuard = (access: Access, req: Request, res: Response) => Promise<Principal | undefined> | Principal | undefined;
 
@@ -74,9 +70,9 @@ function principalKey(p: Principal | undefined): string | undefined {
   return p.kind === 'supplier' ? `supplier:${p.uscc}` : `${p.kind}:${p.clientId}`;
 }
 
-/** Mounts route definitions on a router: guard → validate → (idempotency) → handler → JSON. */
+/** Adds route definitions to the route table: guard → validate → (idempotency) → handler → JSON. */
 export function mountRoutes(
-  router: Router,
+  table: RouteTable,
   routes: readonly RouteDefinition<any, any, any>[], // eslint-disable-line @typescript-eslint/no-explicit-any
   { guard = openAccess, idempotency }: MountOptions = {},
 ): void {
@@ -118,6 +114,6 @@ export function mountRoutes(
         throw err;
       }
     };
-    router[route.method](expressPath(route.path), handler);
+    table.add(route.method, route.path, handler);
   }
 }

@@ -72,10 +72,31 @@ describe('bad input gets problem+json, never a 5xx', () => {
     expect(res.text).not.toContain('nothing-here');
   });
 
-  it('answers a known path with a wrong method with 404', async () => {
+  it('answers a known path with a wrong method with 405 and the methods it takes in Allow', async () => {
     const res = await gw.client.request('DELETE', '/api/v1/regions/150100');
-    expect(res.status).toBe(404);
-    expect(res.body.code).toBe('route_not_found');
+    expect(res.status).toBe(405);
+    expect(res.body.code).toBe('method_not_allowed');
+    expect(res.headers.get('allow')).toBe('GET, HEAD');
+    const options = await fetch(`${gw.issuer}/api/v1/regions/150100`, { method: 'OPTIONS' });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('answers a path parameter that is not valid percent-encoding with 400 invalid_path', async () => {
+    for (const bad of ['%E0%A4%A', '%', '%zz', '%C0%AF']) {
+      const res = await gw.client.get(`/api/v1/regions/${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.code).toBe('invalid_path');
+    }
+  });
+
+  it('routes the paths the spec publishes exactly: no trailing slash, no other case, no empty segment', async () => {
+    expect((await gw.client.get('/api/v1/regions/150100?x=1')).body.code).toBe('150100');
+    for (const path of ['/api/v1/regions/150100/', '/API/V1/Regions/150100', '/api/v1/regions//150100', '/api/v1/regions/']) {
+      const res = await gw.client.get(path);
+      expect(res.status, path).toBe(404);
+      expect(res.body.code).toBe('route_not_found');
+    }
   });
 
   it('echoes a well-formed x-request-id and replaces a hostile one', async () => {
