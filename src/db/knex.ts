@@ -17,19 +17,21 @@ export function createDb(target: DatabaseTarget): Knex {
     });
   }
   if (target.filename !== ':memory:') mkdirSync(dirname(target.filename), { recursive: true });
-  return knexFactory({
+  const connection: { current?: SqliteConnectionLike } = {};
+  const db = knexFactory({
     client: 'better-sqlite3',
     connection: { filename: target.filename },
     useNullAsDefault: true,
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: { pragma(s: string): unknown; readonly open: boolean }, done: (err: Error | null, conn: unknown) => void) {
         try {
           conn.pragma('journal_mode = WAL');
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
           conn.pragma('synchronous = NORMAL');
+          connection.current = conn;
           done(null, conn);
         } catch (err) {
           done(err as Error, conn);
@@ -38,6 +40,35 @@ export function createDb(target: DatabaseTarget): Knex {
     },
     migrations: { migrationSource },
   });
+  sqliteConnections.set(db, connection);
+  return db;
+}
+
+interface SqliteConnectionLike {
+  readonly open: boolean;
+}
+
+interface PoolCounts {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
+/** The one better-sqlite3 connection of each SQLite knex instance's pool (min 1, max 1). */
+const sqliteConnections = new WeakMap<Knex, { current?: SqliteConnectionLike }>();
+
+/**
+ * The SQLite connection of `db` when its pool holds it idle and nobody is waiting for it, else undefined.
+ * Work on it must be synchronous and finish before the caller yields: then no knex query or transaction
+ * can have it meanwhile, since they acquire it from the pool and the pool has it. This spares the pool's
+ * acquire and release (a promise, a pending-operation object and a timer each) on every prepared statement.
+ */
+export function idleSqliteConnection(db: Knex): unknown {
+  const conn = sqliteConnections.get(db)?.current;
+  if (!conn?.open) return undefined;
+  const pool = (db.client as { pool?: PoolCounts }).pool;
+  if (!pool || pool.numUsed() !== 0 || pool.numFree() !== 1 || pool.numPendingAcquires() !== 0) return undefined;
+  return conn;
 }
 
 /** True when the knex instance talks to PostgreSQL. */

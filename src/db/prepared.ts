@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { isPostgres } from './knex.js';
+import { idleSqliteConnection, isPostgres } from './knex.js';
 
 /** A value a prepared statement binds. */
 export type Param = string | number | bigint | boolean | null | Date;
@@ -113,6 +113,12 @@ export class PreparedStatements {
     }
   }
 
+  /** Runs synchronous SQLite work on the idle connection at once, or on the connection the pool hands over. */
+  private onSqlite<T>(fn: (conn: SqliteConnection) => T): T | Promise<T> {
+    const idle = idleSqliteConnection(this.db) as SqliteConnection | undefined;
+    return idle ? fn(idle) : this.withConnection((conn) => fn(conn as SqliteConnection));
+  }
+
   private async pg(sql: string, params: readonly Param[], rowMode?: 'array') {
     const { name, text } = pgStatement(sql);
     return this.withConnection((conn) => (conn as PgConnection).query({ name, text, values: [...params], ...(rowMode ? { rowMode } : {}) }));
@@ -120,27 +126,27 @@ export class PreparedStatements {
 
   /** The first row, or undefined. */
   async get<T>(sql: string, params: readonly Param[] = []): Promise<T | undefined> {
-    if (this.sqlite) return this.withConnection((conn) => syncStatements(conn as SqliteConnection).get<T>(sql, params));
+    if (this.sqlite) return this.onSqlite((conn) => syncStatements(conn).get<T>(sql, params));
     return (await this.pg(sql, params)).rows[0] as T | undefined;
   }
 
   /** Every row. */
   async all<T>(sql: string, params: readonly Param[] = []): Promise<T[]> {
-    if (this.sqlite) return this.withConnection((conn) => syncStatements(conn as SqliteConnection).all<T>(sql, params));
+    if (this.sqlite) return this.onSqlite((conn) => syncStatements(conn).all<T>(sql, params));
     return (await this.pg(sql, params)).rows as T[];
   }
 
   /** Every row as an array of column values, in the order the SELECT names them (no object per row). */
   async rows<T extends unknown[]>(sql: string, params: readonly Param[] = []): Promise<T[]> {
     if (this.sqlite) {
-      return this.withConnection((conn) => sqliteStatement(conn as SqliteConnection, sql, true).all(...sqliteParams(params)) as T[]);
+      return this.onSqlite((conn) => sqliteStatement(conn, sql, true).all(...sqliteParams(params)) as T[]);
     }
     return (await this.pg(sql, params, 'array')).rows as T[];
   }
 
   /** Runs a write; resolves with the rows it changed. */
   async run(sql: string, params: readonly Param[] = []): Promise<number> {
-    if (this.sqlite) return this.withConnection((conn) => syncStatements(conn as SqliteConnection).run(sql, params));
+    if (this.sqlite) return this.onSqlite((conn) => syncStatements(conn).run(sql, params));
     return (await this.pg(sql, params)).rowCount ?? 0;
   }
 
@@ -148,13 +154,9 @@ export class PreparedStatements {
    * SQLite only: runs `fn` synchronously in one `BEGIN IMMEDIATE` transaction (a savepoint inside a knex
    * transaction), holding the connection throughout, so nothing else interleaves; a throw rolls it back.
    */
-  transactionSync<T>(fn: (s: SyncStatements) => T): Promise<T> {
+  async transactionSync<T>(fn: (s: SyncStatements) => T): Promise<T> {
     if (!this.sqlite) throw new Error('transactionSync is for SQLite only');
-    return this.withConnection((raw) => {
-      const conn = raw as SqliteConnection;
-      const statements = syncStatements(conn);
-      return conn.transaction(() => fn(statements)).immediate();
-    });
+    return this.onSqlite((conn) => conn.transaction(() => fn(syncStatements(conn))).immediate());
   }
 
   /**
@@ -182,8 +184,7 @@ export class PreparedStatements {
       const batch = all.slice(i, i + MAX_BATCH);
       let outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[];
       try {
-        outcomes = await this.withConnection((raw) => {
-          const conn = raw as SqliteConnection;
+        outcomes = await this.onSqlite((conn) => {
           const statements = syncStatements(conn);
           return conn
             .transaction(() =>

@@ -60,6 +60,25 @@ describe(`prepared statements on ${testDatabaseKind}`, () => {
     expect(await statements.get(byId, ['tx1'])).toBeUndefined();
   });
 
+  it('does not run inside a knex transaction that holds the connection: it waits, and sees nothing uncommitted', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const tx = database.db.transaction(async (trx) => {
+      await trx('prepared_probe').insert({ id: 'held1', n: 400, flag: true, note: null });
+      await held;
+      throw new Error('roll back');
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    let settled = false;
+    const read = statements.get(byId, ['held1']).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 30));
+    // SQLite has one connection, so the read waits for it; PostgreSQL reads on another and sees nothing yet.
+    if (testDatabaseKind === 'sqlite') expect(settled).toBe(false);
+    release();
+    await expect(tx).rejects.toThrow('roll back');
+    expect(await read).toBeUndefined();
+  });
+
   it('raises the database’s unique violation', async () => {
     await expect(statements.run(insert, ['r0', 0, true, null])).rejects.toSatisfy((err: { code?: string }) =>
       ['23505', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes(err.code ?? ''),
@@ -96,8 +115,8 @@ describe(`prepared statements on ${testDatabaseKind}`, () => {
     expect(kept.map((r) => r.id)).toEqual(['b0', 'b1', 'b2', 'b3', 'b5', 'b6', 'b7', 'b8', 'b9']);
   });
 
-  it.runIf(testDatabaseKind === 'pg')('has no synchronous transactions on PostgreSQL', () => {
-    expect(() => statements.transactionSync(() => 1)).toThrow(/SQLite only/);
+  it.runIf(testDatabaseKind === 'pg')('has no synchronous transactions on PostgreSQL', async () => {
+    await expect(statements.transactionSync(() => 1)).rejects.toThrow(/SQLite only/);
     expect(() => statements.batched(() => 1)).toThrow(/SQLite only/);
   });
 });
