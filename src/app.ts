@@ -7,6 +7,7 @@ import { requestLogging } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { mountRoutes, type RouteDefinition } from './http/route.js';
 import { RouteTable } from './http/route-table.js';
+import { pipeline } from './http/pipeline.js';
 import { IdempotencyStore } from './http/idempotency.js';
 import { createDocsRoutes } from './features/docs/docs-routes.js';
 import { createHealthRoutes, databaseChecks } from './features/health/health-routes.js';
@@ -92,11 +93,6 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   app.set('trust proxy', false);
   app.set('etag', false);
 
-  app.use(requestLogging(logger.child({ module: 'http' })));
-  app.use(securityHeaders());
-  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
-  // Only the token endpoint takes a form (RFC 6749); every other operation is JSON.
-  app.use('/oauth2/token', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
 
   const regions = new RegionService(new KnexRegionStore(db));
   const cloud = deps.cloud ?? new SandboxCloud(db);
@@ -154,10 +150,19 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...statistics.routes,
     ...createEventsRoutes({ events: new EventsService({ store: eventsStore, now, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
   ];
-  app.use(statistics.publicPrefix, statistics.publicLimit);
   const table = new RouteTable();
   mountRoutes(table, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });
-  app.use(table.middleware());
+  app.use(
+    pipeline([
+      requestLogging(logger.child({ module: 'http' })),
+      securityHeaders(),
+      express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }),
+      // Only the token endpoint takes a form (RFC 6749); every other operation is JSON.
+      { prefix: '/oauth2/token', handler: express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }) },
+      { prefix: statistics.publicPrefix, handler: statistics.publicLimit },
+      table.middleware(),
+    ]),
+  );
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger.child({ module: 'errors' })));
