@@ -80,13 +80,38 @@ function pgStatement(sql: string): { name: string; text: string } {
   return s;
 }
 
-function syncStatements(conn: SqliteConnection): SyncStatements {
-  return {
-    get: <T>(sql: string, params: readonly Param[] = []) => sqliteStatement(conn, sql).get(...sqliteParams(params)) as T | undefined,
-    all: <T>(sql: string, params: readonly Param[] = []) => sqliteStatement(conn, sql).all(...sqliteParams(params)) as T[],
-    run: (sql: string, params: readonly Param[] = []) => sqliteStatement(conn, sql).run(...sqliteParams(params)).changes,
-  };
+type Run = <T>(fn: () => T) => T;
+interface SqliteHandles {
+  statements: SyncStatements;
+  immediate: Run;
+  nested: Run;
 }
+const handlesByConnection = new WeakMap<SqliteConnection, SqliteHandles>();
+
+/**
+ * The statements object and transaction runners of a connection, made once: better-sqlite3 builds four
+ * wrapper functions for every `transaction()` call, which a group commit would otherwise pay per write.
+ * `immediate` runs in `BEGIN IMMEDIATE … COMMIT`; `nested`, inside one, in a savepoint of its own.
+ */
+function sqliteHandles(conn: SqliteConnection): SqliteHandles {
+  let h = handlesByConnection.get(conn);
+  if (!h) {
+    const run = conn.transaction((fn: () => unknown) => fn());
+    h = {
+      statements: {
+        get: <T>(sql: string, params: readonly Param[] = []) => sqliteStatement(conn, sql).get(...sqliteParams(params)) as T | undefined,
+        all: <T>(sql: string, params: readonly Param[] = []) => sqliteStatement(conn, sql).all(...sqliteParams(params)) as T[],
+        run: (sql: string, params: readonly Param[] = []) => sqliteStatement(conn, sql).run(...sqliteParams(params)).changes,
+      },
+      immediate: run.immediate as Run,
+      nested: run as Run,
+    };
+    handlesByConnection.set(conn, h);
+  }
+  return h;
+}
+
+const syncStatements = (conn: SqliteConnection): SyncStatements => sqliteHandles(conn).statements;
 
 /**
  * Prepared statements for hot paths, on the connection knex would use (the pool's, or a transaction's):
@@ -156,7 +181,10 @@ export class PreparedStatements {
    */
   async transactionSync<T>(fn: (s: SyncStatements) => T): Promise<T> {
     if (!this.sqlite) throw new Error('transactionSync is for SQLite only');
-    return this.onSqlite((conn) => conn.transaction(() => fn(syncStatements(conn))).immediate());
+    return this.onSqlite((conn) => {
+      const { statements, immediate } = sqliteHandles(conn);
+      return immediate(() => fn(statements));
+    });
   }
 
   /**
@@ -185,19 +213,17 @@ export class PreparedStatements {
       let outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[];
       try {
         outcomes = await this.onSqlite((conn) => {
-          const statements = syncStatements(conn);
-          return conn
-            .transaction(() =>
-              batch.map((q) => {
-                try {
-                  // A nested better-sqlite3 transaction is a savepoint: a throw rolls back this write alone.
-                  return { ok: true as const, value: conn.transaction(() => q.fn(statements))() };
-                } catch (err) {
-                  return { ok: false as const, err };
-                }
-              }),
-            )
-            .immediate();
+          const { statements, immediate, nested } = sqliteHandles(conn);
+          return immediate(() =>
+            batch.map((q) => {
+              try {
+                // Each write in a savepoint of its own: a throw rolls back this write alone.
+                return { ok: true as const, value: nested(() => q.fn(statements)) };
+              } catch (err) {
+                return { ok: false as const, err };
+              }
+            }),
+          );
         });
       } catch (err) {
         for (const q of batch) q.reject(err);
