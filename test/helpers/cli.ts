@@ -1,16 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 /** The repository root. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Starts the `zcd` command from source in a child process. */
+/** Children still running; a test that fails before it stops its `zcd serve` must not leave it behind. */
+const running = new Set<ChildProcess>();
+// Registered when a test file imports this helper, so it runs after that file's tests.
+afterAll(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Starts the `zcd` command from source in a child process; it is killed after the test file if still running. */
 export function spawnZcd(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/zcd.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/zcd.ts', ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
 }
 
 /** Runs `zcd` to completion; resolves with its exit code and output. */
