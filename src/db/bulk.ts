@@ -5,7 +5,7 @@ import { isPostgres } from './knex.js';
 export type OnConflict = { target: string[]; ignore: true } | { target: string[]; merge: string[] };
 
 interface SqliteStatement {
-  run(...params: unknown[]): unknown;
+  run(params: unknown[]): unknown;
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
@@ -13,6 +13,9 @@ interface SqliteConnection {
 
 const statements = new WeakMap<object, Map<string, SqliteStatement>>();
 const PG_CHUNK = 5000;
+/** Rows one SQLite insert statement carries, and the bound parameters it may hold (SQLite's historical limit). */
+const SQLITE_ROWS_PER_STATEMENT = 50;
+const SQLITE_MAX_PARAMS = 999;
 
 const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
 
@@ -24,15 +27,32 @@ function pgArrayType(sample: unknown): string {
 }
 
 /**
- * Inserts many rows inside the caller's transaction. On SQLite it runs one cached prepared
- * statement per row on the transaction's own connection: knex would build and prepare a new
- * multi-row statement per chunk, which is most of the cost of a large sync. On PostgreSQL it
+ * The rows with each key once, as inserting them one by one would leave it: the first row, with the merged
+ * columns of the last. PostgreSQL refuses an `on conflict do update` that meets the same key twice in one
+ * statement, so a page from the cloud carrying one acceptance twice would otherwise never apply.
+ */
+function collapseRepeats(rows: Record<string, unknown>[], conflict: { target: string[]; merge: string[] }): Record<string, unknown>[] {
+  const byKey = new Map<string, Record<string, unknown>>();
+  for (const row of rows) {
+    const key = JSON.stringify(conflict.target.map((c) => row[c]));
+    const first = byKey.get(key);
+    if (!first) byKey.set(key, row);
+    else byKey.set(key, { ...first, ...Object.fromEntries(conflict.merge.map((c) => [c, row[c]])) });
+  }
+  return byKey.size === rows.length ? rows : [...byKey.values()];
+}
+
+/**
+ * Inserts many rows inside the caller's transaction. On SQLite it runs cached prepared statements of
+ * up to 50 rows on the transaction's own connection: knex would build and prepare a new multi-row
+ * statement per chunk, which is most of the cost of a large sync. On PostgreSQL it
  * sends each column as one array and unnests them, so a page is a few small statements.
  */
 export async function bulkInsert(trx: Knex, table: string, rows: Record<string, unknown>[], conflict?: OnConflict): Promise<void> {
   if (rows.length === 0) return;
   // Outside a transaction the connection would be taken from the pool and never given back.
   if (!(trx as Knex.Transaction).isTransaction) throw new TypeError('bulkInsert needs a transaction');
+  if (conflict && 'merge' in conflict) rows = collapseRepeats(rows, conflict);
   const columns = Object.keys(rows[0]!);
   const action = !conflict
     ? ''
@@ -52,14 +72,30 @@ export async function bulkInsert(trx: Knex, table: string, rows: Record<string, 
     }
     return;
   }
-  const sql = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values (${columns.map(() => '?').join(', ')})${onConflict}`;
   const conn = (await (trx.client as { acquireConnection(): Promise<SqliteConnection> }).acquireConnection()) as SqliteConnection;
   let cache = statements.get(conn);
   if (!cache) statements.set(conn, (cache = new Map()));
-  let stmt = cache.get(sql);
-  if (!stmt) cache.set(sql, (stmt = conn.prepare(sql)));
-  for (const row of rows) {
-    // better-sqlite3 binds no booleans; SQLite stores them as 0/1 anyway.
-    stmt.run(...columns.map((c) => (typeof row[c] === 'boolean' ? Number(row[c]) : row[c])));
+  const statement = (count: number): SqliteStatement => {
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    const sql = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values ${Array.from({ length: count }, () => tuple).join(', ')}${onConflict}`;
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      if (cache.size >= 1_000) cache.clear();
+      cache.set(sql, (stmt = conn.prepare(sql)));
+    }
+    return stmt;
+  };
+  // Several rows per statement: each run() has a fixed cost of its own (binding, the call into SQLite),
+  // which one row at a time nearly doubled. Rows of a statement are applied in order, as one by one.
+  const perStatement = Math.max(1, Math.min(SQLITE_ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_PARAMS / columns.length)));
+  const full = rows.length >= perStatement ? statement(perStatement) : undefined;
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    const params: unknown[] = [];
+    for (const row of chunk) {
+      // better-sqlite3 binds no booleans; SQLite stores them as 0/1 anyway.
+      for (const c of columns) params.push(typeof row[c] === 'boolean' ? Number(row[c]) : row[c]);
+    }
+    (chunk.length === perStatement ? full! : statement(chunk.length)).run(params);
   }
 }

@@ -39,6 +39,15 @@ describe(`bulkInsert on ${testDatabaseKind}`, () => {
     expect((await rows())[1]).toEqual({ id: 'r0001', fen: 200_000_000_001, flag: false, note: 'x' });
   });
 
+  it('applies the rows in order, a key met twice in one call merging to its later row, whatever the row count', async () => {
+    const page = Array.from({ length: 73 }, (_, i) => ({ id: `m${String(i).padStart(3, '0')}`, fen: i, flag: true, note: 'first' }));
+    page.push({ id: 'm001', fen: 1, flag: true, note: 'second' }, { id: 'm072', fen: 72, flag: true, note: 'second' });
+    await db.transaction((trx) => bulkInsert(trx, 'bulk_probe', page, { target: ['id'], merge: ['note'] }));
+    const merged = (await rows()).filter((r) => r.id.startsWith('m'));
+    expect(merged).toHaveLength(73);
+    expect(merged.filter((r) => r.note === 'second').map((r) => r.id)).toEqual(['m001', 'm072']);
+  });
+
   it('fails on a duplicate key without a conflict rule, and outside a transaction', async () => {
     await expect(db.transaction((trx) => bulkInsert(trx, 'bulk_probe', [{ id: 'r0002', fen: 1, flag: true, note: null }]))).rejects.toThrow();
     await expect(bulkInsert(db, 'bulk_probe', [{ id: 'z', fen: 1, flag: true, note: null }])).rejects.toThrow(TypeError);

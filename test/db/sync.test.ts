@@ -113,6 +113,22 @@ describe(`malformed and unknown records on ${testDatabaseKind}`, () => {
     expect(await count('quarantined_records')).toBe(2);
   });
 
+  it('applies a page that records the same acceptance twice, the later record winning (PostgreSQL refused it before)', async () => {
+    await reset();
+    const cloud = new FakeCloud();
+    const created: Change = { changeId: 'a0', occurredAt: '2026-01-01T00:00:00.000Z', type: 'contract.created', contract: contract('A-1') };
+    const accepted = (changeId: string, result: 'passed' | 'failed'): Change => ({
+      changeId,
+      occurredAt: '2026-03-01T00:00:00.000Z',
+      type: 'acceptance.recorded',
+      acceptance: { acceptanceId: 'YS-A-1', contractNo: 'A-1', acceptedAt: '2026-03-01T00:00:00.000Z', result },
+    });
+    cloud.entries = [created, accepted('a1', 'failed'), accepted('a2', 'passed')].map((c) => ({ ok: true as const, change: c }));
+    const r = await new SyncService({ db, store: new KnexSyncStore(db), cloud, pageSize: 10 }).runOnce();
+    expect(r).toMatchObject({ applied: 3, quarantined: 0 });
+    expect(await db('acceptances').where({ contract_no: 'A-1' }).select('acceptance_id', 'result')).toEqual([{ acceptance_id: 'YS-A-1', result: 'passed' }]);
+  });
+
   it('rolls a page back whole when writing it fails', async () => {
     await reset();
     const cloud = new FakeCloud();
