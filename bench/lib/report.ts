@@ -1,4 +1,4 @@
-import type { Outcome, Scenario, Target } from '../scenarios/scenario.js';
+import type { Measured, Outcome, Scenario, Target } from '../scenarios/scenario.js';
 
 /** A scenario with how it ended. */
 export interface Row {
@@ -6,6 +6,30 @@ export interface Row {
   title: string;
   target: Target;
   outcome: Outcome;
+}
+
+/**
+ * One row from two runs of the same scenario: rates, latencies and CPU averaged, errors and requests
+ * added, the higher RSS kept; the note gives both rates. A failed run makes the row the failure.
+ */
+export function meanOfRuns(first: Outcome, second: Outcome): Outcome {
+  if (first.status !== 'measured') return first;
+  if (second.status !== 'measured') return second;
+  const mean = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? (a ?? b) : (a + b) / 2);
+  const sum = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? (a ?? b) : a + b);
+  const both = `mean of two runs around S1: ${fmt(first.reqPerSec)} and ${fmt(second.reqPerSec)} req/s`;
+  const out: Measured = { status: 'measured', note: [both, first.note].filter(Boolean).join('; ') };
+  const set = <K extends keyof Measured>(k: K, v: Measured[K] | undefined) => {
+    if (v !== undefined) out[k] = v;
+  };
+  set('reqPerSec', mean(first.reqPerSec, second.reqPerSec));
+  set('p50Ms', mean(first.p50Ms, second.p50Ms));
+  set('p99Ms', mean(first.p99Ms, second.p99Ms));
+  set('cpuUsPerRequest', mean(first.cpuUsPerRequest, second.cpuUsPerRequest));
+  set('errors', sum(first.errors, second.errors));
+  set('requests', sum(first.requests, second.requests));
+  set('peakRssMb', first.peakRssMb === undefined || second.peakRssMb === undefined ? (first.peakRssMb ?? second.peakRssMb) : Math.max(first.peakRssMb, second.peakRssMb));
+  return out;
 }
 
 /** One target of issue 8, checked against the rows. */
