@@ -7,7 +7,7 @@ import { requestLogging } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { mountRoutes, type RouteDefinition } from './http/route.js';
 import { RouteTable } from './http/route-table.js';
-import { pipeline } from './http/pipeline.js';
+import { pipeline, serveWithoutRouter } from './http/pipeline.js';
 import { IdempotencyStore } from './http/idempotency.js';
 import { createDocsRoutes } from './features/docs/docs-routes.js';
 import { createHealthRoutes, databaseChecks } from './features/health/health-routes.js';
@@ -152,8 +152,8 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   ];
   const table = new RouteTable();
   mountRoutes(table, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });
-  app.use(
-    pipeline([
+  serveWithoutRouter(app, {
+    chain: pipeline([
       requestLogging(logger.child({ module: 'http' })),
       securityHeaders(),
       express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }),
@@ -162,9 +162,8 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
       { prefix: statistics.publicPrefix, handler: statistics.publicLimit },
       table.middleware(),
     ]),
-  );
-
-  app.use(notFoundHandler);
-  app.use(errorHandler(logger.child({ module: 'errors' })));
+    notFound: notFoundHandler,
+    onError: errorHandler(logger.child({ module: 'errors' })),
+  });
   return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore };
 }
