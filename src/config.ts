@@ -38,12 +38,63 @@ export const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
   WEBHOOK_DISPATCH: z.enum(['true', 'false']).default('true'),
+  SANDBOX_OIDC: z.enum(['true', 'false']).optional(),
+  STAFF_OIDC_ISSUER: httpUrl.optional(),
+  STAFF_OIDC_CLIENT_ID: z.string().min(1).max(255).optional(),
+  UPSTREAM_OIDC_CLIENT_ID: z.string().min(1).max(255).optional(),
+  OIDC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  SESSION_IDLE_TIMEOUT_MS: z.coerce.number().int().min(60_000).max(86_400_000).default(1_800_000),
+  SESSION_ABSOLUTE_TIMEOUT_MS: z.coerce.number().int().min(60_000).max(2_592_000_000).default(43_200_000),
 });
 
 /** Which procurement cloud the gateway talks to. */
 export type UpstreamTarget =
   | { kind: 'sandbox' }
   | { kind: 'http'; url: string; credential: string; timeoutMs: number };
+
+/** One OpenID provider the gateway signs people in at, as a relying party with `private_key_jwt`. */
+export interface OidcProviderTarget {
+  /** The provider's issuer identifier; its discovery document is `{issuer}/.well-known/openid-configuration`. */
+  readonly issuer: string;
+  /** The gateway's client id at that provider. */
+  readonly clientId: string;
+}
+
+/** Sign-in of people (SMEs and bureau staff) and their sessions. */
+export interface SignInConfig {
+  /** Whether the sandbox development provider is served at `/sandbox/oidc` (never with `UPSTREAM=http`). */
+  readonly sandboxProvider: boolean;
+  /** Where SMEs sign in (the procurement cloud, or the sandbox provider); undefined: SME sign-in is off. */
+  readonly supplier: OidcProviderTarget | undefined;
+  /** Where bureau staff sign in; undefined: staff sign-in is off. */
+  readonly staff: OidcProviderTarget | undefined;
+  /** Timeout of every call to a provider (discovery, token, keys). */
+  readonly timeoutMs: number;
+  /** A session unused this long is over. */
+  readonly sessionIdleMs: number;
+  /** A session is over this long after sign-in, used or not. */
+  readonly sessionAbsoluteMs: number;
+}
+
+/** The path the sandbox development provider is mounted at. */
+export const SANDBOX_OIDC_PATH = '/sandbox/oidc';
+
+/** The client id the gateway has at the sandbox development provider. */
+export const SANDBOX_OIDC_CLIENT_ID = 'zcd-gateway';
+
+/** Sign-in settings as the sandbox has them: both kinds of people at the sandbox provider, default timeouts. */
+export function sandboxSignIn(issuer: string, overrides: Partial<SignInConfig> = {}): SignInConfig {
+  const sandbox = { issuer: issuer + SANDBOX_OIDC_PATH, clientId: SANDBOX_OIDC_CLIENT_ID };
+  return {
+    sandboxProvider: true,
+    supplier: sandbox,
+    staff: sandbox,
+    timeoutMs: 5_000,
+    sessionIdleMs: 1_800_000,
+    sessionAbsoluteMs: 43_200_000,
+    ...overrides,
+  };
+}
 
 /** Where the gateway keeps its state. */
 export type DatabaseTarget =
@@ -87,6 +138,8 @@ export interface Config {
   readonly webhookPollMs: number;
   /** Whether `zcd serve` runs a webhook dispatcher (turn off when `zcd deliver` runs elsewhere). */
   readonly webhookDispatch: boolean;
+  /** Sign-in of people and sessions. */
+  readonly signIn: SignInConfig;
 }
 
 /** A setting in the environment that cannot be used; names it. */
@@ -118,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const missing = (['UPSTREAM_URL', 'UPSTREAM_CREDENTIAL'] as const).filter((v) => e[v] === undefined);
     if (missing.length) throw new ConfigError(missing.map((variable) => ({ variable, message: 'required when UPSTREAM=http' })));
   }
+  const issuer = e.ISSUER_URL ?? `http://localhost:${e.PORT}`;
+  const signIn = signInConfig(e, issuer);
   const upstream: UpstreamTarget =
     e.UPSTREAM === 'http'
       ? { kind: 'http', url: e.UPSTREAM_URL!, credential: e.UPSTREAM_CREDENTIAL!, timeoutMs: e.UPSTREAM_TIMEOUT_MS }
@@ -127,7 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     database: Object.freeze(parseDatabaseUrl(e.DATABASE_URL)),
     logLevel: e.LOG_LEVEL,
-    issuer: e.ISSUER_URL ?? `http://localhost:${e.PORT}`,
+    issuer,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     jwksUriAllowPrivate: e.JWKS_URI_ALLOW_PRIVATE === 'true',
     jwksUriTimeoutMs: e.JWKS_URI_TIMEOUT_MS,
@@ -143,5 +198,54 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
     webhookPollMs: e.WEBHOOK_POLL_MS,
     webhookDispatch: e.WEBHOOK_DISPATCH === 'true',
+    signIn: Object.freeze(signIn),
   });
+}
+
+/**
+ * Where people sign in. The sandbox provider is on by default with the sandbox cloud and may never be on with
+ * the real one; SMEs sign in at the cloud (its issuer is `UPSTREAM_URL`) once the gateway has a client id there;
+ * staff at `STAFF_OIDC_ISSUER`, or at the sandbox provider when that is on.
+ */
+function signInConfig(e: z.infer<typeof envSchema>, issuer: string): SignInConfig {
+  const sandboxProvider = (e.SANDBOX_OIDC ?? (e.UPSTREAM === 'sandbox' ? 'true' : 'false')) === 'true';
+  const sandboxIssuer = issuer + SANDBOX_OIDC_PATH;
+  if (e.UPSTREAM === 'http') {
+    const refused: { variable: string; message: string }[] = [];
+    if (sandboxProvider) refused.push({ variable: 'SANDBOX_OIDC', message: 'the sandbox identity provider is never served with UPSTREAM=http' });
+    if (e.STAFF_OIDC_ISSUER !== undefined && (e.STAFF_OIDC_ISSUER + '/').startsWith(issuer + '/sandbox/')) {
+      refused.push({ variable: 'STAFF_OIDC_ISSUER', message: 'names the sandbox identity provider, which is never served with UPSTREAM=http' });
+    }
+    if (refused.length) throw new ConfigError(refused);
+  }
+  const plainHttp = (url: string) => url.startsWith('http:') && !['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
+  if (e.STAFF_OIDC_ISSUER !== undefined && plainHttp(e.STAFF_OIDC_ISSUER) && !(sandboxProvider && e.STAFF_OIDC_ISSUER === sandboxIssuer)) {
+    throw new ConfigError([{ variable: 'STAFF_OIDC_ISSUER', message: 'an identity provider must use https (plain http only on loopback)' }]);
+  }
+  if (e.UPSTREAM === 'http' && e.UPSTREAM_OIDC_CLIENT_ID !== undefined && plainHttp(e.UPSTREAM_URL!)) {
+    throw new ConfigError([{ variable: 'UPSTREAM_URL', message: 'SMEs sign in at the cloud: it must use https (plain http only on loopback)' }]);
+  }
+  if (e.STAFF_OIDC_ISSUER !== undefined && e.STAFF_OIDC_CLIENT_ID === undefined && !(sandboxProvider && e.STAFF_OIDC_ISSUER === sandboxIssuer)) {
+    throw new ConfigError([{ variable: 'STAFF_OIDC_CLIENT_ID', message: 'required when STAFF_OIDC_ISSUER is set' }]);
+  }
+  const sandbox = { issuer: sandboxIssuer, clientId: SANDBOX_OIDC_CLIENT_ID };
+  const staff: OidcProviderTarget | undefined =
+    e.STAFF_OIDC_ISSUER !== undefined
+      ? { issuer: e.STAFF_OIDC_ISSUER, clientId: e.STAFF_OIDC_CLIENT_ID ?? SANDBOX_OIDC_CLIENT_ID }
+      : sandboxProvider ? sandbox : undefined;
+  const supplier: OidcProviderTarget | undefined =
+    e.UPSTREAM === 'http'
+      ? e.UPSTREAM_OIDC_CLIENT_ID === undefined ? undefined : { issuer: e.UPSTREAM_URL!, clientId: e.UPSTREAM_OIDC_CLIENT_ID }
+      : sandboxProvider ? sandbox : undefined;
+  if (e.SESSION_IDLE_TIMEOUT_MS > e.SESSION_ABSOLUTE_TIMEOUT_MS) {
+    throw new ConfigError([{ variable: 'SESSION_IDLE_TIMEOUT_MS', message: 'must not exceed SESSION_ABSOLUTE_TIMEOUT_MS' }]);
+  }
+  return {
+    sandboxProvider,
+    supplier: supplier && Object.freeze(supplier),
+    staff: staff && Object.freeze(staff),
+    timeoutMs: e.OIDC_TIMEOUT_MS,
+    sessionIdleMs: e.SESSION_IDLE_TIMEOUT_MS,
+    sessionAbsoluteMs: e.SESSION_ABSOLUTE_TIMEOUT_MS,
+  };
 }
