@@ -6,6 +6,7 @@ import * as m003sync from './003_procurement_sync.js';
 import * as m003sandbox from './003_sandbox_cloud.js';
 import * as m006 from './006_statistics.js';
 import * as m005 from './005_events.js';
+import * as m007 from './007_sign_in.js';
 
 /** A migration: a name that never changes, and its up and down. */
 export interface Migration {
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   { name: '004_financing', ...m004 },
   { name: '005_events', ...m005 },
   { name: '006_statistics', ...m006 },
+  { name: '007_sign_in', ...m007 },
 ];
 
 /** Serves the list to knex, so the same code runs from src/ (tsx, vitest) and dist/. */
