@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { components } from '../../generated/openapi.js';
+import { ValidationError } from '../../errors.js';
+import { decodePageToken, encodePageToken, pageQuery } from '../../http/pagination.js';
+import type { BureauPrincipal } from '../../http/principal.js';
+import { defineRoute } from '../../http/route.js';
+import { createStaffBody, staffIdParams } from './staff-schemas.js';
+import type { StaffActor, StaffService } from './staff-service.js';
+import type { StaffMember } from './staff-store.js';
+
+type Schemas = components['schemas'];
+
+/** A member of staff on the wire. */
+export const staffDto = (m: StaffMember): Schemas['Staff'] => ({
+  id: m.id,
+  issuer: m.issuer,
+  subject: m.subject,
+  name: m.name,
+  role: m.role,
+  bureau: { client_id: m.bureau.clientId, region_code: m.bureau.regionCode, name: m.bureau.name },
+  created_at: new Date(m.createdAt).toISOString(),
+});
+
+const staffCursor = z.strictObject({ after: z.string().max(40) });
+
+/** The `after` id of a `listStaff` page token. */
+export function afterStaffId(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  const after = decodePageToken(token, staffCursor)?.after;
+  if (after === undefined) throw new ValidationError([{ in: 'query', pointer: '/page_token', detail: 'not a page token of this list' }]);
+  return after;
+}
+
+/** The actor of a staff operation: the calling bureau, and the person when a member of staff acts. */
+export const staffActor = (p: BureauPrincipal & { staffId?: string }): StaffActor => ({ clientId: p.clientId, regionCode: p.regionCode, staffId: p.staffId });
+
+/** `createStaff`, `listStaff`, `removeStaff`: an admin manages the staff of its bureau and the bureaus below it. */
+export function createStaffRoutes({ staff }: { staff: StaffService }) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/admin/staff',
+      operationId: 'listStaff',
+      access: { scope: 'admin' },
+      query: z.strictObject(pageQuery),
+      handler: async ({ principal, query }): Promise<Schemas['StaffPage']> => {
+        const page = await staff.list(staffActor(principal as BureauPrincipal), { afterId: afterStaffId(query.page_token), limit: query.page_size });
+        const last = page.items.at(-1);
+        return { items: page.items.map(staffDto), ...(page.more && last ? { next_page_token: encodePageToken({ after: last.id }) } : {}) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/admin/staff',
+      operationId: 'createStaff',
+      access: { scope: 'admin' },
+      body: createStaffBody,
+      successStatus: 201,
+      handler: async ({ principal, body }): Promise<Schemas['Staff']> =>
+        staffDto(
+          await staff.create(staffActor(principal as BureauPrincipal), {
+            regionCode: body.region_code,
+            subject: body.subject,
+            name: body.name,
+            role: body.role,
+            issuer: body.issuer,
+          }),
+        ),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/v1/admin/staff/{staffId}',
+      operationId: 'removeStaff',
+      access: { scope: 'admin' },
+      params: staffIdParams,
+      successStatus: 204,
+      handler: async ({ principal, params, res }) => {
+        await staff.remove(staffActor(principal as BureauPrincipal), params.staffId);
+        res.status(204).end();
+      },
+    }),
+  ];
+}
