@@ -46,13 +46,15 @@ import { EventFanOut } from './features/events/event-fan-out.js';
 import { KnexEventsStore } from './features/events/events-knex-store.js';
 import { EventsService } from './features/events/events-service.js';
 import { createEventsRoutes } from './features/events/events-routes.js';
+import { sandboxSignIn } from './config.js';
+import { createSignInModule, type SignInModule } from './features/sign-in/sign-in-module.js';
 
 /** The largest JSON body the gateway reads. */
 export const BODY_LIMIT = '256kb';
 
 /** What the app is built from. */
 export interface AppDeps {
-  config: AuthConfig & StatisticsConfig & Partial<Pick<Config, 'syncPageSize'>>;
+  config: AuthConfig & StatisticsConfig & Partial<Pick<Config, 'syncPageSize' | 'signIn'>>;
   db: Knex;
   logger: Logger;
   /** The time source of token checks and the financing lifecycle (tests advance it). */
@@ -64,6 +66,8 @@ export interface AppDeps {
   metrics?: GatewayMetrics;
   /** Called when a redelivery is queued, so an in-process dispatcher sends it at once. */
   onEventsQueued?: () => void;
+  /** The HTTP client towards identity providers (sign-in); the global fetch unless given. */
+  oidcFetch?: typeof fetch;
 }
 
 /** The verifier of supplier identity tokens: the cloud's keys, this gateway as audience. */
@@ -84,6 +88,8 @@ export interface Gateway {
   applications: ApplicationService;
   /** The per-institution event feed and webhook delivery queue. */
   events: KnexEventsStore;
+  /** People's sign-in, sessions, the staff registry and (in the sandbox) the development identity provider. */
+  signIn: SignInModule;
 }
 
 /** Builds the app: request id and logs → security headers → JSON body → routes → 404 → problem+json. */
@@ -137,6 +143,16 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   });
   const statistics = createStatisticsModule({ db, regions, config, ...(clock ? { clock } : {}) });
   const eventsStore = new KnexEventsStore(db);
+  const signIn = createSignInModule({
+    db,
+    issuer: config.issuer,
+    config: config.signIn ?? sandboxSignIn(config.issuer),
+    regions,
+    logger,
+    sandboxContracts: async () => (cloud instanceof SandboxCloud ? cloud.contractCount() : 0),
+    ...(clock ? { clock } : {}),
+    ...(deps.oidcFetch ? { fetch: deps.oidcFetch } : {}),
+  });
   const routes = [
     ...createUpstreamRoutes({ cloud, sync, quarantine: new QuarantineService(syncStore) }),
     ...createMetricsRoutes({ metrics }),
@@ -149,6 +165,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createFinancingRoutes({ products, applications, contracts, institutions: institutionDirectory, now }),
     ...statistics.routes,
     ...createEventsRoutes({ events: new EventsService({ store: eventsStore, now, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
+    ...signIn.routes,
   ];
   const table = new RouteTable();
   mountRoutes(table, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });
@@ -165,5 +182,5 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     notFound: notFoundHandler,
     onError: errorHandler(logger.child({ module: 'errors' })),
   });
-  return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore };
+  return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore, signIn };
 }

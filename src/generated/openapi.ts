@@ -1178,6 +1178,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start signing a person in (browser)
+         * @description Where the pages' 登录 links go. Sends the browser to the identity provider — the procurement cloud for
+         *     suppliers (`as=supplier`), the bureau staff provider (`STAFF_OIDC_ISSUER`) for staff (`as=staff`); in
+         *     the sandbox both are the development provider at `/sandbox/oidc` — with an OpenID Connect
+         *     authorization request: authorization code, PKCE (S256), `state` and `nonce`. It sets the short-lived
+         *     (10 minutes) HttpOnly flow cookie `__Host-zcd_signin` that binds the sign-in to this browser: the
+         *     flow's `state`, `nonce` and PKCE verifier are derived from it, only its hash is stored, and the
+         *     callback accepts it once. A failure is an HTML page (Chinese first) with the status and a stable code.
+         */
+        get: operations["startSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Complete a sign-in (the identity provider's redirect)
+         * @description The redirect URI the gateway registers at each identity provider. Checks that the browser holds the
+         *     flow cookie of a sign-in it started (single use), the `state`, the provider's answer, exchanges the
+         *     code at the token endpoint authenticating with `private_key_jwt` (the gateway's relying-party key,
+         *     published at `/auth/jwks.json`) and the PKCE verifier, and verifies the ID token (signature, issuer,
+         *     audience, lifetime, `nonce`). A supplier is who the procurement cloud vouches for (`uscc`,
+         *     `company_name`); a member of staff must be in the staff registry (issuer + subject). Then a new
+         *     session: the `__Host-zcd_session` cookie and 303 to the `return_to` of the sign-in.
+         *
+         *     Every failure ends on an HTML page (Chinese first, a link back to `/`) and creates no session: 400 for
+         *     an expired, replayed or foreign flow (`sign_in_flow_missing`), a wrong `state` (`state_mismatch`), an
+         *     error answer from the provider (`provider_error`), a code the provider refuses (`code_rejected`), a
+         *     wrong `nonce` (`nonce_mismatch`) or an ID token that does not verify (`id_token_invalid`); 403 for
+         *     someone the provider knows but the gateway does not authorise (`staff_not_registered`,
+         *     `supplier_identity_missing`); 502 when the provider cannot be reached (`provider_unavailable`).
+         */
+        get: operations["completeSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out (end the session)
+         * @description Deletes the session on the server and clears the cookie. Like every state-changing request made with
+         *     a session it needs a same-origin `Origin` and the session's `X-CSRF-Token`.
+         */
+        post: operations["signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The gateway's relying-party keys
+         * @description The public keys of the gateway's client assertions (`private_key_jwt`, ES256) at the identity
+         *     providers it signs people in at — give this URL to a provider as the gateway's `jwks_uri`. Separate
+         *     from the access-token keys at `/.well-known/jwks.json`.
+         */
+        get: operations["getSignInJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is signed in
+         * @description The person of the session cookie: a supplier (organisation with its USCC) or a member of a bureau's
+         *     staff (organisation with the bureau's region, and the role). `csrf_token` goes in the `X-CSRF-Token`
+         *     header of every state-changing request made with the session. A session ends 30 minutes after its
+         *     last use (`idle_expires_at`) and 12 hours after sign-in (`expires_at`), whichever comes first (both
+         *     configurable); using it moves `idle_expires_at` on.
+         */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the staff of the bureaus in the caller's subtree
+         * @description The people registered to act for the calling bureau and the bureaus below it, ordered by id. Needs the
+         *     `admin` role (a bureau's own token counts as `admin`).
+         */
+        get: operations["listStaff"];
+        put?: never;
+        /**
+         * Register a person as staff of a bureau in the caller's subtree
+         * @description Registers who (the identity provider's `issuer` — the configured staff provider when omitted — and the
+         *     person's `subject` there), for which bureau (`region_code`: the caller's own region or one below it,
+         *     403 `outside_region` otherwise; 400 when the region has no bureau) and in which role. One registration
+         *     per identity (409 `staff_exists`). Needs the `admin` role. Audited.
+         */
+        post: operations["createStaff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/staff/{staffId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a member of staff
+         * @description Removes the registration and ends that person's sessions at once. A member outside the caller's
+         *     subtree does not exist for it (404 `staff_not_found`); nobody removes themselves (409
+         *     `cannot_remove_self`). Needs the `admin` role. Audited.
+         */
+        delete: operations["removeStaff"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "application.submitted": {
@@ -2570,8 +2746,91 @@ export interface components {
             items: components["schemas"]["WebhookDelivery"][];
             next_page_token?: components["schemas"]["NextPageToken"];
         };
+        /**
+         * @description `admin`: everything in the bureau's subtree, staff included; `reviewer`: also products, institutions'
+         *     status and reports; `viewer`: read only.
+         * @enum {string}
+         */
+        StaffRole: "admin" | "reviewer" | "viewer";
+        StaffCreate: {
+            region_code: components["schemas"]["RegionCode"];
+            /** @description The person's `sub` at the identity provider. */
+            subject: string;
+            name: string;
+            role: components["schemas"]["StaffRole"];
+            /**
+             * Format: uri
+             * @description The identity provider's issuer identifier; the configured staff provider when omitted.
+             */
+            issuer?: string;
+        };
+        Staff: {
+            id: string;
+            issuer: string;
+            subject: string;
+            name: string;
+            role: components["schemas"]["StaffRole"];
+            bureau: {
+                client_id: components["schemas"]["ClientId"];
+                region_code: components["schemas"]["RegionCode"];
+                name: string;
+            };
+            created_at: components["schemas"]["Timestamp"];
+        };
+        StaffPage: {
+            items: components["schemas"]["Staff"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
+        Session: {
+            /** @enum {string} */
+            kind: "supplier" | "staff";
+            /** @description The person. */
+            name: string;
+            /** @description The supplier (with its USCC) or the finance bureau (with its region). */
+            organisation: {
+                name: string;
+                uscc?: components["schemas"]["Uscc"];
+                region_code?: components["schemas"]["RegionCode"];
+                region_name?: string;
+            };
+            role?: components["schemas"]["StaffRole"];
+            /** @description Send as `X-CSRF-Token` on every state-changing request made with this session. */
+            csrf_token: string;
+            expires_at: components["schemas"]["Timestamp"];
+            idle_expires_at: components["schemas"]["Timestamp"];
+        };
     };
     responses: {
+        /**
+         * @description The sign-in did not complete: an HTML page, Chinese first, saying why, with the stable code in
+         *     `#error-code` and a link back to `/`. No session is created.
+         */
+        SignInPage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": string;
+            };
+        };
+        /** @description No live session (no cookie, or it expired or ended); `code` is `unauthenticated`. */
+        NoSession: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A state-changing request with a session lacked a same-origin `Origin` (`origin_mismatch`) or the session's `X-CSRF-Token` (`csrf_failed`). */
+        CsrfRefused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The gateway failed; the body carries only a `log_id` to quote. */
         ServerError: {
             headers: {
@@ -2657,6 +2916,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+        CsrfToken: string;
         /** @description Most items on one page. */
         PageSize: number;
         ProductId: string;
@@ -4594,6 +4855,238 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    startSignIn: {
+        parameters: {
+            query: {
+                /** @description Who signs in. */
+                as: "supplier" | "staff";
+                /**
+                 * @description Where to go once signed in: a same-origin path beginning with `/portal` or `/console`. Anything else
+                 *     is replaced by the default, `/portal` for suppliers and `/console` for staff.
+                 */
+                return_to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the identity provider's authorization endpoint; sets the flow cookie. */
+            302: {
+                headers: {
+                    /** @description The authorization request. */
+                    Location?: string;
+                    /** @description `__Host-zcd_signin=…; Path=/; Max-Age=600; HttpOnly; Secure; SameSite=Lax` */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["SignInPage"];
+            502: components["responses"]["SignInPage"];
+            503: components["responses"]["SignInPage"];
+        };
+    };
+    completeSignIn: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+                /** @description The provider's issuer identifier (RFC 9207), checked when the provider sends it. */
+                iss?: string;
+                /** @description The provider's error answer instead of a code. */
+                error?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in; sets the session cookie and goes to `return_to`. */
+            303: {
+                headers: {
+                    /** @description The sign-in's `return_to`. */
+                    Location?: string;
+                    /**
+                     * @description `__Host-zcd_session=…; Path=/; Max-Age=…; HttpOnly; Secure; SameSite=Lax` (Max-Age is the absolute
+                     *     limit), and the flow cookie cleared.
+                     */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["SignInPage"];
+            403: components["responses"]["SignInPage"];
+            502: components["responses"]["SignInPage"];
+            503: components["responses"]["SignInPage"];
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; the cookie is cleared. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["NoSession"];
+            403: components["responses"]["CsrfRefused"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getSignInJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The JWKS. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayJwks"];
+                };
+            };
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed-in person. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            401: components["responses"]["NoSession"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listStaff: {
+        parameters: {
+            query?: {
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of staff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createStaff: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffCreate"];
+            };
+        };
+        responses: {
+            /** @description The registered member of staff. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Staff"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    removeStaff: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                staffId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             "4XX": components["responses"]["Problem"];
             "5XX": components["responses"]["ServerError"];
         };

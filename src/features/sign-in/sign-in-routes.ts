@@ -1,0 +1,93 @@
+import type { Response } from 'express';
+import { defineRoute } from '../../http/route.js';
+import { clearedCookie, FLOW_COOKIE, hostCookie, readCookie, SESSION_COOKIE } from '../sessions/session-cookies.js';
+import { NoSessionError, type SessionGate } from '../sessions/session-gate.js';
+import type { SessionService } from '../sessions/session-service.js';
+import type { RelyingPartyKeys } from './relying-party-keys.js';
+import { signInErrors, SignInError } from './sign-in-errors.js';
+import { signInErrorPage } from './sign-in-pages.js';
+import { FLOW_TTL_MS, type SignInService } from './sign-in-service.js';
+
+function answerPage(res: Response, err: unknown): void {
+  if (!(err instanceof SignInError)) throw err;
+  res.status(err.status).type('text/html; charset=utf-8').send(signInErrorPage(err));
+}
+
+const one = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * The sign-in routes people's browsers follow: start (to the identity provider), callback (a session, or a
+ * page saying why not), sign-out; and the relying-party JWKS the providers verify the gateway's assertions with.
+ */
+export function createSignInRoutes(deps: { signIn: SignInService; sessions: SessionService; gate: SessionGate; keys: RelyingPartyKeys; issuer: string }) {
+  const { signIn, sessions, gate, keys } = deps;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/auth/login',
+      operationId: 'startSignIn',
+      access: { public: true },
+      handler: async ({ req, res }) => {
+        res.setHeader('Cache-Control', 'no-store');
+        try {
+          const kind = one(req.query.as);
+          if (kind !== 'supplier' && kind !== 'staff') throw signInErrors.invalidRequest('`as` must be supplier or staff');
+          const { redirect, flowSecret } = await signIn.start(kind, req.query.return_to);
+          res.setHeader('Set-Cookie', hostCookie(FLOW_COOKIE, flowSecret, FLOW_TTL_MS / 1000));
+          res.redirect(302, redirect.href);
+        } catch (err) {
+          answerPage(res, err);
+        }
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/auth/callback',
+      operationId: 'completeSignIn',
+      access: { public: true },
+      handler: async ({ req, res }) => {
+        res.setHeader('Cache-Control', 'no-store');
+        // The flow cookie is spent whatever the outcome.
+        const cookies = [clearedCookie(FLOW_COOKIE)];
+        try {
+          const url = new URL(req.originalUrl, deps.issuer);
+          const { sessionSecret, returnTo } = await signIn.complete(readCookie(req.headers.cookie, FLOW_COOKIE), { url, state: one(req.query.state) });
+          // A session the browser held before ends: every sign-in gets a new id.
+          const previous = gate.secretOf(req);
+          if (previous !== undefined) await sessions.end(previous);
+          cookies.push(hostCookie(SESSION_COOKIE, sessionSecret, sessions.maxAgeSeconds));
+          res.setHeader('Set-Cookie', cookies);
+          res.redirect(303, returnTo);
+        } catch (err) {
+          res.setHeader('Set-Cookie', cookies);
+          answerPage(res, err);
+        }
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/logout',
+      operationId: 'signOut',
+      access: { public: true },
+      successStatus: 204,
+      handler: async ({ req, res }) => {
+        res.setHeader('Cache-Control', 'no-store');
+        const live = await gate.check(req);
+        if (!live) throw new NoSessionError();
+        await sessions.end(live.secret);
+        res.setHeader('Set-Cookie', clearedCookie(SESSION_COOKIE));
+        res.status(204).end();
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/auth/jwks.json',
+      operationId: 'getSignInJwks',
+      access: { public: true },
+      handler: async ({ res }) => {
+        res.setHeader('Cache-Control', 'public, max-age=60');
+        return keys.jwks();
+      },
+    }),
+  ];
+}
