@@ -13,6 +13,7 @@ import { registerSyncCommands } from './sync-commands.js';
 import { registerSandboxCommands } from './sandbox-commands.js';
 import { registerReportCommands } from './report-commands.js';
 import { registerEventsCommands } from './events-commands.js';
+import { registerStaffCommands } from './staff-commands.js';
 
 
 const program = new Command()
@@ -72,5 +73,6 @@ registerSandboxCommands(program, { configOrExit });
 registerBenchCommands(program);
 registerReportCommands(program);
 registerEventsCommands(program, { configOrExit });
+registerStaffCommands(program);
 
 await program.parseAsync(process.argv);
