@@ -148,6 +148,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     issuer: config.issuer,
     config: config.signIn ?? sandboxSignIn(config.issuer),
     regions,
+    bureaus,
     logger,
     sandboxContracts: async () => (cloud instanceof SandboxCloud ? cloud.contractCount() : 0),
     ...(clock ? { clock } : {}),

@@ -36,7 +36,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   });
   const metrics = createMetrics(() => cloud.health());
   let dispatcher: WebhookDispatcher | undefined;
-  const { app, sync, events, applications } = createApp({ config, db, logger, cloud, metrics, onEventsQueued: () => dispatcher?.wake() });
+  const { app, sync, events, applications, signIn } = createApp({ config, db, logger, cloud, metrics, onEventsQueued: () => dispatcher?.wake() });
   if (config.webhookDispatch) dispatcher = createDispatcher(events, config, logger.child({ module: 'webhooks' }));
   if (cloud instanceof SandboxCloud && (await cloud.contractCount()) === 0) {
     // A fresh sandbox: seed the demo and sync it, so the first request already shows contracts.
@@ -44,6 +44,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     const synced = await sync.runOnce();
     logger.info({ contracts: SANDBOX_DEMO_CONTRACTS, changes: synced.applied }, 'sandbox demo data seeded');
   }
+  // A fresh sandbox also gets the demo bureaus and their staff, so that someone can sign in to the console at once.
+  await signIn.seedSandboxDemo();
   const loop = new SyncLoop({ sync, intervalMs: config.syncIntervalMs, logger: logger.child({ module: 'sync' }) });
   // Locks the cloud did not confirm at once (or could not be asked about) are asked about again.
   const locks = new PeriodicTask({

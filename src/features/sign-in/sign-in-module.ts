@@ -7,6 +7,9 @@ import type { RouteDefinition } from '../../http/route.js';
 import type { RegionService } from '../regions/regions-service.js';
 import { SandboxPeople } from '../sandbox-oidc/sandbox-people.js';
 import { createSandboxOidcRouter } from '../sandbox-oidc/sandbox-oidc-provider.js';
+import { seedSandboxDemoStaff } from '../sandbox-oidc/sandbox-demo-staff.js';
+import { KnexSandboxOidcStore } from '../sandbox-oidc/sandbox-oidc-knex-store.js';
+import type { BureauService } from '../bureaus/bureaus-service.js';
 import { SessionGate } from '../sessions/session-gate.js';
 import { SessionService } from '../sessions/session-service.js';
 import { KnexSessionStore } from '../sessions/sessions-knex-store.js';
@@ -30,6 +33,8 @@ export interface SignInModule {
   staff: StaffService;
   /** The sandbox development provider, to mount at `/sandbox/oidc`; undefined unless the sandbox serves it. */
   sandboxProvider: Router | undefined;
+  /** With the sandbox provider on, gives a database without bureaus the demo bureaus and their staff. */
+  seedSandboxDemo(): Promise<boolean>;
 }
 
 /** Builds sign-in on one database. */
@@ -38,6 +43,7 @@ export function createSignInModule(deps: {
   issuer: string;
   config: SignInConfig;
   regions: RegionService;
+  bureaus: BureauService;
   logger: Logger;
   /** How many contracts the sandbox cloud has (what its provider's login page lists suppliers from). */
   sandboxContracts: () => Promise<number>;
@@ -88,5 +94,14 @@ export function createSignInModule(deps: {
         logger: logger.child({ module: 'sandbox-oidc' }),
       })
     : undefined;
-  return { routes, sessions, gate, staff, sandboxProvider };
+  const seedSandboxDemo = async () =>
+    config.sandboxProvider &&
+    seedSandboxDemoStaff({
+      bureauCount: () => new KnexSandboxOidcStore(db).bureauCount(),
+      bureaus: deps.bureaus,
+      staff,
+      issuer: sandboxIssuer,
+      logger: logger.child({ module: 'sandbox-oidc' }),
+    });
+  return { routes, sessions, gate, staff, sandboxProvider, seedSandboxDemo };
 }
