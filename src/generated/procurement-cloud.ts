@@ -100,6 +100,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/openid-configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OpenID provider metadata (SME sign-in)
+         * @description OpenID Connect Discovery 1.0 metadata of the cloud as the provider SMEs sign in at. The gateway reads
+         *     it once (and again after a failure) and needs: the authorization and token endpoints, the JWKS,
+         *     `code` with S256 PKCE, `private_key_jwt` at the token endpoint, ES256 ID tokens, the `supplier` scope
+         *     and the claims it releases. `issuer` must equal the cloud's base URL exactly.
+         */
+        get: operations["getOpenIdConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -235,6 +258,47 @@ export interface components {
                 /** @enum {string} */
                 alg?: "ES256";
             }[];
+        };
+        OpenIdConfiguration: {
+            /**
+             * Format: uri
+             * @description The cloud's base URL (`UPSTREAM_URL`), exactly.
+             */
+            issuer: string;
+            /** Format: uri */
+            authorization_endpoint: string;
+            /** Format: uri */
+            token_endpoint: string;
+            /** Format: uri */
+            jwks_uri: string;
+            /** Format: uri */
+            userinfo_endpoint?: string;
+            response_types_supported: string[];
+            subject_types_supported: string[];
+            id_token_signing_alg_values_supported: string[];
+            token_endpoint_auth_methods_supported?: string[];
+            token_endpoint_auth_signing_alg_values_supported?: string[];
+            code_challenge_methods_supported?: string[];
+            scopes_supported?: string[];
+            claims_supported?: string[];
+            /** @description When true, the authorization response carries `iss` (RFC 9207), which the gateway then checks. */
+            authorization_response_iss_parameter_supported?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description What the gateway reads from the ID token of an SME's sign-in (besides `iss`, `aud` = the gateway's client
+         *     id, `exp`, `iat` and `nonce`, which it verifies). A token without a valid `uscc` and a `company_name`
+         *     does not sign anyone in (403 `supplier_identity_missing`).
+         */
+        SupplierIdTokenClaims: {
+            /** @description The person at the cloud. */
+            sub: string;
+            /** @description The supplier's 统一社会信用代码; its GB 32100 check character is verified. */
+            uscc: string;
+            company_name: string;
+            /** @description The person's name; the company name is shown when absent. */
+            name?: string;
         };
     };
     responses: {
@@ -390,6 +454,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Jwks"];
+                };
+            };
+            "4XX": components["responses"]["Error"];
+            "5XX": components["responses"]["Error"];
+        };
+    };
+    getOpenIdConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The provider metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenIdConfiguration"];
                 };
             };
             "4XX": components["responses"]["Error"];

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxSupplier } from '../../adapters/sandbox/generator.js';
 import { seedBureau } from '../helpers/auth.js';
@@ -93,6 +96,17 @@ describe(`signing in through the sandbox provider on ${testDatabaseKind}`, () =>
     const forged = new CookieClient(gw.issuer);
     forged.setCookie('__Host-zcd_session', 'x'.repeat(43));
     expect((await forged.get('/api/v1/session')).status).toBe(401);
+  });
+
+  it('runs a sandbox provider whose metadata is what the procurement cloud must publish (api-spec/procurement-cloud.yaml)', async () => {
+    const cloudSpec = parse(readFileSync(new URL('../../api-spec/procurement-cloud.yaml', import.meta.url), 'utf8')) as object;
+    const ajv = new Ajv2020({ strict: false, validateSchema: false, validateFormats: false });
+    ajv.addSchema(cloudSpec, 'cloud');
+    const validate = ajv.getSchema('cloud#/components/schemas/OpenIdConfiguration')!;
+    const metadata = await (await fetch(`${gw.issuer}/sandbox/oidc/.well-known/openid-configuration`)).json();
+    expect(validate(metadata), ajv.errorsText(validate.errors)).toBe(true);
+    expect(metadata.issuer).toBe(`${gw.issuer}/sandbox/oidc`);
+    expect(metadata.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['private_key_jwt']));
   });
 
   it('publishes the relying-party JWKS: public ES256 keys only', async () => {
