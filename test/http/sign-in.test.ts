@@ -103,7 +103,7 @@ describe(`signing in through the sandbox provider on ${testDatabaseKind}`, () =>
     const ajv = new Ajv2020({ strict: false, validateSchema: false, validateFormats: false });
     ajv.addSchema(cloudSpec, 'cloud');
     const validate = ajv.getSchema('cloud#/components/schemas/OpenIdConfiguration')!;
-    const metadata = await (await fetch(`${gw.issuer}/sandbox/oidc/.well-known/openid-configuration`)).json();
+    const metadata = (await (await fetch(`${gw.issuer}/sandbox/oidc/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(validate(metadata), ajv.errorsText(validate.errors)).toBe(true);
     expect(metadata.issuer).toBe(`${gw.issuer}/sandbox/oidc`);
     expect(metadata.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['private_key_jwt']));

@@ -52,6 +52,11 @@ export function createSignInModule(deps: {
   fetch?: typeof fetch;
 }): SignInModule {
   const { db, issuer, config, logger } = deps;
+  const url = new URL(issuer);
+  if ((config.supplier || config.staff) && url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+    // Browsers keep the Secure __Host- cookies over plain http only on localhost and 127.0.0.1.
+    logger.warn({ issuer }, 'sign-in needs https (or localhost): browsers will not keep the session cookie over plain http on this host');
+  }
   const clock = deps.clock ? { clock: deps.clock } : {};
   const store = new KnexSessionStore(db);
   const sessions = new SessionService({ store, config, ...clock });
