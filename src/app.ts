@@ -140,7 +140,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   const routes = [
     ...createUpstreamRoutes({ cloud, sync, quarantine: new QuarantineService(syncStore) }),
     ...createMetricsRoutes({ metrics }),
-    ...createHealthRoutes({ checks: { ...databaseChecks(db), upstream: upstreamCheck } }),
+    ...createHealthRoutes({ checks: databaseChecks(db), advisory: { upstream: upstreamCheck } }),
     ...createDocsRoutes(),
     ...createRegionRoutes({ regions }),
     ...createAuthRoutes({ config, tokens: auth.tokens, gatewayKeys: auth.gatewayKeys }),
