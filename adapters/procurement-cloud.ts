@@ -108,9 +108,13 @@ export type Change = ChangeBody & {
   occurredAt: string;
 };
 
-/** A feed entry: a change, or a record the adapter could not read (kept raw for quarantine, with the purchaser region when readable). */
+/**
+ * A feed entry: a change, or a record the adapter could not read (kept raw for quarantine, with the purchaser
+ * region when readable). A change read from the cloud's own form carries that record as received (`raw`), so
+ * that a change the gateway later cannot apply is quarantined as the cloud sent it, not in the domain's form.
+ */
 export type ChangeEntry =
-  | { ok: true; change: Change }
+  | { ok: true; change: Change; raw?: unknown }
   | { ok: false; changeId: string | undefined; reason: string; raw: unknown; regionCode?: string };
 
 /** One page of the change feed. */
