@@ -24,6 +24,7 @@ export interface HttpCloudOptions {
   baseUrl: string;
   /** The gateway's credential at the cloud (sent as a bearer token). */
   credential: string;
+  /** Deadline of one HTTP attempt, from sending the request to the last byte of the answer. */
   timeoutMs: number;
   /** Retries of idempotent calls after the first attempt. */
   retries?: number;
@@ -56,11 +57,15 @@ export class HttpProcurementCloud implements ProcurementCloud {
     return this.breaker.run(
       async () => {
         for (let attempt = 1; ; attempt++) {
+          // axios's `timeout` only bounds silence: a cloud dripping a byte now and then would hold the call open.
+          // The signal is a deadline for the whole exchange, the body included.
+          const deadline = AbortSignal.timeout(this.opts.timeoutMs);
           try {
             const res = await this.http.request<T>({
               ...config,
               baseURL: this.opts.baseUrl,
               timeout: this.opts.timeoutMs,
+              signal: deadline,
               headers: { Accept: 'application/json', Authorization: `Bearer ${this.opts.credential}`, ...config.headers },
               validateStatus: (s) => (s >= 200 && s < 300) || (accept404 && s === 404),
               maxRedirects: 0,
@@ -70,7 +75,7 @@ export class HttpProcurementCloud implements ProcurementCloud {
             return { status: res.status, data: res.data };
           } catch (err) {
             this.opts.onAttempt?.(operation, 'error');
-            const failure = this.classify(operation, err);
+            const failure = this.classify(operation, err, deadline.aborted);
             if (!(failure instanceof CloudUnavailableError) || attempt >= attempts) throw failure;
             // Full jitter around an exponential step, so retrying gateways do not march in step.
             const step = (this.opts.backoffBaseMs ?? 200) * 2 ** (attempt - 1);
@@ -82,7 +87,10 @@ export class HttpProcurementCloud implements ProcurementCloud {
     );
   }
 
-  private classify(operation: string, err: unknown): CloudError {
+  private classify(operation: string, err: unknown, pastDeadline: boolean): CloudError {
+    if (pastDeadline || axios.isCancel(err)) {
+      return new CloudUnavailableError('timeout', `${operation}: no whole answer within ${this.opts.timeoutMs} ms`, { cause: err });
+    }
     if (err instanceof AxiosError) {
       const status = err.response?.status;
       if (status === undefined) {
