@@ -172,8 +172,12 @@ export interface ProcurementCloud {
   ): Promise<CollectionAccountChange>;
   /** Where a requested change stands; undefined when the ref is unknown. */
   getCollectionAccountChange(ref: string): Promise<CollectionAccountChange | undefined>;
-  /** Issuer and JWKS of the cloud's signing keys (supplier identity tokens, pushed notifications). */
-  keys(): Promise<CloudKeys>;
+  /**
+   * Issuer and JWKS of the cloud's signing keys (supplier identity tokens, pushed notifications). With `kid`,
+   * the key a token names: when the keys held lack it the cloud may have rotated, and an adapter that caches
+   * them fetches them again at once (at most once per cooldown) before answering.
+   */
+  keys(kid?: string): Promise<CloudKeys>;
   /** Verifies a pushed notification (a JWS signed by the cloud) and reads its changes. */
   readNotification(jws: string): Promise<ChangeEntry[]>;
   /** The connection's state, for readiness and metrics. */

@@ -68,7 +68,7 @@ export interface AppDeps {
 
 /** The verifier of supplier identity tokens: the cloud's keys, this gateway as audience. */
 export function createSupplierIdentityVerifier(cloud: ProcurementCloud, issuer: string): SupplierIdentityVerifier {
-  return new CloudSupplierIdentityVerifier({ keys: () => cloud.keys(), audience: issuer });
+  return new CloudSupplierIdentityVerifier({ keys: (kid) => cloud.keys(kid), audience: issuer });
 }
 
 /** The express app, the operations it publishes and the services a server runs beside it. */
