@@ -98,7 +98,7 @@ describe('UPSTREAM_TIMEOUT_MS is a deadline for the whole call', () => {
       const failed = await elapsed(sync.runOnce());
       expect(failed.error).toBeInstanceOf(CloudUnavailableError);
       expect(failed.ms).toBeLessThan(2_000);
-      expect(await db('events').count({ n: '*' }).first()).toMatchObject({ n: 0 });
+      expect(Number((await db('events').count({ n: '*' }).first())!.n)).toBe(0);
       expect(await new KnexSyncStore(db).cursor(db, FEED_SOURCE)).toBeUndefined();
 
       server.heal();
