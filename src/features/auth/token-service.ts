@@ -10,6 +10,7 @@ import type { ClientRecord, ClientStore } from './clients-store.js';
 import { DpopError, type DpopVerifier } from './dpop.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { RemoteJwksError, type RemoteJwks } from './remote-jwks.js';
+import { OAuthError } from './oauth-error.js';
 
 /** Lifetime of an access token, seconds. */
 export const ACCESS_TOKEN_TTL_S = 600;
@@ -22,19 +23,6 @@ export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type
 
 /** The scopes each kind of client may hold. */
 export const SCOPES_BY_KIND: Record<ClientRecord['kind'], readonly Scope[]> = { institution: ['institution'], bureau: ['admin'] };
-
-/** An RFC 6749 §5.2 error of the token endpoint. */
-export class OAuthError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    readonly description: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(description);
-    this.name = 'OAuthError';
-  }
-}
 
 /** A successful token response (RFC 6749 §5.1). */
 export interface TokenResponse {
