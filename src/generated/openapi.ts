@@ -2080,6 +2080,7 @@ export interface components {
             crv?: "P-256" | "Ed25519";
             x?: string;
             y?: string;
+            /** @description At most 1400 characters, an RSA modulus of up to 8192 bits. */
             n?: string;
             e?: string;
         } & {
