@@ -1,11 +1,7 @@
-import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../logger.js';
 import { requestId } from './request-id.js';
-
-const STARTED = Symbol('request started');
-type TimedResponse = ServerResponse & { [STARTED]?: number };
 
 const reqFields = (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] });
 
@@ -27,25 +23,17 @@ export function requestLogging(logger: Logger): RequestHandler {
     });
   }
   const warn = logger.isLevelEnabled('warn');
-  // One listener function for every response, reading the request and start time from the response: a
-  // closure and a `once` wrapper per request cost more than the check they run.
-  function logIfFailed(this: TimedResponse): void {
-    if (this.statusCode < 500) return;
-    logger.warn(
-      {
-        req: reqFields(this.req as { id: unknown; method: string; url: string }),
-        res: { status: this.statusCode },
-        err: new Error(`failed with status code ${this.statusCode}`),
-        responseTime: Date.now() - (this[STARTED] ?? Date.now()),
-      },
-      'request errored',
-    );
-  }
   return (req, res, next) => {
     req.id = requestId(req, res);
     if (warn) {
-      (res as TimedResponse)[STARTED] = Date.now();
-      res.on('finish', logIfFailed);
+      const started = Date.now();
+      res.once('finish', () => {
+        if (res.statusCode < 500) return;
+        logger.warn(
+          { req: reqFields(req), res: { status: res.statusCode }, err: new Error(`failed with status code ${res.statusCode}`), responseTime: Date.now() - started },
+          'request errored',
+        );
+      });
     }
     next();
   };
