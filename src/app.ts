@@ -7,7 +7,6 @@ import { requestLogging } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { mountRoutes, type RouteDefinition } from './http/route.js';
 import { RouteTable } from './http/route-table.js';
-import { pipeline, serveWithoutRouter } from './http/pipeline.js';
 import { IdempotencyStore } from './http/idempotency.js';
 import { createDocsRoutes } from './features/docs/docs-routes.js';
 import { createHealthRoutes, databaseChecks } from './features/health/health-routes.js';
@@ -46,7 +45,7 @@ import { EventFanOut } from './features/events/event-fan-out.js';
 import { KnexEventsStore } from './features/events/events-knex-store.js';
 import { EventsService } from './features/events/events-service.js';
 import { createEventsRoutes } from './features/events/events-routes.js';
-import { sandboxSignIn } from './config.js';
+import { SANDBOX_OIDC_PATH, sandboxSignIn } from './config.js';
 import { createSignInModule, type SignInModule } from './features/sign-in/sign-in-module.js';
 
 /** The largest JSON body the gateway reads. */
@@ -98,6 +97,8 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('etag', false);
+  // Paths are matched with exact case everywhere, as the route table and the spec's conventions do.
+  app.set('case sensitive routing', true);
 
 
   const regions = new RegionService(new KnexRegionStore(db));
@@ -170,18 +171,16 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   ];
   const table = new RouteTable();
   mountRoutes(table, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });
-  serveWithoutRouter(app, {
-    chain: pipeline([
-      requestLogging(logger.child({ module: 'http' })),
-      securityHeaders(),
-      express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }),
-      // Only the token endpoint takes a form (RFC 6749); every other operation is JSON.
-      { prefix: '/oauth2/token', handler: express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }) },
-      { prefix: statistics.publicPrefix, handler: statistics.publicLimit },
-      table.middleware(),
-    ]),
-    notFound: notFoundHandler,
-    onError: errorHandler(logger.child({ module: 'errors' })),
-  });
+  app.use(requestLogging(logger.child({ module: 'http' })));
+  app.use(securityHeaders());
+  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  // Only the token endpoint takes a form (RFC 6749); every other operation is JSON.
+  app.use('/oauth2/token', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  app.use(statistics.publicPrefix, statistics.publicLimit);
+  // The sandbox's development identity provider (oidc-provider), never present with UPSTREAM=http.
+  if (signIn.sandboxProvider) app.use(SANDBOX_OIDC_PATH, signIn.sandboxProvider);
+  app.use(table.middleware());
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger.child({ module: 'errors' })));
   return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore, signIn };
 }
