@@ -1197,7 +1197,9 @@ export interface paths {
          *     authorization request: authorization code, PKCE (S256), `state` and `nonce`. It sets the short-lived
          *     (10 minutes) HttpOnly flow cookie `__Host-zcd_signin` that binds the sign-in to this browser: the
          *     flow's `state`, `nonce` and PKCE verifier are derived from it, only its hash is stored, and the
-         *     callback accepts it once. A failure is an HTML page (Chinese first) with the status and a stable code.
+         *     callback accepts it once. When the provider cannot be reached (502 `provider_unavailable`) or that kind
+         *     of sign-in is not configured (503 `sign_in_not_configured`) the answer is an HTML page (Chinese first)
+         *     with a stable code; a malformed request (no or an unknown `as`) is a 400 problem.
          */
         get: operations["startSignIn"];
         put?: never;
@@ -4902,9 +4904,11 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["SignInPage"];
+            400: components["responses"]["BadRequest"];
             502: components["responses"]["SignInPage"];
             503: components["responses"]["SignInPage"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
         };
     };
     completeSignIn: {
@@ -4916,6 +4920,8 @@ export interface operations {
                 iss?: string;
                 /** @description The provider's error answer instead of a code. */
                 error?: string;
+                /** @description What the provider says about its error answer (not shown to the person). */
+                error_description?: string;
             };
             header?: never;
             path?: never;
@@ -4937,7 +4943,19 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["SignInPage"];
+            /**
+             * @description The sign-in did not complete (an HTML page as for every failure, see `SignInPage`), or the query is
+             *     malformed (a parameter repeated or longer than allowed: problem+json). No session is created.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             403: components["responses"]["SignInPage"];
             502: components["responses"]["SignInPage"];
             503: components["responses"]["SignInPage"];

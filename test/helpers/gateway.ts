@@ -7,6 +7,7 @@ import type { AuthConfig } from '../../src/features/auth/auth-module.js';
 import type { StatisticsConfig } from '../../src/features/statistics/statistics-module.js';
 import type { SupplierIdentityVerifier } from '../../src/http/principal.js';
 import type { Clock } from '../../src/clock.js';
+import type { SignInConfig } from '../../src/config.js';
 import { migratedDatabase } from './db.js';
 import { TestClient } from './http.js';
 
@@ -27,6 +28,10 @@ export interface TestGatewayOptions {
   db?: Knex;
   /** The procurement cloud; the sandbox on the gateway's database unless given. */
   cloud?: (db: Knex) => ProcurementCloud;
+  /** Sign-in settings for the gateway's issuer; the sandbox's (its provider at /sandbox/oidc) unless given. */
+  signIn?: (issuer: string) => SignInConfig;
+  /** The HTTP client the gateway reaches identity providers with. */
+  oidcFetch?: typeof fetch;
 }
 
 /** The test default: generous rate limit, loopback `jwks_uri`s allowed. */
@@ -46,12 +51,13 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
   let gateway: Gateway | undefined;
   const client = await TestClient.startWith((baseUrl: string): Express => {
     gateway = createApp({
-      config: testAuthConfig(baseUrl, opts.config),
+      config: { ...testAuthConfig(baseUrl, opts.config), ...(opts.signIn ? { signIn: opts.signIn(baseUrl) } : {}) },
       db: database.db,
-      logger: createLogger('silent'),
+      logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.supplierVerifier ? { supplierVerifier: opts.supplierVerifier } : {}),
       ...(opts.cloud ? { cloud: opts.cloud(database.db) } : {}),
+      ...(opts.oidcFetch ? { oidcFetch: opts.oidcFetch } : {}),
     });
     return gateway.app;
   });

@@ -54,30 +54,3 @@ export async function registerStaff(gw: TestGateway, regionCode: string, subject
 
 /** Headers of a state-changing request made with a session from the gateway's own pages. */
 export const sameOrigin = (gw: { issuer: string }, csrf: string): Record<string, string> => ({ origin: gw.issuer, 'x-csrf-token': csrf });
-
-// TEMPORARY until core-http lands (app.use works): mounts the sandbox provider outside the app.
-import express from 'express';
-import { createApp, type Gateway } from '../../src/app.js';
-import { createLogger } from '../../src/logger.js';
-import { migratedDatabase } from './db.js';
-import { TestClient } from './http.js';
-import { testAuthConfig, type TestGatewayOptions } from './gateway.js';
-
-export async function startSignInGateway(opts: TestGatewayOptions & { oidcFetch?: typeof fetch; signIn?: (issuer: string) => import('../../src/config.js').SignInConfig } = {}): Promise<TestGateway> {
-  const database = await migratedDatabase();
-  let gateway: Gateway | undefined;
-  const client = await TestClient.startWith((baseUrl: string) => {
-    gateway = createApp({
-      config: { ...testAuthConfig(baseUrl, opts.config), ...(opts.signIn ? { signIn: opts.signIn(baseUrl) } : {}) },
-      db: database.db,
-      logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-      ...(opts.clock ? { clock: opts.clock } : {}),
-      ...(opts.oidcFetch ? { oidcFetch: opts.oidcFetch } : {}),
-    });
-    const outer = express();
-    if (gateway.signIn.sandboxProvider) outer.use(SANDBOX_OIDC_PATH, gateway.signIn.sandboxProvider);
-    outer.use(gateway.app);
-    return outer;
-  });
-  return { ...gateway!, db: database.db, client, issuer: client.baseUrl, async close() { await client.close(); await database.dispose(); } };
-}

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxSupplier } from '../../adapters/sandbox/generator.js';
 import { TestClock } from '../helpers/auth.js';
 import { testDatabaseKind } from '../helpers/db.js';
-import type { TestGateway } from '../helpers/gateway.js';
-import { signedIn, startSignInGateway } from '../helpers/sign-in.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { signedIn } from '../helpers/sign-in.js';
 
 let gw: TestGateway;
 const clock = new TestClock(new Date('2026-12-01T08:00:00Z'));
 const minutes = (n: number) => clock.advance(n * 60);
 beforeAll(async () => {
-  gw = await startSignInGateway({ clock: clock.now });
+  gw = await startTestGateway({ clock: clock.now });
 });
 afterAll(async () => {
   await gw?.close();

@@ -7,13 +7,13 @@ import { sandboxSupplier } from '../../adapters/sandbox/generator.js';
 import { seedBureau } from '../helpers/auth.js';
 import { CookieClient } from '../helpers/cookie-client.js';
 import { testDatabaseKind } from '../helpers/db.js';
-import type { TestGateway } from '../helpers/gateway.js';
-import { choose, openLoginPage, registerStaff, sameOrigin, signedIn, signIn, startSignInGateway } from '../helpers/sign-in.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { choose, openLoginPage, registerStaff, sameOrigin, signedIn, signIn } from '../helpers/sign-in.js';
 
 let gw: TestGateway;
 const supplier = sandboxSupplier(7);
 beforeAll(async () => {
-  gw = await startSignInGateway();
+  gw = await startTestGateway();
   await seedBureau(gw, '150000', '内蒙古自治区财政厅');
   await registerStaff(gw, '150000', 'czt-150000-admin', 'admin', '乌兰');
 });
@@ -230,17 +230,20 @@ describe('a sign-in that cannot complete ends on a clear page and creates no ses
     expect(answer.text).toContain('access_denied');
   });
 
-  it('refuses an unknown `as` with a 400 page and starts nothing', async () => {
-    const answer = await new CookieClient(gw.issuer).get('/auth/login?as=bank');
-    expect(answer.status).toBe(400);
-    expect(errorCode(answer.text)).toBe('invalid_sign_in_request');
-    expect(answer.headers.getSetCookie()).toEqual([]);
-  });
+  it.each([['?as=bank'], [''], ['?as=supplier&return_to=/portal/' + 'x'.repeat(600)], ['?as=supplier&as=staff']])(
+    'refuses a malformed start (%s) with 400 and starts nothing',
+    async (query) => {
+      const answer = await new CookieClient(gw.issuer).get(`/auth/login${query}`);
+      expect(answer.status).toBe(400);
+      expect(answer.body.code).toBe('validation_failed');
+      expect(answer.headers.getSetCookie()).toEqual([]);
+    },
+  );
 });
 
 describe('a provider that is down', () => {
   it('answers 502 when the provider cannot be reached to start, and sets no flow cookie', async () => {
-    const down = await startSignInGateway({
+    const down = await startTestGateway({
       signIn: (issuer) => ({ sandboxProvider: true, supplier: { issuer: `${issuer}/sandbox/oidc`, clientId: 'zcd-gateway' }, staff: { issuer: 'http://127.0.0.1:9/idp', clientId: 'zcd' }, timeoutMs: 1_000, sessionIdleMs: 1_800_000, sessionAbsoluteMs: 43_200_000 }),
     });
     try {
@@ -256,7 +259,7 @@ describe('a provider that is down', () => {
 
   it('answers 502 when the provider goes down between the login page and the code exchange', async () => {
     let tokenEndpointDown = false;
-    const flaky = await startSignInGateway({
+    const flaky = await startTestGateway({
       oidcFetch: (url, init) => {
         if (tokenEndpointDown && String(url instanceof Request ? url.url : url).endsWith('/sandbox/oidc/token')) {
           return Promise.reject(new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') }));

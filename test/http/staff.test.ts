@@ -2,15 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminActionsOn } from '../../src/features/audit/admin-audit.js';
 import { callAs, onboard, seedBureau, type TestParty } from '../helpers/auth.js';
 import { testDatabaseKind } from '../helpers/db.js';
-import type { TestGateway } from '../helpers/gateway.js';
-import { registerStaff, sandboxIssuer, signedIn, startSignInGateway } from '../helpers/sign-in.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { registerStaff, sandboxIssuer, signedIn } from '../helpers/sign-in.js';
 
 let gw: TestGateway;
 let region: TestParty;
 let city: TestParty;
 let bank: TestParty;
 beforeAll(async () => {
-  gw = await startSignInGateway();
+  gw = await startTestGateway();
   region = await seedBureau(gw, '150000', '内蒙古自治区财政厅');
   city = await seedBureau(gw, '150100', '呼和浩特市财政局');
   bank = await onboard(gw, region);

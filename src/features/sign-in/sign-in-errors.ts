@@ -15,8 +15,6 @@ export class SignInError extends Error {
 
 /** The sign-in failures, one constructor each, so that every page says the same thing for the same cause. */
 export const signInErrors = {
-  invalidRequest: (detail: string) =>
-    new SignInError(400, 'invalid_sign_in_request', '登录请求无效。', `The sign-in request is not valid: ${detail}.`),
   notConfigured: (kind: 'supplier' | 'staff') =>
     new SignInError(
       503,

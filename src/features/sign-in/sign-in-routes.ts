@@ -4,7 +4,8 @@ import { clearedCookie, FLOW_COOKIE, hostCookie, readCookie, SESSION_COOKIE } fr
 import { NoSessionError, type SessionGate } from '../sessions/session-gate.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { RelyingPartyKeys } from './relying-party-keys.js';
-import { signInErrors, SignInError } from './sign-in-errors.js';
+import { SignInError } from './sign-in-errors.js';
+import { completeSignInQuery, startSignInQuery } from './sign-in-schemas.js';
 import { signInErrorPage } from './sign-in-pages.js';
 import { FLOW_TTL_MS, type SignInService } from './sign-in-service.js';
 
@@ -12,8 +13,6 @@ function answerPage(res: Response, err: unknown): void {
   if (!(err instanceof SignInError)) throw err;
   res.status(err.status).type('text/html; charset=utf-8').send(signInErrorPage(err));
 }
-
-const one = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /**
  * The sign-in routes people's browsers follow: start (to the identity provider), callback (a session, or a
@@ -27,12 +26,11 @@ export function createSignInRoutes(deps: { signIn: SignInService; sessions: Sess
       path: '/auth/login',
       operationId: 'startSignIn',
       access: { public: true },
-      handler: async ({ req, res }) => {
+      query: startSignInQuery,
+      handler: async ({ query, res }) => {
         res.setHeader('Cache-Control', 'no-store');
         try {
-          const kind = one(req.query.as);
-          if (kind !== 'supplier' && kind !== 'staff') throw signInErrors.invalidRequest('`as` must be supplier or staff');
-          const { redirect, flowSecret } = await signIn.start(kind, req.query.return_to);
+          const { redirect, flowSecret } = await signIn.start(query.as, query.return_to);
           res.setHeader('Set-Cookie', hostCookie(FLOW_COOKIE, flowSecret, FLOW_TTL_MS / 1000));
           res.redirect(302, redirect.href);
         } catch (err) {
@@ -45,13 +43,14 @@ export function createSignInRoutes(deps: { signIn: SignInService; sessions: Sess
       path: '/auth/callback',
       operationId: 'completeSignIn',
       access: { public: true },
-      handler: async ({ req, res }) => {
+      query: completeSignInQuery,
+      handler: async ({ req, query, res }) => {
         res.setHeader('Cache-Control', 'no-store');
         // The flow cookie is spent whatever the outcome.
         const cookies = [clearedCookie(FLOW_COOKIE)];
         try {
           const url = new URL(req.originalUrl, deps.issuer);
-          const { sessionSecret, returnTo } = await signIn.complete(readCookie(req.headers.cookie, FLOW_COOKIE), { url, state: one(req.query.state) });
+          const { sessionSecret, returnTo } = await signIn.complete(readCookie(req.headers.cookie, FLOW_COOKIE), { url, state: query.state });
           // A session the browser held before ends: every sign-in gets a new id.
           const previous = gate.secretOf(req);
           if (previous !== undefined) await sessions.end(previous);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
 import { ValidationError } from '../../errors.js';
-import { decodePageToken, encodePageToken, pageQuery } from '../../http/pagination.js';
+import { decodePageToken, encodePageToken } from '../../http/pagination.js';
 import type { BureauPrincipal } from '../../http/principal.js';
 import { defineRoute } from '../../http/route.js';
-import { createStaffBody, staffIdParams } from './staff-schemas.js';
+import { createStaffBody, listStaffQuery, staffIdParams } from './staff-schemas.js';
 import type { StaffActor, StaffService } from './staff-service.js';
 import type { StaffMember } from './staff-store.js';
 
@@ -42,7 +42,7 @@ export function createStaffRoutes({ staff }: { staff: StaffService }) {
       path: '/api/v1/admin/staff',
       operationId: 'listStaff',
       access: { scope: 'admin' },
-      query: z.strictObject(pageQuery),
+      query: listStaffQuery,
       handler: async ({ principal, query }): Promise<Schemas['StaffPage']> => {
         const page = await staff.list(staffActor(principal as BureauPrincipal), { afterId: afterStaffId(query.page_token), limit: query.page_size });
         const last = page.items.at(-1);

@@ -1,11 +1,13 @@
+import type { components } from '../../generated/openapi.js';
+
 /** What a member of a bureau's staff may do: `admin` everything in the bureau's subtree (staff included), `reviewer` products, institutions' status and reports, `viewer` read only. */
-export type StaffRole = 'admin' | 'reviewer' | 'viewer';
+export type StaffRole = components['schemas']['StaffRole'];
 
 /** Every role, weakest first. */
-export const STAFF_ROLES: readonly StaffRole[] = ['viewer', 'reviewer', 'admin'];
+const RANK: Record<StaffRole, number> = { viewer: 0, reviewer: 1, admin: 2 };
 
 /** Whether `held` is at least `needed`. */
-export const roleAllows = (held: StaffRole, needed: StaffRole): boolean => STAFF_ROLES.indexOf(held) >= STAFF_ROLES.indexOf(needed);
+export const roleAllows = (held: StaffRole, needed: StaffRole): boolean => RANK[held] >= RANK[needed];
 
 /** A person registered to act for a bureau, identified by an identity provider (issuer + subject). */
 export interface StaffMember {
