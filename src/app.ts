@@ -104,10 +104,21 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   const regions = new RegionService(new KnexRegionStore(db));
   const cloud = deps.cloud ?? new SandboxCloud(db);
   const supplierIdentity = deps.supplierVerifier ?? createSupplierIdentityVerifier(cloud, config.issuer);
-  const auth = createAuth({ db, config, supplierVerifier: supplierIdentity, ...(clock ? { clock } : {}) });
   const services = { regions, config, ...(clock ? { clock } : {}) };
   const institutions = new InstitutionService({ ...services, store: new KnexInstitutionStore(db) });
   const bureaus = new BureauService({ ...services, store: new KnexBureauStore(db) });
+  const signIn = createSignInModule({
+    db,
+    issuer: config.issuer,
+    config: config.signIn ?? sandboxSignIn(config.issuer),
+    regions,
+    bureaus,
+    logger,
+    sandboxContracts: async () => (cloud instanceof SandboxCloud ? cloud.contractCount() : 0),
+    ...(clock ? { clock } : {}),
+    ...(deps.oidcFetch ? { fetch: deps.oidcFetch } : {}),
+  });
+  const auth = createAuth({ db, config, supplierVerifier: supplierIdentity, sessions: signIn.gate, ...(clock ? { clock } : {}) });
   const metrics = deps.metrics ?? createMetrics(() => cloud.health());
   const now = clock ? () => clock().getTime() : Date.now;
   const fanOut = new EventFanOut(now);
@@ -144,17 +155,6 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   });
   const statistics = createStatisticsModule({ db, regions, config, ...(clock ? { clock } : {}) });
   const eventsStore = new KnexEventsStore(db);
-  const signIn = createSignInModule({
-    db,
-    issuer: config.issuer,
-    config: config.signIn ?? sandboxSignIn(config.issuer),
-    regions,
-    bureaus,
-    logger,
-    sandboxContracts: async () => (cloud instanceof SandboxCloud ? cloud.contractCount() : 0),
-    ...(clock ? { clock } : {}),
-    ...(deps.oidcFetch ? { fetch: deps.oidcFetch } : {}),
-  });
   const routes = [
     ...createUpstreamRoutes({ cloud, sync, quarantine: new QuarantineService(syncStore) }),
     ...createMetricsRoutes({ metrics }),

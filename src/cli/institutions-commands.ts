@@ -30,7 +30,7 @@ function services(db: Knex, config: Config) {
 async function cliBureau(bureaus: BureauService): Promise<BureauPrincipal> {
   const bureau = await bureaus.byRegion(CLI_REGION);
   if (!bureau) throw new CliError(`no bureau for ${CLI_REGION} yet: run zcd bureaus create --region ${CLI_REGION} --name NAME --jwks FILE first`);
-  return { kind: 'bureau', clientId: bureau.clientId, bureauId: bureau.clientId, regionCode: bureau.regionCode, scopes: ['admin'] };
+  return { kind: 'bureau', clientId: bureau.clientId, bureauId: bureau.clientId, regionCode: bureau.regionCode, scopes: ['admin'], role: 'admin' };
 }
 
 /** `zcd bureaus create`, `zcd institutions onboard` and `zcd institutions set-status`. */

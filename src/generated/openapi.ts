@@ -2907,7 +2907,12 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Authenticated but not allowed: `insufficient_scope` (the token lacks the route's scope) or `outside_region`. */
+        /**
+         * @description Authenticated but not allowed: `insufficient_scope` (the token lacks the route's scope), `outside_region`,
+         *     `insufficient_role` (a member of staff below the operation's role), `wrong_account_kind` (a supplier's
+         *     session on a bureau's operation or the reverse), or, for a state-changing request made with a session,
+         *     `origin_mismatch` / `csrf_failed`.
+         */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -3326,7 +3331,10 @@ export interface operations {
     reviewProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
             path: {
                 productId: components["parameters"]["ProductId"];
             };
@@ -3512,6 +3520,8 @@ export interface operations {
                  *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
             };
             path?: never;
             cookie?: never;
@@ -3543,7 +3553,10 @@ export interface operations {
     withdrawApplication: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
             path: {
                 applicationId: components["parameters"]["ApplicationId"];
             };
@@ -3575,7 +3588,10 @@ export interface operations {
     revokeConsent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
             path: {
                 applicationId: components["parameters"]["ApplicationId"];
             };
@@ -4692,7 +4708,10 @@ export interface operations {
     createBureau: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4754,7 +4773,10 @@ export interface operations {
     createInstitution: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4812,7 +4834,10 @@ export interface operations {
     updateInstitutionStatus: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
             path: {
                 /** @description The institution's client id. */
                 client_id: components["parameters"]["InstitutionClientId"];
@@ -4846,7 +4871,10 @@ export interface operations {
     replaceInstitutionKeys: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
             path: {
                 /** @description The institution's client id. */
                 client_id: components["parameters"]["InstitutionClientId"];

@@ -12,7 +12,7 @@ export function institutionOf(p: Principal | undefined): InstitutionPrincipal {
   return p;
 }
 
-/** The bureau behind a route declared `{ scope: 'admin' }`. */
+/** The bureau behind a route declared `{ scope: 'admin', role }`. */
 export function bureauOf(p: Principal | undefined): BureauPrincipal {
   if (p?.kind !== 'bureau') throw wrong();
   return p;

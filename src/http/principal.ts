@@ -1,5 +1,10 @@
+import type { components } from '../generated/openapi.js';
+
 /** Scopes an access token can carry. */
 export type Scope = 'institution' | 'admin';
+
+/** What a bureau's member of staff may do, weakest first: `viewer` < `reviewer` < `admin`. */
+export type Role = components['schemas']['StaffRole'];
 
 /** A financial institution acting through its OAuth client. */
 export interface InstitutionPrincipal {
@@ -9,13 +14,17 @@ export interface InstitutionPrincipal {
   scopes: readonly Scope[];
 }
 
-/** A finance bureau acting within its region's subtree. */
+/** A finance bureau acting within its region's subtree: with its own token, or through a member of its staff. */
 export interface BureauPrincipal {
   kind: 'bureau';
   clientId: string;
   bureauId: string;
   regionCode: string;
   scopes: readonly Scope[];
+  /** The role it acts in: `admin` with the bureau's own token, the member's role in a staff session. */
+  role: Role;
+  /** Set when a member of the bureau's staff acts in a browser session. */
+  staffId?: string;
 }
 
 /** An SME, identified by the procurement cloud's supplier identity token. */

@@ -3,15 +3,19 @@ import type { z } from 'zod';
 import { DomainError } from '../errors.js';
 import { problem } from './problem.js';
 import { IdempotencyStore, requestHash } from './idempotency.js';
-import type { Principal, Scope } from './principal.js';
+import type { Principal, Role } from './principal.js';
 import type { RouteTable } from './route-table.js';
 import { parsePart } from './validate.js';
 
 /** HTTP methods the gateway publishes. */
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** Who may call a route: anyone, a client whose token holds a scope, or a supplier (SME). */
-export type Access = { public: true } | { scope: Scope } | { supplier: true };
+/**
+ * Who may call a route: anyone; an institution (its token with the `institution` scope; never a session); a
+ * bureau, acting in at least `role` (its own token with the `admin` scope counts as `admin`; a member of its
+ * staff in a session acts in their registered role); or a supplier (SME: the cloud's token or a session).
+ */
+export type Access = { public: true } | { scope: 'institution' } | { scope: 'admin'; role: Role } | { supplier: true };
 
 /** Validated input handed to a route handler. */
 export interface RouteInput<P, Q, B> {
@@ -67,7 +71,8 @@ export interface MountOptions {
 
 function principalKey(p: Principal | undefined): string | undefined {
   if (!p) return undefined;
-  return p.kind === 'supplier' ? `supplier:${p.uscc}` : `${p.kind}:${p.clientId}`;
+  if (p.kind === 'supplier') return `supplier:${p.uscc}`;
+  return p.kind === 'bureau' && p.staffId !== undefined ? `staff:${p.staffId}` : `${p.kind}:${p.clientId}`;
 }
 
 /** Adds route definitions to the route table: guard → validate → (idempotency) → handler → JSON. */

@@ -22,7 +22,7 @@ afterAll(async () => {
   await dispose?.();
 });
 
-const bureau = (regionCode: string): BureauPrincipal => ({ kind: 'bureau', clientId: 'c', bureauId: 'b', regionCode, scopes: ['admin'] });
+const bureau = (regionCode: string): BureauPrincipal => ({ kind: 'bureau', clientId: 'c', bureauId: 'b', regionCode, scopes: ['admin'], role: 'admin' });
 
 describe(`listQuarantinedRecords on ${testDatabaseKind}`, () => {
   const service = () => new QuarantineService(new KnexSyncStore(db));

@@ -21,7 +21,7 @@ export async function institutionWithWebhook(db: Knex, webhookUrl: string): Prom
   const bureau = (await bureaus.byRegion('150000')) ?? (await bureaus.create(undefined, { regionCode: '150000', name: 'bureau', jwks: { keys: [(await makeKey()).publicJwk] } }));
   const institutions = new InstitutionService({ store: new KnexInstitutionStore(db), regions, config });
   const { institution, webhookSecret } = await institutions.create(
-    { kind: 'bureau', clientId: bureau.clientId, bureauId: bureau.clientId, regionCode: '150000', scopes: ['admin'] },
+    { kind: 'bureau', clientId: bureau.clientId, bureauId: bureau.clientId, regionCode: '150000', scopes: ['admin'], role: 'admin' },
     { name: '测试银行', uscc: nextUscc(), licenseNo: 'B0001', type: 'bank', regions: ['150000'], jwks: { keys: [(await makeKey()).publicJwk] }, webhookUrl, dpopRequired: true },
     true,
   );

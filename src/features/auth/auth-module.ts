@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../../clock.js';
 import { createAccessGuard } from './authenticate.js';
 import type { SupplierIdentityVerifier } from '../../http/principal.js';
 import type { AccessGuard } from '../../http/route.js';
+import type { SessionGate } from '../sessions/session-gate.js';
 import { KnexClientStore, type ClientStore } from './clients-store.js';
 import { DpopVerifier } from './dpop.js';
 import { GatewayKeys } from './gateway-keys.js';
@@ -35,6 +36,8 @@ export function createAuth(deps: {
   config: AuthConfig;
   clock?: Clock;
   supplierVerifier?: SupplierIdentityVerifier;
+  /** People's browser sessions, which the guard accepts beside tokens. */
+  sessions?: SessionGate;
   http?: AxiosInstance;
 }): Auth {
   const clock = deps.clock ?? systemClock;
@@ -62,6 +65,7 @@ export function createAuth(deps: {
     dpop,
     clock,
     ...(deps.supplierVerifier ? { supplierVerifier: deps.supplierVerifier } : {}),
+    ...(deps.sessions ? { sessions: deps.sessions } : {}),
   });
   return { guard, tokens, gatewayKeys, clients, remoteJwks };
 }

@@ -3,8 +3,11 @@ import { jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import type { Config } from '../../config.js';
 import { epochSeconds, systemClock, type Clock } from '../../clock.js';
 import { DomainError } from '../../errors.js';
-import type { Principal, Scope, SupplierIdentityVerifier } from '../../http/principal.js';
-import type { AccessGuard } from '../../http/route.js';
+import type { BureauPrincipal, Principal, Scope, SupplierIdentityVerifier } from '../../http/principal.js';
+import type { Access, AccessGuard } from '../../http/route.js';
+import type { SessionGate } from '../sessions/session-gate.js';
+import { sessionPrincipal } from '../sessions/session-principal.js';
+import { roleAllows } from '../staff/staff-store.js';
 import { GATEWAY_ALG, type GatewayKeys } from './gateway-keys.js';
 import type { ClientStore } from './clients-store.js';
 import { CLIENT_ALGS } from './jwks.js';
@@ -23,7 +26,18 @@ export interface AccessGuardDeps {
   dpop: DpopVerifier;
   /** Verifies supplier identity tokens; without one, supplier routes answer 401. */
   supplierVerifier?: SupplierIdentityVerifier;
+  /** People's browser sessions; without it only tokens authenticate. */
+  sessions?: SessionGate;
   clock?: Clock;
+}
+
+/** The one place a bureau route's role is checked, for tokens (always `admin`) and staff sessions alike. */
+function checkRole(access: Access, principal: Principal | undefined): void {
+  if (!('scope' in access) || access.scope !== 'admin') return;
+  const held = (principal as BureauPrincipal).role;
+  if (!roleAllows(held, access.role)) {
+    throw new DomainError(403, 'insufficient_role', `This operation needs the ${access.role} role; you act as ${held}.`);
+  }
 }
 
 const DPOP_ALGS = CLIENT_ALGS.join(' ');
@@ -56,7 +70,9 @@ function joseProblem(err: unknown): string {
  * The authentication middleware of every protected route: verifies the gateway's access tokens
  * (algorithm, issuer, audience and `typ` pinned; the signature once per token, see {@link VerifiedTokens},
  * the lifetime and signing key on every request), their DPoP binding, that the client and its key are
- * still live (one primary-key read), and the route's scope; or a supplier's identity token.
+ * still live (one primary-key read), and the route's scope; or a supplier's identity token. A request
+ * without a token may act through a person's session (CSRF-checked on writes by the session gate) on a
+ * supplier's or a bureau's route, never on a bank's. Then, in one place, a bureau route's role.
  */
 export function createAccessGuard(deps: AccessGuardDeps): AccessGuard {
   const clock = deps.clock ?? systemClock;
@@ -90,13 +106,18 @@ export function createAccessGuard(deps: AccessGuardDeps): AccessGuard {
     return payload;
   };
 
-  return async (access, req: Request) => {
+  const authenticate = async (access: Access, req: Request): Promise<Principal | undefined> => {
     if ('public' in access) return undefined;
     if (req.query && typeof req.query === 'object' && 'access_token' in req.query) {
       throw unauthorized('Bearer', 'invalid_request', 'access tokens are not accepted in the query string');
     }
     const header = req.headers.authorization;
     if (header === undefined || header === '') {
+      // Without a token, a person's session may act — never on a bank's route.
+      if (deps.sessions && !('scope' in access && access.scope === 'institution')) {
+        const live = await deps.sessions.check(req);
+        if (live) return sessionPrincipal(access, live.session);
+      }
       throw new DomainError(401, 'unauthenticated', 'This operation needs credentials.', {}, {
         'WWW-Authenticate': 'supplier' in access ? challenge('Bearer') : `${challenge('DPoP')}, ${challenge('Bearer')}`,
       });
@@ -160,8 +181,14 @@ export function createAccessGuard(deps: AccessGuardDeps): AccessGuard {
     }
     if (live.kind === 'bureau') {
       if (typeof claims.zcd_region !== 'string') throw unauthorized(scheme, 'invalid_token', 'the token names no region');
-      return { kind: 'bureau', clientId, bureauId: clientId, regionCode: claims.zcd_region, scopes } satisfies Principal;
+      return { kind: 'bureau', clientId, bureauId: clientId, regionCode: claims.zcd_region, scopes, role: 'admin' } satisfies Principal;
     }
     return { kind: 'institution', clientId, institutionId: clientId, scopes } satisfies Principal;
+  };
+
+  return async (access, req: Request) => {
+    const principal = await authenticate(access, req);
+    checkRole(access, principal);
+    return principal;
   };
 }

@@ -25,7 +25,7 @@ export function createBureauRoutes({ bureaus }: { bureaus: BureauService }) {
       method: 'get',
       path: '/api/v1/admin/bureaus',
       operationId: 'listBureaus',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'viewer' },
       query: listBureausQuery,
       handler: async ({ principal, query }): Promise<Schemas['BureauPage']> => {
         const page = await bureaus.list(principal as BureauPrincipal, { afterClientId: afterClientId(query.page_token), limit: query.page_size });
@@ -36,7 +36,7 @@ export function createBureauRoutes({ bureaus }: { bureaus: BureauService }) {
       method: 'post',
       path: '/api/v1/admin/bureaus',
       operationId: 'createBureau',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'admin' },
       body: createBureauBody,
       handler: async ({ principal, body, res }): Promise<Schemas['Bureau']> => {
         const created = await bureaus.create(principal as BureauPrincipal, {

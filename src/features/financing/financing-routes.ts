@@ -156,7 +156,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       method: 'get',
       path: '/api/v1/admin/products',
       operationId: 'listAdminProducts',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'viewer' },
       query: adminProductsQuery,
       handler: async ({ query, principal }) => {
         const after = cursor(query.page_token, idCursor)?.after;
@@ -168,7 +168,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       method: 'post',
       path: '/api/v1/admin/products/{productId}/review',
       operationId: 'reviewProduct',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'reviewer' },
       params: productParams,
       body: productReview,
       handler: async ({ params, body, principal }) => {
@@ -182,7 +182,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       method: 'get',
       path: '/api/v1/admin/applications',
       operationId: 'listAdminApplications',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'viewer' },
       query: adminApplicationsQuery,
       handler: async ({ query, principal }) => {
         const before = cursor(query.page_token, applicationCursor);
@@ -199,7 +199,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       method: 'get',
       path: '/api/v1/admin/data-access',
       operationId: 'listAdminDataAccess',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'viewer' },
       query: listQuery,
       handler: async ({ query, principal }) => {
         const before = cursor(query.page_token, seqCursor)?.before;

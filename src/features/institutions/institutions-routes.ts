@@ -65,7 +65,7 @@ export function createInstitutionRoutes({ institutions }: { institutions: Instit
       method: 'get',
       path: '/api/v1/admin/institutions',
       operationId: 'listInstitutions',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'viewer' },
       query: listInstitutionsQuery,
       handler: async ({ principal, query }): Promise<InstitutionPageDto> => {
         const page = await institutions.list(bureau(principal), {
@@ -80,7 +80,7 @@ export function createInstitutionRoutes({ institutions }: { institutions: Instit
       method: 'post',
       path: '/api/v1/admin/institutions',
       operationId: 'createInstitution',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'admin' },
       body: createInstitutionBody,
       handler: async ({ principal, body, res }): Promise<InstitutionCreatedDto> => {
         const { institution, webhookSecret } = await institutions.create(bureau(principal), {
@@ -103,7 +103,7 @@ export function createInstitutionRoutes({ institutions }: { institutions: Instit
       method: 'get',
       path: '/api/v1/admin/institutions/{client_id}',
       operationId: 'getInstitution',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'viewer' },
       params: institutionParams,
       handler: async ({ principal, params }): Promise<InstitutionDto> =>
         institutionDto(await institutions.get(bureau(principal), params.client_id)),
@@ -112,7 +112,7 @@ export function createInstitutionRoutes({ institutions }: { institutions: Instit
       method: 'post',
       path: '/api/v1/admin/institutions/{client_id}/status',
       operationId: 'updateInstitutionStatus',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'reviewer' },
       params: institutionParams,
       body: institutionStatusBody,
       handler: async ({ principal, params, body }): Promise<InstitutionDto> =>
@@ -122,7 +122,7 @@ export function createInstitutionRoutes({ institutions }: { institutions: Instit
       method: 'put',
       path: '/api/v1/admin/institutions/{client_id}/keys',
       operationId: 'replaceInstitutionKeys',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'admin' },
       params: institutionParams,
       body: replaceKeysBody,
       handler: async ({ principal, params, body }): Promise<InstitutionDto> =>

@@ -36,12 +36,15 @@ export class SessionGate {
     return readCookie(req.headers.cookie, SESSION_COOKIE);
   }
 
-  /** The live session of the request, checked for a state-changing method; undefined when it carries no session cookie. */
+  /**
+   * The live session of the request, checked as a state-changing method needs; undefined when the request
+   * carries no session cookie or its session is over (expired, ended, unknown).
+   */
   async check(req: Request): Promise<{ secret: string; session: LiveSession } | undefined> {
     const secret = this.secretOf(req);
     if (secret === undefined) return undefined;
     const session = await this.sessions.resolve(secret);
-    if (!session) throw new NoSessionError();
+    if (!session) return undefined;
     if (!SAFE_METHODS.has(req.method)) {
       if (req.headers.origin !== this.origin) {
         throw new ForbiddenError('origin_mismatch', 'A request made with a session must come from this gateway’s own pages (same-origin Origin header).');

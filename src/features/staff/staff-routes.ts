@@ -41,7 +41,7 @@ export function createStaffRoutes({ staff }: { staff: StaffService }) {
       method: 'get',
       path: '/api/v1/admin/staff',
       operationId: 'listStaff',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'admin' },
       query: listStaffQuery,
       handler: async ({ principal, query }): Promise<Schemas['StaffPage']> => {
         const page = await staff.list(staffActor(principal as BureauPrincipal), { afterId: afterStaffId(query.page_token), limit: query.page_size });
@@ -53,7 +53,7 @@ export function createStaffRoutes({ staff }: { staff: StaffService }) {
       method: 'post',
       path: '/api/v1/admin/staff',
       operationId: 'createStaff',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'admin' },
       body: createStaffBody,
       successStatus: 201,
       handler: async ({ principal, body }): Promise<Schemas['Staff']> =>
@@ -71,7 +71,7 @@ export function createStaffRoutes({ staff }: { staff: StaffService }) {
       method: 'delete',
       path: '/api/v1/admin/staff/{staffId}',
       operationId: 'removeStaff',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'admin' },
       params: staffIdParams,
       successStatus: 204,
       handler: async ({ principal, params, res }) => {

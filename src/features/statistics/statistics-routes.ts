@@ -13,7 +13,7 @@ export function createStatisticsRoutes({ statistics }: { statistics: StatisticsS
       method: 'get',
       path: '/api/v1/admin/statistics',
       operationId: 'getStatistics',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'viewer' },
       query: statisticsQuery,
       handler: async ({ query, principal }) => {
         const period =
@@ -27,7 +27,7 @@ export function createStatisticsRoutes({ statistics }: { statistics: StatisticsS
       method: 'get',
       path: '/api/v1/admin/reports/monthly',
       operationId: 'getMonthlyReport',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'reviewer' },
       query: monthlyReportQuery,
       handler: async ({ query, principal, req, res }) => {
         res.vary('Accept');

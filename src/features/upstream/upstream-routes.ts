@@ -45,7 +45,7 @@ export function createUpstreamRoutes({ cloud, sync, quarantine }: { cloud: Procu
       method: 'get',
       path: '/api/v1/admin/quarantined-records',
       operationId: 'listQuarantinedRecords',
-      access: { scope: 'admin' },
+      access: { scope: 'admin', role: 'viewer' },
       query: listQuarantinedQuery,
       handler: async ({ query, principal }): Promise<QuarantinedRecordPageDto> => {
         if (principal?.kind !== 'bureau') throw new ForbiddenError('bureau_only', 'Only a finance bureau may list quarantined records.');
