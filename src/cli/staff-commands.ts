@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Knex } from 'knex';
+import type { Knex } from '../db/knex.js';
 import type { Config } from '../config.js';
 import { DomainError, ValidationError } from '../errors.js';
 import { KnexRegionStore } from '../features/regions/regions-knex-store.js';

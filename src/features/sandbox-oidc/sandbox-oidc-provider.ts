@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import type { Knex } from 'knex';
+import type { Knex } from '../../db/knex.js';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { SANDBOX_OIDC_CLIENT_ID, SANDBOX_OIDC_PATH } from '../../config.js';
 import type { Logger } from '../../logger.js';

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import type { Knex } from 'knex';
+import type { Knex } from '../../db/knex.js';
 import type { Clock } from '../../clock.js';
 import { SANDBOX_OIDC_PATH, type OidcProviderTarget, type SignInConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
@@ -18,7 +18,8 @@ import { KnexStaffStore } from '../staff/staff-knex-store.js';
 import { createStaffRoutes } from '../staff/staff-routes.js';
 import { StaffService } from '../staff/staff-service.js';
 import { RelyingParty } from './relying-party.js';
-import { KnexRelyingPartyKeyStore, RelyingPartyKeys } from './relying-party-keys.js';
+import { RelyingPartyKeys } from './relying-party-keys.js';
+import { KnexRelyingPartyKeyStore } from './relying-party-keys-knex-store.js';
 import { createSignInRoutes } from './sign-in-routes.js';
 import { SignInService } from './sign-in-service.js';
 
