@@ -50,10 +50,7 @@ export function createSignInRoutes(deps: { signIn: SignInService; sessions: Sess
         const cookies = [clearedCookie(FLOW_COOKIE)];
         try {
           const url = new URL(req.originalUrl, deps.issuer);
-          const { sessionSecret, returnTo } = await signIn.complete(readCookie(req.headers.cookie, FLOW_COOKIE), { url, state: query.state });
-          // A session the browser held before ends: every sign-in gets a new id.
-          const previous = gate.secretOf(req);
-          if (previous !== undefined) await sessions.end(previous);
+          const { sessionSecret, returnTo } = await signIn.complete(readCookie(req.headers.cookie, FLOW_COOKIE), { url, state: query.state }, gate.secretOf(req));
           cookies.push(hostCookie(SESSION_COOKIE, sessionSecret, sessions.maxAgeSeconds));
           res.setHeader('Set-Cookie', cookies);
           res.redirect(303, returnTo);

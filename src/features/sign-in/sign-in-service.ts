@@ -81,8 +81,11 @@ export class SignInService {
     return { redirect, flowSecret };
   }
 
-  /** Completes the sign-in of the browser holding `flowSecret`; the new session's secret and where to go. */
-  async complete(flowSecret: string | undefined, answer: CallbackAnswer): Promise<{ sessionSecret: string; returnTo: string }> {
+  /**
+   * Completes the sign-in of the browser holding `flowSecret`; the new session's secret and where to go. A
+   * session the browser held before (`previousSession`) ends: every sign-in gets a new id.
+   */
+  async complete(flowSecret: string | undefined, answer: CallbackAnswer, previousSession?: string): Promise<{ sessionSecret: string; returnTo: string }> {
     if (flowSecret === undefined || !SECRET_PATTERN.test(flowSecret)) throw signInErrors.flowMissing();
     // Taken (deleted) before anything else: whatever happens next, this flow cannot be used again.
     const flow = await this.deps.store.takeFlow(secretHash(flowSecret));
@@ -94,6 +97,7 @@ export class SignInService {
     const claims = await this.guard(provider.exchange(answer.url, checks));
     const person = flow.kind === 'supplier' ? supplierPerson(claims) : await this.staffPerson(claims);
     const sessionSecret = await this.deps.sessions.start(person);
+    if (previousSession !== undefined) await this.deps.sessions.end(previousSession);
     this.deps.logger.info({ kind: person.kind, subject: person.subject, ...(person.kind === 'staff' ? { staff_id: person.staffId } : { uscc: person.uscc }) }, 'signed in');
     return { sessionSecret, returnTo: flow.returnTo };
   }
