@@ -32,6 +32,7 @@ export async function up(db: Knex): Promise<void> {
     t.bigInteger('last_seen_at').notNullable();
     t.bigInteger('expires_at').notNullable();
     t.index(['expires_at']);
+    t.index(['last_seen_at']);
     t.index(['staff_id']);
   });
   // A sign-in in progress, found by the hash of the secret in the browser's flow cookie; deleted when used.
