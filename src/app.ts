@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Knex } from 'knex';
 import type { Config } from './config.js';
@@ -46,6 +47,8 @@ import { EventFanOut } from './features/events/event-fan-out.js';
 import { KnexEventsStore } from './features/events/events-knex-store.js';
 import { EventsService } from './features/events/events-service.js';
 import { createEventsRoutes } from './features/events/events-routes.js';
+import { createWebApp } from './features/web/web-app.js';
+import { packageRoot } from './paths.js';
 
 /** The largest JSON body the gateway reads. */
 export const BODY_LIMIT = '256kb';
@@ -64,6 +67,8 @@ export interface AppDeps {
   metrics?: GatewayMetrics;
   /** Called when a redelivery is queued, so an in-process dispatcher sends it at once. */
   onEventsQueued?: () => void;
+  /** The built web app (landing page, portal, console); `dist/web` of the package when not given. */
+  webDir?: string;
 }
 
 /** The verifier of supplier identity tokens: the cloud's keys, this gateway as audience. */
@@ -86,7 +91,7 @@ export interface Gateway {
   events: KnexEventsStore;
 }
 
-/** Builds the app: request id and logs → security headers → JSON body → routes → 404 → problem+json. */
+/** Builds the app: request id and logs → security headers → JSON body → routes → web pages → 404 → problem+json. */
 export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gateway {
   const app = express();
   app.disable('x-powered-by');
@@ -161,6 +166,8 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
       { prefix: '/oauth2/token', handler: express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }) },
       { prefix: statistics.publicPrefix, handler: statistics.publicLimit },
       table.middleware(),
+      // The pages are not API operations: after the route table, before the 404.
+      createWebApp({ dir: deps.webDir ?? join(packageRoot, 'dist', 'web'), logger: logger.child({ module: 'web' }) }),
     ]),
     notFound: notFoundHandler,
     onError: errorHandler(logger.child({ module: 'errors' })),

@@ -1,0 +1,39 @@
+import type { EChartsCoreOption } from 'echarts/core';
+import { useEffect, useRef } from 'react';
+import { echarts } from './echarts-setup.js';
+
+/** Props of {@link EChart}. */
+export interface EChartProps {
+  option: EChartsCoreOption;
+  /** What the chart shows, for screen readers (the canvas itself says nothing). */
+  label: string;
+  height?: number;
+}
+
+/**
+ * Draws an ECharts option into a canvas that follows its container's width. Import it lazily
+ * (`lazy(() => import('…/echart.js'))`): it carries the chart code.
+ */
+export default function EChart({ option, label, height = 320 }: EChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<ReturnType<typeof echarts.init> | undefined>(undefined);
+
+  useEffect(() => {
+    const el = box.current!;
+    const instance = echarts.init(el, undefined, { renderer: 'canvas' });
+    chart.current = instance;
+    const resize = new ResizeObserver(() => instance.resize());
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      instance.dispose();
+      chart.current = undefined;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setOption(option, { notMerge: true });
+  }, [option]);
+
+  return <div ref={box} role="img" aria-label={label} style={{ width: '100%', height }} />;
+}
