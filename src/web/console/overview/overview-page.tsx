@@ -41,7 +41,6 @@ export default function OverviewPage() {
               size="small"
               rowKey={(r) => `${r.region_code}${r.own_level ? '-own' : ''}`}
               pagination={false}
-              scroll={{ x: 'max-content' }}
               dataSource={s!.by_region}
               columns={[
                 {
@@ -50,9 +49,9 @@ export default function OverviewPage() {
                   render: (_, r) => (r.own_level ? t('overview.ownLevel', { region: r.region_name }) : r.region_name),
                 },
                 { title: t('overview.applications'), dataIndex: 'applications', align: 'right', render: (n: number) => formatCount(n) },
-                { title: t('overview.approvals'), dataIndex: 'approvals', align: 'right', render: (n: number) => formatCount(n) },
+                { title: t('overview.approvals'), dataIndex: 'approvals', align: 'right', responsive: ['sm'], render: (n: number) => formatCount(n) },
                 { title: t('overview.approvedAmount'), dataIndex: 'approved_amount', align: 'right', render: (fen: number) => formatFen(fen) },
-                { title: t('overview.disbursedAmount'), dataIndex: 'disbursed_amount', align: 'right', render: (fen: number) => formatFen(fen) },
+                { title: t('overview.disbursedAmount'), dataIndex: 'disbursed_amount', align: 'right', responsive: ['md'], render: (fen: number) => formatFen(fen) },
               ]}
             />
           </section>

@@ -47,14 +47,13 @@ export function PublicStatistics() {
         size="small"
         rowKey="month"
         pagination={false}
-        scroll={{ x: 'max-content' }}
         dataSource={months}
         caption={<span className="zcd-visually-hidden">{t('stats.tableCaption')}</span>}
         columns={[
           { title: t('stats.month'), dataIndex: 'month', render: (m: string) => formatMonth(m, locale) },
           { title: t('stats.applications'), dataIndex: 'applications', align: 'right', render: (n: number | null) => figure(n, withheld) },
-          { title: t('stats.approvals'), dataIndex: 'approvals', align: 'right', render: (n: number | null) => figure(n, withheld) },
-          { title: t('stats.disbursements'), dataIndex: 'disbursements', align: 'right', render: (n: number | null) => figure(n, withheld) },
+          { title: t('stats.approvals'), dataIndex: 'approvals', align: 'right', responsive: ['sm'], render: (n: number | null) => figure(n, withheld) },
+          { title: t('stats.disbursements'), dataIndex: 'disbursements', align: 'right', responsive: ['md'], render: (n: number | null) => figure(n, withheld) },
           {
             title: t('stats.disbursedAmount'),
             dataIndex: 'disbursedAmount',

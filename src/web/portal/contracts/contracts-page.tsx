@@ -1,4 +1,4 @@
-import { Alert, Button, Empty, Space, Table, Tag, type TableColumnsType } from 'antd';
+import { Alert, Button, Empty, Space, Table, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import type { components } from '../../../generated/openapi.js';
 import { $api } from '../../shared/api/client.js';
@@ -46,13 +46,41 @@ export default function ContractsPage() {
   const regionName = useRegionNames(items.map((c) => c.purchaser.region_code));
   const next = query.data?.next_page_token;
 
+  const state = (c: Contract) =>
+    c.financeable ? (
+      <span className="zcd-ok">{t('contracts.financeable')}</span>
+    ) : (
+      <span className="zcd-muted">{c.not_financeable_reasons.map((r) => t(NOT_FINANCEABLE[r])).join('；')}</span>
+    );
+
+  const wide: TableColumnsType<Contract>[number]['responsive'] = ['sm'];
   const columns: TableColumnsType<Contract> = [
+    {
+      // On a phone: one cell per contract, the figures a supplier looks for first.
+      title: t('contracts.column.contract'),
+      key: 'phone',
+      responsive: ['xs'],
+      render: (_, c) => (
+        <div className="zcd-contract-card">
+          <span className="zcd-strong">{c.contract_no}</span>
+          <span className="zcd-contract-card__state">{t(STATUS[c.status])}</span>
+          <span className="zcd-contract-card__purchaser zcd-muted">
+            {c.purchaser.name} · {regionName(c.purchaser.region_code)}
+          </span>
+          <span className="zcd-contract-card__money">
+            {t('contracts.unpaidOf', { unpaid: formatFen(c.unpaid), amount: formatFen(c.amount) })}
+          </span>
+          <span className="zcd-contract-card__money">{state(c)}</span>
+        </div>
+      ),
+    },
     {
       title: t('contracts.column.contract'),
       key: 'contract',
+      responsive: wide,
       render: (_, c) => (
-        <Space direction="vertical" size={0}>
-          <span className="zcd-strong">{c.contract_no}</span>
+        <Space orientation="vertical" size={0}>
+          <span className="zcd-strong zcd-nowrap">{c.contract_no}</span>
           <span className="zcd-muted">
             {t('contracts.project', { no: c.project_no })} · {t(CATEGORY[c.category])}
           </span>
@@ -64,7 +92,7 @@ export default function ContractsPage() {
       key: 'purchaser',
       responsive: ['md'],
       render: (_, c) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <span>{c.purchaser.name}</span>
           <span className="zcd-muted">{regionName(c.purchaser.region_code)}</span>
         </Space>
@@ -73,23 +101,21 @@ export default function ContractsPage() {
     {
       title: t('contracts.column.signedOn'),
       dataIndex: 'signed_on',
+      className: 'zcd-nowrap',
       responsive: ['lg'],
       render: (d: string) => formatDate(d, locale),
     },
-    { title: t('contracts.column.amount'), dataIndex: 'amount', align: 'right', responsive: ['sm'], render: (fen: number) => formatFen(fen) },
-    { title: t('contracts.column.paid'), dataIndex: 'paid', align: 'right', responsive: ['lg'], render: (fen: number) => formatFen(fen) },
-    { title: t('contracts.column.unpaid'), dataIndex: 'unpaid', align: 'right', render: (fen: number) => formatFen(fen) },
+    { title: t('contracts.column.amount'), dataIndex: 'amount', align: 'right', className: 'zcd-nowrap', responsive: ['md'], render: (fen: number) => formatFen(fen) },
+    { title: t('contracts.column.paid'), dataIndex: 'paid', align: 'right', className: 'zcd-nowrap', responsive: ['lg'], render: (fen: number) => formatFen(fen) },
+    { title: t('contracts.column.unpaid'), dataIndex: 'unpaid', align: 'right', className: 'zcd-nowrap', responsive: wide, render: (fen: number) => formatFen(fen) },
     {
       title: t('contracts.column.state'),
       key: 'state',
+      responsive: wide,
       render: (_, c) => (
-        <Space direction="vertical" size={4}>
+        <Space orientation="vertical" size={4}>
           <span>{t(STATUS[c.status])}</span>
-          {c.financeable ? (
-            <Tag color="green">{t('contracts.financeable')}</Tag>
-          ) : (
-            <span className="zcd-muted">{c.not_financeable_reasons.map((r) => t(NOT_FINANCEABLE[r])).join('；')}</span>
-          )}
+          {state(c)}
         </Space>
       ),
     },
@@ -109,15 +135,17 @@ export default function ContractsPage() {
             pagination={false}
             locale={{ emptyText: <Empty description={t('contracts.empty')} /> }}
           />
-          <nav className="zcd-pager" aria-label={t('contracts.pages')}>
-            <Button disabled={tokens.length === 1} onClick={() => setTokens((s) => s.slice(0, -1))}>
-              {t('common.previousPage')}
-            </Button>
-            <span className="zcd-muted">{t('common.pageNumber', { n: tokens.length })}</span>
-            <Button disabled={!next} onClick={() => next && setTokens((s) => [...s, next])}>
-              {t('common.nextPage')}
-            </Button>
-          </nav>
+          {(tokens.length > 1 || next) && (
+            <nav className="zcd-pager" aria-label={t('contracts.pages')}>
+              <Button disabled={tokens.length === 1} onClick={() => setTokens((s) => s.slice(0, -1))}>
+                {t('common.previousPage')}
+              </Button>
+              <span className="zcd-muted">{t('common.pageNumber', { n: tokens.length })}</span>
+              <Button disabled={!next} onClick={() => next && setTokens((s) => [...s, next])}>
+                {t('common.nextPage')}
+              </Button>
+            </nav>
+          )}
         </>
       )}
     </Page>

@@ -114,6 +114,7 @@ export const messages = {
   'contracts.column.paid': ['已支付', 'Paid'],
   'contracts.column.unpaid': ['未支付', 'Unpaid'],
   'contracts.column.state': ['状态', 'State'],
+  'contracts.unpaidOf': ['未支付 {unpaid}（合同金额 {amount}）', 'Unpaid {unpaid} of {amount}'],
   'contracts.financeable': ['可申请融资', 'Can be financed'],
   'contracts.empty': [
     '还没有合同。您在政府采购云平台中标并签订合同后，合同会自动出现在这里。',

@@ -52,25 +52,35 @@ function useFocusMainOnNavigate(main: React.RefObject<HTMLElement | null>) {
 
 function Identity({ session }: { session: Session }) {
   const { t } = useI18n();
-  const { signOut, pending, failed } = useSignOut();
   const org = session.organisation;
   return (
     <div className="zcd-identity">
-      <div className="zcd-identity__who">
-        <span className="zcd-identity__name">{session.name}</span>
-        <span className="zcd-identity__org">
-          {org.name}
-          {org.region_name ? ` · ${org.region_name}` : ''}
-        </span>
-        <Tag className="zcd-identity__role" color={session.kind === 'staff' ? 'blue' : 'green'}>
-          {session.role ? t(ROLE_LABELS[session.role]) : t(session.kind === 'staff' ? 'kind.staff' : 'kind.supplier')}
-        </Tag>
-      </div>
+      <span className="zcd-identity__name">{session.name}</span>
+      <span className="zcd-identity__org">
+        {org.name}
+        {org.region_name && !org.name.includes(org.region_name) ? ` · ${org.region_name}` : ''}
+      </span>
+      <Tag className="zcd-identity__role">
+        {session.role ? t(ROLE_LABELS[session.role]) : t(session.kind === 'staff' ? 'kind.staff' : 'kind.supplier')}
+      </Tag>
+    </div>
+  );
+}
+
+function SignOutButton() {
+  const { t } = useI18n();
+  const { signOut, pending, failed } = useSignOut();
+  return (
+    <>
       <Button onClick={signOut} loading={pending}>
         {t('shell.signOut')}
       </Button>
-      {failed && <span role="alert" className="zcd-identity__error">{t('shell.signOutFailed')}</span>}
-    </div>
+      {failed && (
+        <span role="alert" className="zcd-identity__error">
+          {t('shell.signOutFailed')}
+        </span>
+      )}
+    </>
   );
 }
 
@@ -186,9 +196,10 @@ export function AreaShell({ home, name, signInAs, nav, children }: AreaShellProp
             </span>
             <span className="zcd-brand__area">{t(name)}</span>
           </Link>
+          {signedIn && <Identity session={signedIn} />}
           <div className="zcd-header__tools">
             <LanguageSwitch />
-            {signedIn && <Identity session={signedIn} />}
+            {signedIn && <SignOutButton />}
           </div>
         </div>
         {signedIn && nav.length > 0 && (
