@@ -1,15 +1,23 @@
-import { translate, type Locale } from './i18n/translate.js';
+import type { Locale } from './i18n/translate.js';
 
-/** `2026-03` as the page language writes a month: 2026年3月 / 3/2026. */
-export function formatMonth(month: string, locale: Locale): string {
-  const [year, m] = month.split('-');
-  return translate(locale, 'format.month', { year: year ?? '', month: String(Number(m)) });
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = locale + JSON.stringify(options);
+  let f = dateFormats.get(key);
+  if (!f) dateFormats.set(key, (f = new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' })));
+  return f;
 }
 
-/** `2026-03-05` (a calendar date) as the page language writes it: 2026年3月5日 / 2026-03-05. */
+/** `2026-03` as the page language writes a month: 2026年3月 / March 2026. */
+export function formatMonth(month: string, locale: Locale): string {
+  const [year, m] = month.split('-').map(Number);
+  return dateFormat(locale, { year: 'numeric', month: 'long' }).format(Date.UTC(year!, m! - 1, 1));
+}
+
+/** `2026-03-05` (a calendar date, no time zone) as the page language writes it: 2026年3月5日 / Mar 5, 2026. */
 export function formatDate(date: string, locale: Locale): string {
-  const [year, month, day] = date.split('-');
-  return translate(locale, 'format.date', { year: year ?? '', month: String(Number(month)), day: String(Number(day)), iso: date });
+  const [year, month, day] = date.split('-').map(Number);
+  return dateFormat(locale, { dateStyle: 'medium' }).format(Date.UTC(year!, month! - 1, day!));
 }
 
 /** Basis points as a percentage with two decimals, by integer arithmetic: 8750 → 87.50%. */

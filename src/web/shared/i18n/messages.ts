@@ -11,8 +11,6 @@ export const messages = {
   'common.previousPage': ['上一页', 'Previous page'],
   'common.nextPage': ['下一页', 'Next page'],
   'common.pageNumber': ['第 {n} 页', 'Page {n}'],
-  'format.month': ['{year}年{month}月', '{month}/{year}'],
-  'format.date': ['{year}年{month}月{day}日', '{iso}'],
   'kind.supplier': ['企业', 'Supplier'],
   'kind.staff': ['财政部门工作人员', 'Bureau staff'],
   'role.admin': ['管理员', 'Administrator'],
