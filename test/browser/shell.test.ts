@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import type { components } from '../../src/generated/openapi.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectAccessible,
@@ -12,6 +13,18 @@ import {
   type BrowserGateway,
 } from './harness.js';
 import { pretendSignedOut, pretendStaffSession, pretendSupplierSession } from './session.temporary.js';
+
+const publishedStatistics = {
+  from: '2026-01',
+  to: '2026-03',
+  min_cell: 5,
+  items: [
+    { league_code: '150100', league_name: '呼和浩特市', month: '2026-01', applications: null, sme_share_bp: null, applied_amount: null, approvals: null, approved_amount: null, disbursements: null, disbursed_amount: null, median_hours_to_funds: null, suppressed: ['applications', 'approvals', 'disbursements'] },
+    { league_code: '150100', league_name: '呼和浩特市', month: '2026-02', applications: 9, sme_share_bp: 8889, applied_amount: 900000000, approvals: 7, approved_amount: 700000000, disbursements: 5, disbursed_amount: 12345, median_hours_to_funds: 52.5, suppressed: [] },
+    { league_code: '150200', league_name: '包头市', month: '2026-02', applications: 6, sme_share_bp: 10000, applied_amount: 600000000, approvals: 5, approved_amount: 500000000, disbursements: 5, disbursed_amount: 234555, median_hours_to_funds: 40, suppressed: [] },
+    { league_code: '150100', league_name: '呼和浩特市', month: '2026-03', applications: 12, sme_share_bp: 9167, applied_amount: 1200000000, approvals: 10, approved_amount: 1000000000, disbursements: 8, disbursed_amount: 800000000, median_hours_to_funds: 30.1, suppressed: [] },
+  ],
+} satisfies components['schemas']['PublicStatistics'];
 
 let gateway: BrowserGateway;
 let browser: Browser;
@@ -44,6 +57,28 @@ describe.each(WIDTHS)('the web app at %i px', (width) => {
     await page.getByRole('region', { name: '公开统计' }).getByText('暂无可公布的统计数据').waitFor();
     await expectAccessible(page, `/ at ${width} px`);
     await screenshot(tp, 'landing');
+    expectNoProblems(tp);
+    await tp.context.close();
+  });
+
+  it('/ draws the published statistics as a chart (its code loaded only now) with the same figures in a table', async () => {
+    const tp = await newPage(browser, gateway, width);
+    const { page } = tp;
+    // A fresh gateway has nothing to publish (fewer than 5 events per cell); this answer stands for a year of business.
+    await tp.context.route('**/api/v1/public/statistics', (route) => route.fulfill({ status: 200, json: publishedStatistics }));
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    await page.goto('/');
+    const panel = page.getByRole('region', { name: '公开统计' });
+    await panel.getByRole('img', { name: /2026年1月至2026年3月每月申请、批准与放款笔数柱状图/ }).locator('canvas').first().waitFor();
+    expect(scripts.some((s) => /\/assets\/echarts-[^/]+\.js$/.test(s))).toBe(true);
+    const table = panel.getByRole('table');
+    await table.getByRole('row', { name: /2026年2月/ }).getByText('¥2,469.00').waitFor(); // 12,345 + 234,555 fen, published cells only
+    await table.getByRole('row', { name: /2026年1月/ }).getByText('未公布').first().waitFor();
+    await expectAccessible(page, `/ with statistics at ${width} px`);
+    await screenshot(tp, 'landing-statistics');
     expectNoProblems(tp);
     await tp.context.close();
   });

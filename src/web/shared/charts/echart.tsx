@@ -1,5 +1,6 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import { useEffect, useRef } from 'react';
+import { FONT_FAMILY } from '../theme.js';
 import { echarts } from './echarts-setup.js';
 
 /** Props of {@link EChart}. */
@@ -32,7 +33,8 @@ export default function EChart({ option, label, height = 320 }: EChartProps) {
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
+    // The pages' font stack, so that Chinese labels use the same font as the text around the chart.
+    chart.current?.setOption({ textStyle: { fontFamily: FONT_FAMILY }, ...option }, { notMerge: true });
   }, [option]);
 
   return <div ref={box} role="img" aria-label={label} style={{ width: '100%', height }} />;
