@@ -157,6 +157,38 @@ describe.each(WIDTHS)('the web app at %i px', (width) => {
   });
 });
 
+describe('signing out and paths no page answers', () => {
+  it('退出登录 posts /auth/logout with the session’s CSRF token from this origin, then goes to /', async () => {
+    const tp = await newPage(browser, gateway, 1280);
+    const { page } = tp;
+    const session = await pretendSupplierSession(tp.context, gateway);
+    const posted: Record<string, string>[] = [];
+    await tp.context.route('**/auth/logout', (route) => {
+      posted.push({ method: route.request().method(), ...route.request().headers() });
+      return route.fulfill({ status: 204 });
+    });
+    await page.goto('/portal');
+    await page.getByRole('banner').getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL(gateway.url + '/');
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatchObject({ method: 'POST', 'x-csrf-token': session.csrf_token, origin: gateway.url });
+    expectNoProblems(tp);
+    await tp.context.close();
+  });
+
+  it('a path inside an area that no page answers says so and leads back', async () => {
+    const tp = await newPage(browser, gateway, 375);
+    const { page } = tp;
+    await pretendStaffSession(tp.context);
+    await page.goto('/console/no-such-page');
+    await page.getByRole('heading', { level: 1, name: '页面不存在' }).waitFor();
+    expect(await page.getByRole('link', { name: '返回监管控制台' }).getAttribute('href')).toBe('/console');
+    await expectAccessible(page, '/console/no-such-page');
+    expectNoProblems(tp);
+    await tp.context.close();
+  });
+});
+
 describe('the shell by keyboard alone', () => {
   it('skip link first, then through the header to the navigation, and Enter follows links', async () => {
     const tp = await newPage(browser, gateway, 1280);

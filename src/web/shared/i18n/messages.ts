@@ -51,7 +51,7 @@ export const messages = {
   'wrongAccount.toConsole': ['前往监管控制台', 'Go to the bureau console'],
   'notFound.title': ['页面不存在', 'Page not found'],
   'notFound.explain': ['您访问的页面不存在，可能是链接有误或页面已移动。', 'This page does not exist; the link may be wrong or out of date.'],
-  'notFound.back': ['返回首页', 'Back to the start'],
+  'notFound.back': ['返回{area}', 'Back to the {area}'],
 
   // The landing page
   'landing.documentTitle': ['政采贷对接网关 · 政府采购合同融资', 'Procurement contract financing gateway'],

@@ -15,7 +15,7 @@ export function AreaNotFound({ home, area }: { home: string; area: MessageKey })
       title={t('notFound.title')}
       actions={
         <Button type="primary" href={home}>
-          {t('notFound.back')}
+          {t('notFound.back', { area: t(area) })}
         </Button>
       }
     >
