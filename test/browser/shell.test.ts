@@ -214,6 +214,8 @@ describe('the shell by keyboard alone', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'My contracts' }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.getByRole('table').getByText(/Unpaid|¥/).first().waitFor();
+    await screenshot(tp, 'portal-contracts-english');
     await tabTo(page, (f) => f.name === '中文');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: '我的合同' }).waitFor();
