@@ -73,7 +73,7 @@ export interface AppDeps {
 
 /** The verifier of supplier identity tokens: the cloud's keys, this gateway as audience. */
 export function createSupplierIdentityVerifier(cloud: ProcurementCloud, issuer: string): SupplierIdentityVerifier {
-  return new CloudSupplierIdentityVerifier({ keys: () => cloud.keys(), audience: issuer });
+  return new CloudSupplierIdentityVerifier({ keys: (kid) => cloud.keys(kid), audience: issuer });
 }
 
 /** The express app, the operations it publishes and the services a server runs beside it. */
@@ -145,7 +145,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   const routes = [
     ...createUpstreamRoutes({ cloud, sync, quarantine: new QuarantineService(syncStore) }),
     ...createMetricsRoutes({ metrics }),
-    ...createHealthRoutes({ checks: { ...databaseChecks(db), upstream: upstreamCheck } }),
+    ...createHealthRoutes({ checks: databaseChecks(db), advisory: { upstream: upstreamCheck } }),
     ...createDocsRoutes(),
     ...createRegionRoutes({ regions }),
     ...createAuthRoutes({ config, tokens: auth.tokens, gatewayKeys: auth.gatewayKeys }),

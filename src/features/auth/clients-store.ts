@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { JWK } from 'jose';
 import { PreparedStatements } from '../../db/prepared.js';
 import type { RegisteredKey } from './jwks.js';
+import { withTransactionRetry } from '../../db/transaction-retry.js';
 
 /** What kind of party an OAuth client is. */
 export type ClientKind = 'institution' | 'bureau';
@@ -91,7 +92,7 @@ export class KnexClientStore implements ClientStore {
   }
 
   async replaceKeys(clientId: string, keys: RegisteredKey[]): Promise<void> {
-    await this.db.transaction((trx) => writeClientKeys(trx, clientId, keys));
+    await withTransactionRetry(this.db, (trx) => writeClientKeys(trx, clientId, keys));
   }
 }
 

@@ -2,6 +2,7 @@ import { createPrivateKey, randomUUID, sign, type KeyObject } from 'node:crypto'
 import type { Knex } from 'knex';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { systemClock, type Clock } from '../../clock.js';
+import { withTransactionRetry } from '../../db/transaction-retry.js';
 
 /** The algorithm of the gateway's own signing keys. */
 export const GATEWAY_ALG = 'ES256';
@@ -83,7 +84,7 @@ export class GatewayKeys {
 
   /** Makes a new active key; the old one stays published as `previous` until the next rotation. */
   async rotate(): Promise<string> {
-    const kid = await this.db.transaction(async (trx) => {
+    const kid = await withTransactionRetry(this.db, async (trx) => {
       await trx('gateway_keys').where({ status: 'previous' }).delete();
       await trx('gateway_keys').where({ status: 'active' }).update({ status: 'previous' });
       return this.insertNewKey(trx);

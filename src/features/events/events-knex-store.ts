@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { isPostgres } from '../../db/knex.js';
 import type { PublishedEvent } from './published-events.js';
+import { withTransactionRetry } from '../../db/transaction-retry.js';
 
 /** Where one event stands for its institution's endpoint. */
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'not_sent';
@@ -136,7 +137,7 @@ export class KnexEventsStore {
 
   /** Queues a delivery again from the first attempt, and enables the endpoint again. */
   async redeliver(institutionId: string, id: string, now: number): Promise<void> {
-    await this.db.transaction(async (trx) => {
+    await withTransactionRetry(this.db, async (trx) => {
       await trx('event_deliveries')
         .where({ id, institution_id: institutionId })
         .update({ status: 'pending', attempts: 0, next_attempt_at: now, claim_token: null });
@@ -230,7 +231,7 @@ export class KnexEventsStore {
     attempt: Omit<Attempt, 'deliveryId' | 'attempt'>,
     next: { status: DeliveryStatus; nextAttemptAt: number | null; deliveredAt?: number; disableEndpoint?: string },
   ): Promise<boolean> {
-    return this.db.transaction(async (trx) => {
+    return withTransactionRetry(this.db, async (trx) => {
       const updated = await trx('event_deliveries')
         .where({ id: claim.id, claim_token: claim.claimToken })
         .update({
@@ -263,7 +264,7 @@ export class KnexEventsStore {
 
   /** Replaces an institution's secret; the old one keeps signing (second) until `overlapUntil`. */
   async rotateSecret(institutionId: string, secret: string, overlapUntil: number, now: number): Promise<boolean> {
-    return this.db.transaction(async (trx) => {
+    return withTransactionRetry(this.db, async (trx) => {
       const row = (await trx('institutions').where({ client_id: institutionId }).first('webhook_secret')) as { webhook_secret: string } | undefined;
       if (!row) return false;
       await trx('institutions').where({ client_id: institutionId }).update({ webhook_secret: secret, updated_at: new Date(now).toISOString() });

@@ -11,6 +11,7 @@ import type {
   Product,
   Transition,
 } from './financing-store.js';
+import { withTransactionRetry } from '../../db/transaction-retry.js';
 
 const num = (v: unknown): number => (typeof v === 'string' ? Number(v) : (v as number));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
@@ -119,7 +120,7 @@ export class KnexFinancingStore {
 
   /** Runs `fn` with a store bound to one transaction. */
   transaction<T>(fn: (store: KnexFinancingStore) => Promise<T>): Promise<T> {
-    return this.db.transaction((trx) => fn(new KnexFinancingStore(trx)));
+    return withTransactionRetry(this.db, (trx) => fn(new KnexFinancingStore(trx)));
   }
 
   // Products

@@ -4,6 +4,7 @@ import { recordAdminAction } from '../audit/admin-audit.js';
 import { insertClient, writeClientKeys, type ClientStatus } from '../auth/clients-store.js';
 import type { RegisteredKey } from '../auth/jwks.js';
 import type { Institution, InstitutionQuery, InstitutionStore, InstitutionType, NewInstitution } from './institutions-store.js';
+import { withTransactionRetry } from '../../db/transaction-retry.js';
 
 interface Row {
   client_id: string;
@@ -33,7 +34,7 @@ export class KnexInstitutionStore implements InstitutionStore {
   constructor(private readonly db: Knex) {}
 
   transaction<T>(fn: (store: InstitutionStore) => Promise<T>): Promise<T> {
-    return this.db.transaction((trx) => fn(new KnexInstitutionStore(trx)));
+    return withTransactionRetry(this.db, (trx) => fn(new KnexInstitutionStore(trx)));
   }
 
   async create(i: NewInstitution): Promise<void> {

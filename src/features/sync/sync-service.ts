@@ -3,6 +3,7 @@ import type { ChangeEntry, ChangePage, ProcurementCloud } from '../../../adapter
 import { planIngest } from './ingest.js';
 import type { KnexSyncStore } from './sync-knex-store.js';
 import { EventFanOut } from '../events/event-fan-out.js';
+import { withTransactionRetry } from '../../db/transaction-retry.js';
 
 /** The cursor row of the cloud's change feed. */
 export const FEED_SOURCE = 'procurement_cloud';
@@ -62,7 +63,7 @@ export class SyncService {
 
   /** Applies pushed changes in one transaction; idempotent by change id. */
   async ingestNotification(entries: readonly ChangeEntry[]): Promise<IngestResult> {
-    return this.deps.db.transaction((trx) => this.ingest(trx, entries, NOTIFICATION_SOURCE));
+    return withTransactionRetry(this.deps.db, (trx) => this.ingest(trx, entries, NOTIFICATION_SOURCE));
   }
 
   /** One pass over the feed until the cloud has nothing more; stops between pages when `signal` aborts. */
@@ -80,7 +81,7 @@ export class SyncService {
           prefetched = cloud.listChanges(page.nextCursor, pageSize);
           prefetched.catch(() => undefined);
         }
-        const moved = await db.transaction(async (trx) => {
+        const moved = await withTransactionRetry(db, async (trx) => {
           // Another gateway instance may have applied this page meanwhile: then start again from its cursor.
           const current = await store.cursor(trx, FEED_SOURCE, true);
           if (current !== cursor) return { current };
