@@ -27,7 +27,7 @@ export default function LandingPage() {
         <div className="zcd-header__bar">
           <a href="/" className="zcd-brand" aria-current="page">
             <span className="zcd-brand__mark" aria-hidden="true">
-              政采贷
+              {t('app.mark')}
             </span>
             <span className="zcd-brand__area">{t('app.name')}</span>
           </a>

@@ -5,6 +5,7 @@
 export const messages = {
   // The whole app
   'app.name': ['政采贷对接网关', 'Procurement Contract Financing Gateway'],
+  'app.mark': ['政采贷', '政采贷'],
   'common.loading': ['正在加载…', 'Loading…'],
   'common.retry': ['重试', 'Try again'],
   'common.none': ['—', '—'],

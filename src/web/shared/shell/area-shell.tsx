@@ -192,7 +192,7 @@ export function AreaShell({ home, name, signInAs, nav, children }: AreaShellProp
         <div className="zcd-header__bar">
           <Link href="/" className="zcd-brand">
             <span className="zcd-brand__mark" aria-hidden="true">
-              政采贷
+              {t('app.mark')}
             </span>
             <span className="zcd-brand__area">{t(name)}</span>
           </Link>
