@@ -8,7 +8,6 @@ import { requestLogging } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { mountRoutes, type RouteDefinition } from './http/route.js';
 import { RouteTable } from './http/route-table.js';
-import { pipeline, serveWithoutRouter } from './http/pipeline.js';
 import { IdempotencyStore } from './http/idempotency.js';
 import { createDocsRoutes } from './features/docs/docs-routes.js';
 import { createHealthRoutes, databaseChecks } from './features/health/health-routes.js';
@@ -97,6 +96,8 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('etag', false);
+  // Paths are matched with exact case everywhere, as the route table and the spec's conventions do.
+  app.set('case sensitive routing', true);
 
 
   const regions = new RegionService(new KnexRegionStore(db));
@@ -157,20 +158,16 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   ];
   const table = new RouteTable();
   mountRoutes(table, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });
-  serveWithoutRouter(app, {
-    chain: pipeline([
-      requestLogging(logger.child({ module: 'http' })),
-      securityHeaders(),
-      express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }),
-      // Only the token endpoint takes a form (RFC 6749); every other operation is JSON.
-      { prefix: '/oauth2/token', handler: express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }) },
-      { prefix: statistics.publicPrefix, handler: statistics.publicLimit },
-      table.middleware(),
-      // The pages are not API operations: after the route table, before the 404.
-      createWebApp({ dir: deps.webDir ?? join(packageRoot, 'dist', 'web'), logger: logger.child({ module: 'web' }) }),
-    ]),
-    notFound: notFoundHandler,
-    onError: errorHandler(logger.child({ module: 'errors' })),
-  });
+  app.use(requestLogging(logger.child({ module: 'http' })));
+  app.use(securityHeaders());
+  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  // Only the token endpoint takes a form (RFC 6749); every other operation is JSON.
+  app.use('/oauth2/token', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  app.use(statistics.publicPrefix, statistics.publicLimit);
+  app.use(table.middleware());
+  // The pages are not API operations: after the route table, before the 404.
+  app.use(createWebApp({ dir: deps.webDir ?? join(packageRoot, 'dist', 'web'), logger: logger.child({ module: 'web' }) }));
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger.child({ module: 'errors' })));
   return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore };
 }

@@ -2088,6 +2088,7 @@ export interface components {
             crv?: "P-256" | "Ed25519";
             x?: string;
             y?: string;
+            /** @description At most 1400 characters, an RSA modulus of up to 8192 bits. */
             n?: string;
             e?: string;
         } & {
@@ -4343,6 +4344,12 @@ export interface operations {
             /** @description `invalid_client`: the client assertion is missing, invalid, replayed, or the client is not active. */
             401: {
                 headers: {
+                    /**
+                     * @description Only when the client tried to authenticate with the `Authorization` header (RFC 6749 §5.2): a
+                     *     challenge of the scheme it used, e.g. `Basic realm="zcd-gateway"`. Clients authenticate with
+                     *     `private_key_jwt` in the body instead.
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,22 +1,12 @@
-import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
-import { pageQuery } from '../../http/pagination.js';
 import type { BureauPrincipal } from '../../http/principal.js';
 import { defineRoute } from '../../http/route.js';
-import { clientKeysFields } from '../auth/client-keys-input.js';
 import { afterClientId, nextPage } from '../institutions/institutions-routes.js';
-import { regionCode } from '../regions/regions-schemas.js';
 import type { BureauService } from './bureaus-service.js';
 import type { Bureau } from './bureaus-store.js';
+import { createBureauBody, listBureausQuery } from './bureaus-schemas.js';
 
 type Schemas = components['schemas'];
-
-/** Body of `createBureau`. */
-export const createBureauBody = z.strictObject({
-  region_code: regionCode,
-  name: z.string().trim().min(1).max(128),
-  ...clientKeysFields,
-});
 
 /** A bureau on the wire. */
 export const bureauDto = (b: Bureau): Schemas['Bureau'] => ({
@@ -36,7 +26,7 @@ export function createBureauRoutes({ bureaus }: { bureaus: BureauService }) {
       path: '/api/v1/admin/bureaus',
       operationId: 'listBureaus',
       access: { scope: 'admin' },
-      query: z.strictObject(pageQuery),
+      query: listBureausQuery,
       handler: async ({ principal, query }): Promise<Schemas['BureauPage']> => {
         const page = await bureaus.list(principal as BureauPrincipal, { afterClientId: afterClientId(query.page_token), limit: query.page_size });
         return { items: page.items.map(bureauDto), ...nextPage(page) };
