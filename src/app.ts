@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Knex } from 'knex';
 import type { Config } from './config.js';
@@ -47,6 +48,8 @@ import { EventsService } from './features/events/events-service.js';
 import { createEventsRoutes } from './features/events/events-routes.js';
 import { SANDBOX_OIDC_PATH, sandboxSignIn } from './config.js';
 import { createSignInModule, type SignInModule } from './features/sign-in/sign-in-module.js';
+import { createWebApp } from './features/web/web-app.js';
+import { packageRoot } from './paths.js';
 
 /** The largest JSON body the gateway reads. */
 export const BODY_LIMIT = '256kb';
@@ -67,6 +70,8 @@ export interface AppDeps {
   onEventsQueued?: () => void;
   /** The HTTP client towards identity providers (sign-in); the global fetch unless given. */
   oidcFetch?: typeof fetch;
+  /** The built web app (landing page, portal, console); `dist/web` of the package when not given. */
+  webDir?: string;
 }
 
 /** The verifier of supplier identity tokens: the cloud's keys, this gateway as audience. */
@@ -91,7 +96,7 @@ export interface Gateway {
   signIn: SignInModule;
 }
 
-/** Builds the app: request id and logs → security headers → JSON body → routes → 404 → problem+json. */
+/** Builds the app: request id and logs → security headers → JSON body → routes → web pages → 404 → problem+json. */
 export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gateway {
   const app = express();
   app.disable('x-powered-by');
@@ -180,6 +185,8 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   // The sandbox's development identity provider (oidc-provider), never present with UPSTREAM=http.
   if (signIn.sandboxProvider) app.use(SANDBOX_OIDC_PATH, signIn.sandboxProvider);
   app.use(table.middleware());
+  // The pages are not API operations: after the route table, before the 404.
+  app.use(createWebApp({ dir: deps.webDir ?? join(packageRoot, 'dist', 'web'), logger: logger.child({ module: 'web' }) }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger.child({ module: 'errors' })));
   return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore, signIn };

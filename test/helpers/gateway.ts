@@ -32,6 +32,8 @@ export interface TestGatewayOptions {
   signIn?: (issuer: string) => SignInConfig;
   /** The HTTP client the gateway reaches identity providers with. */
   oidcFetch?: typeof fetch;
+  /** The built web app to serve; the package's dist/web unless given. */
+  webDir?: string;
 }
 
 /** The test default: generous rate limit, loopback `jwks_uri`s allowed. */
@@ -58,6 +60,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
       ...(opts.supplierVerifier ? { supplierVerifier: opts.supplierVerifier } : {}),
       ...(opts.cloud ? { cloud: opts.cloud(database.db) } : {}),
       ...(opts.oidcFetch ? { oidcFetch: opts.oidcFetch } : {}),
+      ...(opts.webDir ? { webDir: opts.webDir } : {}),
     });
     return gateway.app;
   });
