@@ -1264,6 +1264,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/assets/sign-in.css": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sign-in pages' stylesheet
+         * @description The stylesheet of the sign-in error pages and the sandbox provider's login page (the CSP allows no inline style).
+         */
+        get: operations["getSignInStylesheet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/jwks.json": {
         parameters: {
             query?: never;
@@ -5010,6 +5030,28 @@ export interface operations {
             };
             401: components["responses"]["NoSession"];
             403: components["responses"]["CsrfRefused"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getSignInStylesheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stylesheet. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/css": string;
+                };
+            };
             "4XX": components["responses"]["Problem"];
             "5XX": components["responses"]["ServerError"];
         };

@@ -1,29 +1,6 @@
-import { escapeHtml } from '../sign-in/sign-in-pages.js';
+import { escapeHtml, SIGN_IN_STYLESHEET_PATH } from '../sign-in/sign-in-pages.js';
 import type { StaffMember, StaffRole } from '../staff/staff-store.js';
 import type { SandboxSupplierEntry } from './sandbox-people.js';
-
-/** The stylesheet of the sandbox provider's pages (served beside them; the CSP allows no inline style). */
-export const SANDBOX_STYLESHEET = `:root{color-scheme:light;font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","WenQuanYi Micro Hei",system-ui,sans-serif;line-height:1.5;color:#1f1f1f;background:#f5f5f5}
-body{margin:0}
-header{background:#8c1d18;color:#fff;padding:.75rem 1rem}
-header p{margin:0;font-weight:600}
-main{max-width:44rem;margin:0 auto;padding:1rem}
-h1{font-size:1.4rem;margin:.5rem 0}
-h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
-.note{background:#fff7e6;border:1px solid #d48806;border-radius:4px;padding:.5rem .75rem}
-.error{background:#fff1f0;border:1px solid #a8071a;color:#820014;border-radius:4px;padding:.5rem .75rem}
-ul.choices{list-style:none;margin:0;padding:0;display:grid;gap:.5rem}
-button{font:inherit;cursor:pointer;border-radius:4px}
-ul.choices button{width:100%;text-align:left;background:#fff;color:#1f1f1f;border:1px solid #bfbfbf;padding:.6rem .75rem;display:flex;flex-wrap:wrap;gap:.25rem 1rem;justify-content:space-between}
-ul.choices button:hover{border-color:#8c1d18}
-button:focus-visible,input:focus-visible{outline:3px solid #1d39c4;outline-offset:2px}
-.meta{color:#434343;font-family:ui-monospace,SFMono-Regular,Menlo,monospace}
-form.other{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin-top:1rem}
-form.other label{display:block;width:100%}
-input{font:inherit;padding:.45rem .5rem;border:1px solid #8c8c8c;border-radius:4px;min-width:0;flex:1 1 14rem}
-.primary{background:#8c1d18;color:#fff;border:1px solid #8c1d18;padding:.45rem 1rem}
-.secondary{background:#fff;color:#1f1f1f;border:1px solid #8c8c8c;padding:.45rem 1rem;margin-top:1.5rem}
-`;
 
 const ROLE_NAMES: Record<StaffRole, string> = { admin: '管理员', reviewer: '审核员', viewer: '查看员' };
 
@@ -61,8 +38,12 @@ ${items || '<li>沙箱中还没有合同。</li>'}
 }
 
 function staffChoices(input: LoginPageInput, action: string): string {
+  const rank: Record<StaffRole, number> = { admin: 0, reviewer: 1, viewer: 2 };
+  const sorted = [...input.staff].sort(
+    (a, b) => a.bureau.regionCode.localeCompare(b.bureau.regionCode) || rank[a.role] - rank[b.role] || a.subject.localeCompare(b.subject),
+  );
   const byBureau = new Map<string, StaffMember[]>();
-  for (const m of input.staff) byBureau.set(m.bureau.name, [...(byBureau.get(m.bureau.name) ?? []), m]);
+  for (const m of sorted) byBureau.set(m.bureau.name, [...(byBureau.get(m.bureau.name) ?? []), m]);
   const groups = [...byBureau.entries()]
     .map(([bureau, members], i) => {
       const items = members
@@ -100,9 +81,10 @@ export function sandboxLoginPage(input: LoginPageInput): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <meta name="robots" content="noindex">
 <title>沙箱身份提供方 · 登录</title>
-<link rel="stylesheet" href="${input.base}/assets/sandbox.css">
+<link rel="stylesheet" href="${SIGN_IN_STYLESHEET_PATH}">
 </head>
 <body>
 <header><p>政采贷网关 · 沙箱身份提供方 <span lang="en">(sandbox identity provider)</span></p></header>
@@ -121,14 +103,15 @@ ${input.kind === 'supplier' ? supplierChoices(input, `${action}/login`) : staffC
 }
 
 /** A page of the sandbox provider saying something went wrong (its own errors, not the gateway's). */
-export function sandboxErrorPage(base: string, title: string, detail: string): string {
+export function sandboxErrorPage(title: string, detail: string): string {
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>沙箱身份提供方 · ${escapeHtml(title)}</title>
-<link rel="stylesheet" href="${base}/assets/sandbox.css">
+<link rel="stylesheet" href="${SIGN_IN_STYLESHEET_PATH}">
 </head>
 <body>
 <header><p>政采贷网关 · 沙箱身份提供方 <span lang="en">(sandbox identity provider)</span></p></header>

@@ -6,7 +6,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { SANDBOX_OIDC_CLIENT_ID, SANDBOX_OIDC_PATH } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { KnexSandboxOidcAdapter, KnexSandboxOidcStore } from './sandbox-oidc-knex-store.js';
-import { SANDBOX_STYLESHEET, sandboxErrorPage, sandboxLoginPage } from './sandbox-login-page.js';
+import { sandboxErrorPage, sandboxLoginPage } from './sandbox-login-page.js';
 import type { SandboxPeople } from './sandbox-people.js';
 
 type OidcModule = typeof import('oidc-provider');
@@ -103,7 +103,7 @@ async function buildProvider(deps: SandboxOidcDeps): Promise<Provider> {
     },
     renderError: async (ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }) => {
       ctx.type = 'html';
-      ctx.body = sandboxErrorPage(SANDBOX_OIDC_PATH, '登录出错', `${out.error}: ${out.error_description ?? ''}`);
+      ctx.body = sandboxErrorPage('登录出错', `${out.error}: ${out.error_description ?? ''}`);
     },
   });
   provider.on('server_error', (_ctx: unknown, err: unknown) => deps.logger.error({ err }, 'sandbox identity provider failed'));
@@ -122,7 +122,7 @@ function page(res: Response, status: number, html: string): void {
 
 /**
  * The sandbox development identity provider as an express router, to be mounted at `/sandbox/oidc` in
- * sandbox mode only: its stylesheet, its login (interaction) pages, and oidc-provider for the protocol
+ * sandbox mode only: its login (interaction) pages, and oidc-provider for the protocol
  * endpoints (discovery, authorization, token, JWKS, userinfo). The provider is built on the first request.
  */
 export function createSandboxOidcRouter(deps: SandboxOidcDeps): Router {
@@ -141,7 +141,7 @@ export function createSandboxOidcRouter(deps: SandboxOidcDeps): Router {
     } catch (err) {
       if (!(err instanceof Error && err.name === 'SessionNotFound')) throw err;
     }
-    page(res, 400, sandboxErrorPage(SANDBOX_OIDC_PATH, '登录已失效', '这次登录已过期或不属于本浏览器，请回到网关重新登录。'));
+    page(res, 400, sandboxErrorPage('登录已失效', '这次登录已过期或不属于本浏览器，请回到网关重新登录。'));
     return undefined;
   };
   const kindOf = (details: { params: Record<string, unknown> }) =>
@@ -157,10 +157,6 @@ export function createSandboxOidcRouter(deps: SandboxOidcDeps): Router {
     });
 
   const router = express.Router();
-  router.get('/assets/sandbox.css', (_req, res) => {
-    res.type('text/css; charset=utf-8').setHeader('Cache-Control', 'public, max-age=3600');
-    res.send(SANDBOX_STYLESHEET);
-  });
   router.get('/interaction/:uid', async (req, res) => {
     const details = await interaction(req, res);
     if (details) page(res, 200, await render(details.uid, kindOf(details)));

@@ -47,11 +47,11 @@ export class SessionGate {
     if (!session) return undefined;
     if (!SAFE_METHODS.has(req.method)) {
       if (req.headers.origin !== this.origin) {
-        throw new ForbiddenError('origin_mismatch', 'A request made with a session must come from this gateway’s own pages (same-origin Origin header).');
+        throw new ForbiddenError('origin_mismatch', 'A request made with a session must come from the pages of this gateway (same-origin Origin header).');
       }
       const token = req.headers[CSRF_HEADER];
       if (!csrfMatches(secret, typeof token === 'string' ? token : undefined)) {
-        throw new ForbiddenError('csrf_failed', 'A request made with a session must carry the session’s X-CSRF-Token header.');
+        throw new ForbiddenError('csrf_failed', 'A request made with a session must carry the X-CSRF-Token header of the session.');
       }
     }
     return { secret, session };

@@ -35,11 +35,11 @@ export const signInErrors = {
   idTokenInvalid: (cause?: unknown) =>
     new SignInError(400, 'id_token_invalid', '身份提供方返回的身份令牌无效。', 'The ID token from the identity provider is not valid.', { cause }),
   answerMismatch: (cause?: unknown) =>
-    new SignInError(400, 'invalid_provider_answer', '身份提供方的应答不符合本次登录。请重新登录。', 'The identity provider’s answer does not fit this sign-in. Please sign in again.', { cause }),
+    new SignInError(400, 'invalid_provider_answer', '身份提供方的应答不符合本次登录。请重新登录。', 'The answer of the identity provider does not fit this sign-in. Please sign in again.', { cause }),
   providerUnavailable: (cause?: unknown) =>
     new SignInError(502, 'provider_unavailable', '暂时无法连接身份提供方，请稍后再试。', 'The identity provider cannot be reached just now; try again later.', { cause }),
   supplierClaimsMissing: () =>
     new SignInError(403, 'supplier_identity_missing', '身份提供方未给出有效的统一社会信用代码和企业名称，无法以供应商身份登录。', 'The identity provider did not vouch for a valid USCC and company name; you cannot sign in as a supplier.'),
   staffUnknown: () =>
-    new SignInError(403, 'staff_not_registered', '您未被登记为本网关财政部门的工作人员，无权在此登录。请联系本级财政部门的管理员。', 'You are not registered as staff of a finance bureau on this gateway, so you are not authorised here. Ask your bureau’s admin.'),
+    new SignInError(403, 'staff_not_registered', '您未被登记为本网关财政部门的工作人员，无权在此登录。请联系本级财政部门的管理员。', 'You are not registered as staff of a finance bureau on this gateway, so you are not authorised here. Ask the admin of your bureau.'),
 } as const;

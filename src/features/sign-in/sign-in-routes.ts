@@ -6,7 +6,7 @@ import type { SessionService } from '../sessions/session-service.js';
 import type { RelyingPartyKeys } from './relying-party-keys.js';
 import { SignInError } from './sign-in-errors.js';
 import { completeSignInQuery, startSignInQuery } from './sign-in-schemas.js';
-import { signInErrorPage } from './sign-in-pages.js';
+import { SIGN_IN_STYLESHEET, SIGN_IN_STYLESHEET_PATH, signInErrorPage } from './sign-in-pages.js';
 import { FLOW_TTL_MS, type SignInService } from './sign-in-service.js';
 
 function answerPage(res: Response, err: unknown): void {
@@ -73,6 +73,16 @@ export function createSignInRoutes(deps: { signIn: SignInService; sessions: Sess
         await sessions.end(live.secret);
         res.setHeader('Set-Cookie', clearedCookie(SESSION_COOKIE));
         res.status(204).end();
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: SIGN_IN_STYLESHEET_PATH,
+      operationId: 'getSignInStylesheet',
+      access: { public: true },
+      handler: ({ res }) => {
+        res.setHeader('Cache-Control', 'public, max-age=3600');
+        res.type('text/css; charset=utf-8').send(SIGN_IN_STYLESHEET);
       },
     }),
     defineRoute({
