@@ -193,10 +193,22 @@ export async function tabTo(page: Page, accept: (focused: { role: string; name: 
 export type SignInAs = { as: 'supplier'; uscc?: string } | { as: 'staff'; bureau?: string; role?: 'admin' | 'reviewer' | 'viewer' };
 
 /**
- * Signs `page` in through the sandbox identity provider and lands on `/portal` or `/console`.
- * PLACEHOLDER until the sign-in branch (the sandbox provider at /sandbox/oidc) is in main: its helper fills
- * this in with the provider's real login page; until then no test calls it.
+ * Signs `page` in through the sandbox identity provider's login page, as a person would, and waits until it
+ * lands on `/portal` (suppliers) or `/console` (staff). A supplier is the first one the page lists unless
+ * `uscc` names another sandbox supplier; staff are the demo bureaus' members (`czt-<bureau>-<role>`, 150000
+ * admin unless said otherwise).
  */
-export async function signIn(_page: Page, who: SignInAs): Promise<never> {
-  throw new Error(`signIn(${who.as}) needs the sandbox identity provider of the sign-in branch, which is not in main yet`);
+export async function signIn(page: Page, who: SignInAs): Promise<void> {
+  const area = who.as === 'supplier' ? '/portal' : '/console';
+  await page.goto(`/auth/login?as=${who.as}&return_to=${area}`);
+  await page.waitForURL(/\/sandbox\/oidc\/interaction\//);
+  if (who.as === 'supplier' && who.uscc !== undefined) {
+    await page.getByLabel(/其他沙箱供应商的统一社会信用代码/).fill(who.uscc);
+    await page.getByRole('button', { name: '以此供应商登录' }).click();
+  } else if (who.as === 'supplier') {
+    await page.getByRole('list').first().getByRole('button').first().click();
+  } else {
+    await page.getByRole('button', { name: new RegExp(`czt-${who.bureau ?? '150000'}-${who.role ?? 'admin'}$`) }).click();
+  }
+  await page.waitForURL((url) => url.pathname === area);
 }
