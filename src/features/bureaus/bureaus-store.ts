@@ -8,7 +8,7 @@ export interface Bureau {
   name: string;
   jwks: JWK[] | null;
   jwksUri: string | null;
-  createdAt: string;
+  createdAt: number;
 }
 
 /** Persistence of bureaus. */
@@ -20,5 +20,5 @@ export interface BureauStore {
   byRegion(regionCode: string): Promise<Bureau | undefined>;
   /** Bureaus of these regions, by client id. */
   list(q: { regions: string[]; afterClientId?: string; limit: number }): Promise<Bureau[]>;
-  audit(entry: { at: string; actor: string | null; action: string; target: string; before: unknown; after: unknown }): Promise<void>;
+  audit(entry: { at: number; actor: string | null; action: string; target: string; before: unknown; after: unknown }): Promise<void>;
 }

@@ -1,56 +1,90 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { bulkInsert } from '../../db/bulk.js';
 import { isPostgres } from '../../db/knex.js';
+import { PreparedStatements } from '../../db/prepared.js';
+import type { ConsentPart } from '../financing/financing-store.js';
+import type {
+  Attempt,
+  AttemptOutcome,
+  ClaimedDelivery,
+  ConsentHolder,
+  Delivery,
+  DeliveryStatus,
+  Endpoint,
+  EventsStore,
+  OutboxRecord,
+  PlannedDelivery,
+} from './events-store.js';
 import type { PublishedEvent } from './published-events.js';
 
-/** Where one event stands for its institution's endpoint. */
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'not_sent';
+// Any constant shared by every writer of event_deliveries; see append().
+const FEED_LOCK_KEY = 0x7a63_6465; // "zcde"
+const CHUNK = 400;
 
-/** One event of an institution's feed, with its delivery state. */
-export interface Delivery {
-  seq: number;
+async function inChunks<T, R>(items: readonly T[], fn: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(...(await fn(items.slice(i, i + CHUNK))));
+  return out;
+}
+
+const INSERT_EVENT = `insert into events (id, type, occurred_at, contract_no, payload, created_at) values (?, ?, ?, ?, ?, ?)
+  on conflict (id) do nothing`;
+const INSERT_DELIVERY = `insert into event_deliveries (id, institution_id, event_id, application_id, type, body, status, attempts,
+    next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict (id) do nothing`;
+// Active, with a webhook URL: one institution per event of the financing lifecycle.
+const SENDABLE = `select i.client_id from institutions i join clients c on c.client_id = i.client_id
+  where i.client_id = ? and c.status = 'active' and i.webhook_url is not null`;
+
+interface HolderRow {
   id: string;
-  institutionId: string;
-  type: string;
-  event: PublishedEvent;
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: number | null;
-  lastStatusCode: number | null;
-  deliveredAt: number | null;
-  createdAt: number;
+  institution_id: string;
+  contract_no: string;
+  supplier_uscc: string;
+  status: string;
+  consent_parts: string;
+  consent_expires_at: number | string;
+  consent_revoked_at: number | string | null;
+  loan_no: string | null;
+  disbursed_fen: number | string;
+  repaid_fen: number | string;
 }
 
-/** One attempt to deliver an event. */
-export interface Attempt {
-  deliveryId: string;
-  attempt: number;
-  url: string;
-  startedAt: number;
-  durationMs: number;
-  statusCode: number | null;
-  error: string | null;
-  outcome: 'delivered' | 'retry' | 'failed' | 'disabled';
-}
+const toHolder = (r: HolderRow): ConsentHolder => ({
+  applicationId: r.id,
+  institutionId: r.institution_id,
+  contractNo: r.contract_no,
+  supplierUscc: r.supplier_uscc,
+  status: r.status,
+  parts: r.consent_parts ? (r.consent_parts.split(',') as ConsentPart[]) : [],
+  expiresAt: Number(r.consent_expires_at),
+  revokedAt: r.consent_revoked_at === null ? null : Number(r.consent_revoked_at),
+  loanNo: r.loan_no,
+  disbursedFen: Number(r.disbursed_fen),
+  repaidFen: Number(r.repaid_fen),
+});
 
-/** A delivery a dispatcher claimed: sent only by the claimer until the lease ends. */
-export interface ClaimedDelivery {
-  id: string;
-  institutionId: string;
-  body: string;
-  /** This attempt's number (1-based). */
-  attempt: number;
-  claimToken: string;
-}
+const recordRow = (r: OutboxRecord) => ({
+  id: r.id,
+  type: r.type,
+  occurred_at: r.occurredAt,
+  contract_no: r.contractNo,
+  payload: JSON.stringify(r.payload),
+  created_at: r.createdAt,
+});
 
-/** Where and with which secrets an institution's webhooks go. */
-export interface Endpoint {
-  url: string | null;
-  /** The current secret first; the previous one while the rotation's overlap lasts. */
-  secrets: string[];
-  active: boolean;
-  disabled: boolean;
-}
+const deliveryRow = (d: PlannedDelivery) => ({
+  id: d.id,
+  institution_id: d.institutionId,
+  event_id: d.eventId,
+  application_id: d.applicationId,
+  type: d.type,
+  body: d.body,
+  status: d.status,
+  attempts: 0,
+  next_attempt_at: d.nextAttemptAt,
+  created_at: d.createdAt,
+});
 
 interface DeliveryRow {
   seq: number | string;
@@ -84,9 +118,86 @@ function toDelivery(r: DeliveryRow): Delivery {
   };
 }
 
-/** The feed, the delivery queue and the endpoints' state in SQL; the only place that knows these tables. */
-export class KnexEventsStore {
-  constructor(readonly db: Knex) {}
+/**
+ * The outbox, the feed, the delivery queue and the endpoints' state in SQL: the only place that writes these
+ * tables. Fan-out reads the consent columns of `applications` and the contracts' balances, never writes them.
+ */
+export class KnexEventsStore implements EventsStore {
+  private readonly statements: PreparedStatements;
+
+  constructor(private readonly db: Knex) {
+    this.statements = new PreparedStatements(db);
+  }
+
+  async recorded(ids: readonly string[]): Promise<Set<string>> {
+    return new Set(await inChunks(ids, (chunk) => this.db('events').whereIn('id', chunk).pluck('id') as Promise<string[]>));
+  }
+
+  async consentHolders(q: { contractNos: readonly string[]; supplierUsccs: readonly string[] }): Promise<ConsentHolder[]> {
+    const columns = ['id', 'institution_id', 'contract_no', 'supplier_uscc', 'status', 'consent_parts', 'consent_expires_at', 'consent_revoked_at', 'loan_no', 'disbursed_fen', 'repaid_fen'];
+    const byContract = await inChunks(q.contractNos, (chunk) => this.db('applications').select(columns).whereIn('contract_no', chunk) as Promise<HolderRow[]>);
+    const bySupplier = await inChunks(q.supplierUsccs, (chunk) => this.db('applications').select(columns).whereIn('supplier_uscc', chunk) as Promise<HolderRow[]>);
+    const seen = new Set<string>();
+    return [...byContract, ...bySupplier].filter((r) => !seen.has(r.id) && seen.add(r.id)).map(toHolder);
+  }
+
+  async unpaidBalances(contractNos: readonly string[]): Promise<Map<string, number>> {
+    if (contractNos.length === 0) return new Map();
+    const amounts = await inChunks(contractNos, (chunk) =>
+      this.db('contracts').whereIn('contract_no', chunk).select('contract_no', 'amount_fen') as Promise<{ contract_no: string; amount_fen: number | string }[]>,
+    );
+    const paid = await inChunks(contractNos, (chunk) =>
+      this.db('payments').whereIn('contract_no', chunk).groupBy('contract_no').select('contract_no').sum({ paid: 'amount_fen' }) as Promise<
+        { contract_no: string; paid: number | string }[]
+      >,
+    );
+    const paidBy = new Map(paid.map((r) => [r.contract_no, Number(r.paid)]));
+    return new Map(amounts.map((r) => [r.contract_no, Number(r.amount_fen) - (paidBy.get(r.contract_no) ?? 0)]));
+  }
+
+  /**
+   * An endpoint disabled by a 410 still counts: its deliveries are queued and wait until the institution enables
+   * it again with a redelivery.
+   */
+  async sendable(institutionIds: readonly string[]): Promise<Set<string>> {
+    if (institutionIds.length === 1) return new Set((await this.statements.rows<[string]>(SENDABLE, [institutionIds[0]!])).map((r) => r[0]));
+    const rows = await inChunks(institutionIds, (chunk) =>
+      this.db('institutions as i')
+        .join('clients as c', 'c.client_id', 'i.client_id')
+        .whereIn('i.client_id', chunk)
+        .where('c.status', 'active')
+        .whereNotNull('i.webhook_url')
+        .pluck('i.client_id') as Promise<string[]>,
+    );
+    return new Set(rows);
+  }
+
+  async append(records: readonly OutboxRecord[], deliveries: readonly PlannedDelivery[]): Promise<void> {
+    if (records.length === 1 && deliveries.length <= 1) {
+      // One event of the financing lifecycle: two prepared statements instead of two built ones.
+      const r = records[0]!;
+      await this.statements.run(INSERT_EVENT, [r.id, r.type, r.occurredAt, r.contractNo, JSON.stringify(r.payload), r.createdAt]);
+      const d = deliveries[0];
+      if (d) {
+        await this.lockFeed();
+        await this.statements.run(INSERT_DELIVERY, [d.id, d.institutionId, d.eventId, d.applicationId, d.type, d.body, d.status, d.nextAttemptAt, d.createdAt]);
+      }
+      return;
+    }
+    await bulkInsert(this.db, 'events', records.map(recordRow), { target: ['id'], ignore: true });
+    if (deliveries.length === 0) return;
+    await this.lockFeed();
+    await bulkInsert(this.db, 'event_deliveries', deliveries.map(deliveryRow), { target: ['id'], ignore: true });
+  }
+
+  /**
+   * The feed pages by `seq`. On PostgreSQL sequence values are taken before commit, so a reader could see seq 11
+   * committed while 10 is still in flight and page past it for good; holding one lock from the first insert to
+   * commit makes seq order commit order. SQLite has a single writer anyway.
+   */
+  private async lockFeed(): Promise<void> {
+    if (isPostgres(this.db)) await this.db.raw('select pg_advisory_xact_lock(?)', [FEED_LOCK_KEY]);
+  }
 
   /** An institution's events after `afterSeq`, oldest first. */
   async feed(institutionId: string, afterSeq: number, limit: number): Promise<Delivery[]> {
@@ -142,11 +253,6 @@ export class KnexEventsStore {
         .update({ status: 'pending', attempts: 0, next_attempt_at: now, claim_token: null });
       await trx('webhook_endpoints').where({ institution_id: institutionId }).update({ disabled_at: null, disabled_reason: null, updated_at: now });
     });
-  }
-
-  /** The endpoint of an institution. */
-  async endpoint(institutionId: string, now: number): Promise<Endpoint | undefined> {
-    return (await this.endpoints([institutionId], now)).get(institutionId);
   }
 
   /** The endpoints of these institutions. */
@@ -224,40 +330,39 @@ export class KnexEventsStore {
     return rows.map((r) => ({ id: r.id, institutionId: r.institution_id, body: r.body, attempt: r.attempts, claimToken: token }));
   }
 
-  /** Records an attempt and its consequence, if the claim is still this dispatcher's. */
-  async complete(
-    claim: ClaimedDelivery,
-    attempt: Omit<Attempt, 'deliveryId' | 'attempt'>,
-    next: { status: DeliveryStatus; nextAttemptAt: number | null; deliveredAt?: number; disableEndpoint?: string },
-  ): Promise<boolean> {
-    return this.db.transaction(async (trx) => {
-      const updated = await trx('event_deliveries')
-        .where({ id: claim.id, claim_token: claim.claimToken })
-        .update({
-          status: next.status,
-          next_attempt_at: next.nextAttemptAt,
-          claim_token: null,
-          last_status_code: attempt.statusCode,
-          last_error: attempt.error,
-          ...(next.deliveredAt !== undefined ? { delivered_at: next.deliveredAt } : {}),
-        });
-      await trx('webhook_attempts').insert({
-        delivery_id: claim.id,
-        attempt: claim.attempt,
-        url: attempt.url.slice(0, 2048),
-        started_at: attempt.startedAt,
-        duration_ms: attempt.durationMs,
-        status_code: attempt.statusCode,
-        error: attempt.error,
-        outcome: attempt.outcome,
-      });
-      if (next.disableEndpoint) {
-        await trx('webhook_endpoints')
-          .insert({ institution_id: claim.institutionId, disabled_at: attempt.startedAt, disabled_reason: next.disableEndpoint, updated_at: attempt.startedAt })
-          .onConflict('institution_id')
-          .merge(['disabled_at', 'disabled_reason', 'updated_at']);
+  async complete(outcomes: readonly AttemptOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    await this.db.transaction(async (trx) => {
+      for (const { claim, attempt, next } of outcomes) {
+        await trx('event_deliveries')
+          .where({ id: claim.id, claim_token: claim.claimToken })
+          .update({
+            status: next.status,
+            next_attempt_at: next.nextAttemptAt,
+            claim_token: null,
+            last_status_code: attempt.statusCode,
+            last_error: attempt.error,
+            ...(next.deliveredAt !== undefined ? { delivered_at: next.deliveredAt } : {}),
+          });
+        if (next.disableEndpoint) {
+          await trx('webhook_endpoints')
+            .insert({ institution_id: claim.institutionId, disabled_at: attempt.startedAt, disabled_reason: next.disableEndpoint, updated_at: attempt.startedAt })
+            .onConflict('institution_id')
+            .merge(['disabled_at', 'disabled_reason', 'updated_at']);
+        }
       }
-      return updated === 1;
+      await trx('webhook_attempts').insert(
+        outcomes.map(({ claim, attempt }) => ({
+          delivery_id: claim.id,
+          attempt: claim.attempt,
+          url: attempt.url.slice(0, 2048),
+          started_at: attempt.startedAt,
+          duration_ms: attempt.durationMs,
+          status_code: attempt.statusCode,
+          error: attempt.error,
+          outcome: attempt.outcome,
+        })),
+      );
     });
   }
 
@@ -266,7 +371,7 @@ export class KnexEventsStore {
     return this.db.transaction(async (trx) => {
       const row = (await trx('institutions').where({ client_id: institutionId }).first('webhook_secret')) as { webhook_secret: string } | undefined;
       if (!row) return false;
-      await trx('institutions').where({ client_id: institutionId }).update({ webhook_secret: secret, updated_at: new Date(now).toISOString() });
+      await trx('institutions').where({ client_id: institutionId }).update({ webhook_secret: secret, updated_at: now });
       await trx('webhook_endpoints')
         .insert({ institution_id: institutionId, previous_secret: row.webhook_secret, previous_secret_until: overlapUntil, updated_at: now })
         .onConflict('institution_id')

@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
+import { epochMs, systemClock, type Clock } from '../../clock.js';
 import { outboundUrlProblem, publicOnlyLookup } from '../../http/outbound-url.js';
 import { parseRetryAfter } from './retry-schedule.js';
 
@@ -30,7 +31,7 @@ export class WebhookSender {
     this.http = http ?? axios.create();
   }
 
-  async send(url: string, headers: Record<string, string>, body: string, now: () => number = Date.now): Promise<SendResult> {
+  async send(url: string, headers: Record<string, string>, body: string, clock: Clock = systemClock): Promise<SendResult> {
     const started = performance.now();
     const took = () => Math.round(performance.now() - started);
     const problem = outboundUrlProblem(url, this.config.allowPrivate);
@@ -48,7 +49,7 @@ export class WebhookSender {
         validateStatus: () => true,
         ...(this.config.allowPrivate ? {} : { lookup: publicOnlyLookup }),
       });
-      const retryAfter = parseRetryAfter(res.headers['retry-after'] as string | undefined, now());
+      const retryAfter = parseRetryAfter(res.headers['retry-after'] as string | undefined, epochMs(clock));
       return { status: res.status, durationMs: took(), ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}) };
     } catch (err) {
       const e = err as { code?: string; cause?: { code?: string }; name?: string };

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { CloudKeys } from '../../../adapters/procurement-cloud.js';
+import { epochMs, systemClock, type Clock } from '../../clock.js';
 import { isValidUscc } from '../../domain/uscc.js';
 import { DomainError } from '../../errors.js';
 import type { SupplierIdentityVerifier } from '../../http/principal.js';
@@ -34,12 +35,12 @@ export class CloudSupplierIdentityVerifier implements SupplierIdentityVerifier {
       keys: () => Promise<CloudKeys>;
       audience: string;
       clockToleranceSeconds?: number;
-      now?: () => number;
+      clock?: Clock;
     },
   ) {}
 
   private async keys(refresh: boolean) {
-    const now = this.deps.now?.() ?? Date.now();
+    const now = epochMs(this.deps.clock ?? systemClock);
     if (refresh || !this.cached || now - this.cached.at > KEYS_TTL_MS) {
       const keys = await this.deps.keys();
       this.cached = { keys, jwks: createLocalJWKSet(keys.jwks as JSONWebKeySet), at: now };
@@ -67,7 +68,7 @@ export class CloudSupplierIdentityVerifier implements SupplierIdentityVerifier {
       audience: this.deps.audience,
       requiredClaims: ['exp', 'iat'],
       clockTolerance: this.deps.clockToleranceSeconds ?? 30,
-      ...(this.deps.now ? { currentDate: new Date(this.deps.now()) } : {}),
+      ...(this.deps.clock ? { currentDate: this.deps.clock() } : {}),
     });
     const { uscc, name } = payload as { uscc?: unknown; name?: unknown };
     if (typeof uscc !== 'string' || !isValidUscc(uscc)) throw new SupplierIdentityError('uscc_invalid');
