@@ -16,7 +16,7 @@ import { databaseChecks } from './db/health.js';
 import { KnexRegionStore } from './features/regions/regions-knex-store.js';
 import { RegionService } from './features/regions/regions-service.js';
 import { createRegionRoutes } from './features/regions/regions-routes.js';
-import { epochMs, systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import type { SupplierIdentityVerifier } from './http/principal.js';
 import { createAuth, type Auth, type AuthConfig } from './features/auth/auth-module.js';
 import { createAuthRoutes } from './features/auth/auth-routes.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Knex } from 'knex';
+import type { Knex } from '../../src/db/knex.js';
 import { createDb, migrateLatest } from '../../src/db/knex.js';
 import { seedRegions } from '../../seeds/regions.js';
 import { freshDatabase, type TestDatabase } from './db.js';
