@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { bulkInsert } from '../../db/bulk.js';
 import { isPostgres } from '../../db/knex.js';
-import { PreparedStatements } from '../../db/prepared.js';
+import { PreparedStatements, type Param } from '../../db/prepared.js';
 import type { ConsentPart } from '../financing/financing-store.js';
 import type {
   Attempt,
@@ -62,6 +62,47 @@ const toHolder = (r: HolderRow): ConsentHolder => ({
   loanNo: r.loan_no,
   disbursedFen: Number(r.disbursed_fen),
   repaidFen: Number(r.repaid_fen),
+});
+
+// Deliveries due at `now` whose endpoint a 410 has not disabled.
+const DUE_FROM = `from event_deliveries d left join webhook_endpoints w on w.institution_id = d.institution_id
+  where d.status = 'pending' and d.next_attempt_at <= ? and w.disabled_at is null`;
+// The oldest due first, at most `limit`.
+const DUE = `select d.seq ${DUE_FROM} order by d.next_attempt_at limit ?`;
+const ENDPOINTS = `select i.client_id, i.webhook_url, i.webhook_secret, c.status, w.previous_secret, w.previous_secret_until, w.disabled_at
+  from institutions i join clients c on c.client_id = i.client_id left join webhook_endpoints w on w.institution_id = i.client_id`;
+// The delivered_at of an earlier delivery stays when this attempt did not deliver.
+const COMPLETE = `update event_deliveries set status = ?, next_attempt_at = ?, claim_token = null, last_status_code = ?, last_error = ?,
+    delivered_at = coalesce(?, delivered_at) where id = ? and claim_token = ?`;
+const INSERT_ATTEMPT = `insert into webhook_attempts (delivery_id, attempt, url, started_at, duration_ms, status_code, error, outcome)
+  values (?, ?, ?, ?, ?, ?, ?, ?)`;
+const DISABLE_ENDPOINT = `insert into webhook_endpoints (institution_id, disabled_at, disabled_reason, updated_at) values (?, ?, ?, ?)
+  on conflict (institution_id) do update set disabled_at = excluded.disabled_at, disabled_reason = excluded.disabled_reason,
+    updated_at = excluded.updated_at`;
+
+interface EndpointRow {
+  client_id: string;
+  webhook_url: string | null;
+  webhook_secret: string;
+  status: string;
+  previous_secret: string | null;
+  previous_secret_until: number | string | null;
+  disabled_at: number | string | null;
+}
+
+interface ClaimedRow {
+  id: string;
+  institution_id: string;
+  body: string;
+  attempts: number;
+}
+
+const toClaimed = (r: ClaimedRow, claimToken: string): ClaimedDelivery => ({
+  id: r.id,
+  institutionId: r.institution_id,
+  body: r.body,
+  attempt: Number(r.attempts),
+  claimToken,
 });
 
 const recordRow = (r: OutboxRecord) => ({
@@ -257,19 +298,15 @@ export class KnexEventsStore implements EventsStore {
 
   /** The endpoints of these institutions. */
   async endpoints(institutionIds: readonly string[], now: number): Promise<Map<string, Endpoint>> {
-    const rows = (await this.db('institutions as i')
-      .join('clients as c', 'c.client_id', 'i.client_id')
-      .leftJoin('webhook_endpoints as w', 'w.institution_id', 'i.client_id')
-      .whereIn('i.client_id', [...new Set(institutionIds)])
-      .select('i.client_id', 'i.webhook_url', 'i.webhook_secret', 'c.status', 'w.previous_secret', 'w.previous_secret_until', 'w.disabled_at')) as {
-      client_id: string;
-      webhook_url: string | null;
-      webhook_secret: string;
-      status: string;
-      previous_secret: string | null;
-      previous_secret_until: number | string | null;
-      disabled_at: number | string | null;
-    }[];
+    const ids = [...new Set(institutionIds)];
+    const rows =
+      ids.length === 1
+        ? await this.statements.all<EndpointRow>(`${ENDPOINTS} where i.client_id = ?`, ids)
+        : ((await this.db('institutions as i')
+            .join('clients as c', 'c.client_id', 'i.client_id')
+            .leftJoin('webhook_endpoints as w', 'w.institution_id', 'i.client_id')
+            .whereIn('i.client_id', ids)
+            .select('i.client_id', 'i.webhook_url', 'i.webhook_secret', 'c.status', 'w.previous_secret', 'w.previous_secret_until', 'w.disabled_at')) as EndpointRow[]);
     return new Map(
       rows.map((r) => [
         r.client_id,
@@ -289,80 +326,47 @@ export class KnexEventsStore implements EventsStore {
    */
   async claim(now: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     const token = randomUUID();
-    const due = this.db('event_deliveries as d')
-      .leftJoin('webhook_endpoints as w', 'w.institution_id', 'd.institution_id')
-      .where('d.status', 'pending')
-      .where('d.next_attempt_at', '<=', now)
-      .whereNull('w.disabled_at')
-      .orderBy('d.next_attempt_at')
-      .limit(limit)
-      .select('d.seq');
     if (isPostgres(this.db)) {
-      const rows = await this.db.raw(
+      const rows = await this.statements.all<ClaimedRow>(
         `update event_deliveries set next_attempt_at = ?, claim_token = ?, attempts = attempts + 1
-         where seq in (${due.toQuery()} for update of d skip locked)
+         where seq in (${DUE} for update of d skip locked)
          returning id, institution_id, body, attempts`,
-        [now + leaseMs, token],
+        [now + leaseMs, token, now, limit],
       );
-      return (rows.rows as { id: string; institution_id: string; body: string; attempts: number }[]).map((r) => ({
-        id: r.id,
-        institutionId: r.institution_id,
-        body: r.body,
-        attempt: r.attempts,
-        claimToken: token,
-      }));
+      return rows.map((r) => toClaimed(r, token));
     }
     // SQLite: look first, so an idle dispatcher never takes the single write lock; then one UPDATE, atomic, whose
     // re-check of status and due time makes a concurrent claimer's update of the same rows a no-op.
-    const seqs = ((await due) as { seq: number | string }[]).map((r) => Number(r.seq));
-    if (seqs.length === 0) return [];
-    await this.db('event_deliveries')
-      .whereIn('seq', seqs)
-      .where('status', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .update({ next_attempt_at: now + leaseMs, claim_token: token, attempts: this.db.raw('attempts + 1') });
-    const rows = (await this.db('event_deliveries').where({ claim_token: token }).select('id', 'institution_id', 'body', 'attempts')) as {
-      id: string;
-      institution_id: string;
-      body: string;
-      attempts: number;
-    }[];
-    return rows.map((r) => ({ id: r.id, institutionId: r.institution_id, body: r.body, attempt: r.attempts, claimToken: token }));
+    if ((await this.statements.rows(`select 1 ${DUE_FROM} limit 1`, [now])).length === 0) return [];
+    const rows = await this.statements.all<ClaimedRow>(
+      `update event_deliveries set next_attempt_at = ?, claim_token = ?, attempts = attempts + 1
+       where seq in (${DUE}) and status = 'pending' and next_attempt_at <= ?
+       returning id, institution_id, body, attempts`,
+      [now + leaseMs, token, now, limit, now],
+    );
+    return rows.map((r) => toClaimed(r, token));
   }
 
+  /** On SQLite one group-committed batch of prepared statements; on PostgreSQL one transaction. */
   async complete(outcomes: readonly AttemptOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
+    const writes: [string, Param[]][] = outcomes.flatMap(({ claim, attempt, next }): [string, Param[]][] => [
+      [COMPLETE, [next.status, next.nextAttemptAt, attempt.statusCode, attempt.error, next.deliveredAt ?? null, claim.id, claim.claimToken]],
+      [
+        INSERT_ATTEMPT,
+        [claim.id, claim.attempt, attempt.url.slice(0, 2048), attempt.startedAt, attempt.durationMs, attempt.statusCode, attempt.error, attempt.outcome],
+      ],
+      ...(next.disableEndpoint
+        ? [[DISABLE_ENDPOINT, [claim.institutionId, attempt.startedAt, next.disableEndpoint, attempt.startedAt]] as [string, Param[]]]
+        : []),
+    ]);
+    if (this.statements.sqlite) {
+      await this.statements.batched((s) => writes.forEach(([sql, params]) => s.run(sql, params)));
+      return;
+    }
     await this.db.transaction(async (trx) => {
-      for (const { claim, attempt, next } of outcomes) {
-        await trx('event_deliveries')
-          .where({ id: claim.id, claim_token: claim.claimToken })
-          .update({
-            status: next.status,
-            next_attempt_at: next.nextAttemptAt,
-            claim_token: null,
-            last_status_code: attempt.statusCode,
-            last_error: attempt.error,
-            ...(next.deliveredAt !== undefined ? { delivered_at: next.deliveredAt } : {}),
-          });
-        if (next.disableEndpoint) {
-          await trx('webhook_endpoints')
-            .insert({ institution_id: claim.institutionId, disabled_at: attempt.startedAt, disabled_reason: next.disableEndpoint, updated_at: attempt.startedAt })
-            .onConflict('institution_id')
-            .merge(['disabled_at', 'disabled_reason', 'updated_at']);
-        }
-      }
-      await trx('webhook_attempts').insert(
-        outcomes.map(({ claim, attempt }) => ({
-          delivery_id: claim.id,
-          attempt: claim.attempt,
-          url: attempt.url.slice(0, 2048),
-          started_at: attempt.startedAt,
-          duration_ms: attempt.durationMs,
-          status_code: attempt.statusCode,
-          error: attempt.error,
-          outcome: attempt.outcome,
-        })),
-      );
+      const inTx = new PreparedStatements(trx);
+      for (const [sql, params] of writes) await inTx.run(sql, params);
     });
   }
 
