@@ -14,8 +14,8 @@ export interface RegionWithAncestors extends Region {
  * can send, are never kept.
  */
 export class RegionService {
-  private readonly lineages = new Map<string, Region[]>();
-  private readonly subtrees = new Map<string, string[]>();
+  private readonly lineages = new Map<string, Promise<Region[]>>();
+  private readonly subtrees = new Map<string, Promise<string[]>>();
 
   constructor(private readonly store: RegionStore) {}
 
@@ -31,12 +31,8 @@ export class RegionService {
   }
 
   /** Codes of `root` and every region below it, sorted; empty for an unknown code. */
-  async subtreeCodes(root: string): Promise<string[]> {
-    const known = this.subtrees.get(root);
-    if (known) return known;
-    const codes = await this.store.subtree(root);
-    if (codes.length) this.subtrees.set(root, codes);
-    return codes;
+  subtreeCodes(root: string): Promise<string[]> {
+    return remembered(this.subtrees, root, () => this.store.subtree(root));
   }
 
   /** Codes of `code` and every region above it. */
@@ -55,11 +51,26 @@ export class RegionService {
   }
 
   /** The region and every region above it, the root last; empty for an unknown code. */
-  private async lineage(code: string): Promise<Region[]> {
-    const known = this.lineages.get(code);
-    if (known) return known;
-    const lineage = await this.store.lineage(code);
-    if (lineage.length) this.lineages.set(code, lineage);
-    return lineage;
+  private lineage(code: string): Promise<Region[]> {
+    return remembered(this.lineages, code, () => this.store.lineage(code));
   }
+}
+
+/**
+ * `read(key)` once per key: concurrent callers share the read in flight; an empty answer (an unknown code) or a
+ * failure is forgotten, so neither junk input nor a passing database error stays in memory.
+ */
+function remembered<T extends unknown[]>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  let entry = cache.get(key);
+  if (!entry) {
+    entry = read();
+    cache.set(key, entry);
+    entry.then(
+      (value) => {
+        if (value.length === 0) cache.delete(key);
+      },
+      () => cache.delete(key),
+    );
+  }
+  return entry;
 }
