@@ -92,7 +92,7 @@ export class InstitutionService {
       await store.audit(this.onboarding.created(client, actor.clientId, 'createInstitution', created));
       if (!activate) return created;
       await store.setStatus(clientId, 'active', 'onboarded', now);
-      const active = (await store.get(clientId))!;
+      const active: Institution = { ...created, status: 'active', statusReason: 'onboarded', updatedAt: now };
       await store.audit({ at: now, actor: actor.clientId, action: 'updateInstitutionStatus', target: clientId, before: created, after: active });
       return active;
     });
@@ -132,32 +132,40 @@ export class InstitutionService {
       if (!(await store.setStatus(clientId, status, reason, now, before.status))) {
         throw new ConflictError('invalid_status_transition', 'The institution changed meanwhile; read it and try again.');
       }
+      return { ...before, status, statusReason: reason, updatedAt: now };
     });
   }
 
   /** Replaces the institution's registered keys (inline JWKS or `jwks_uri`). */
   async replaceKeys(actor: BureauPrincipal, clientId: string, input: { jwks?: { keys: object[] }; jwks_uri?: string }): Promise<Institution> {
-    await this.get(actor, clientId);
-    const keys = await clientKeysRegistration(input, this.deps.config.jwksUriAllowPrivate);
-    return this.change(actor, clientId, 'replaceInstitutionKeys', (store, _before, now) => store.setKeys(clientId, keys.keys, keys.jwksUri, now));
+    return this.change(actor, clientId, 'replaceInstitutionKeys', async (store, before, now) => {
+      // Checked once the institution is known to be the bureau's: another bureau's institution is a 404, whatever the keys.
+      const keys = await clientKeysRegistration(input, this.deps.config.jwksUriAllowPrivate);
+      await store.setKeys(clientId, keys.keys, keys.jwksUri, now);
+      const jwks = keys.jwksUri === null ? [...keys.keys].sort((a, b) => (a.jkt < b.jkt ? -1 : 1)).map((k) => k.jwk) : null;
+      return { ...before, jwks, jwksUri: keys.jwksUri, updatedAt: now };
+    });
   }
 
+  /**
+   * One change to an institution, in one transaction with its audit entry: read once, refused as not found outside
+   * the bureau's subtree and as outside its region when the institution also serves regions beyond it.
+   */
   private async change(
     actor: BureauPrincipal,
     clientId: string,
     action: string,
-    apply: (store: InstitutionStore, before: Institution, now: number) => Promise<void>,
+    apply: (store: InstitutionStore, before: Institution, now: number) => Promise<Institution>,
   ): Promise<Institution> {
-    await this.get(actor, clientId);
     const subtree = await this.deps.regions.subtree(actor.regionCode);
     return this.deps.store.transaction(async (store) => {
-      const before = (await store.get(clientId))!;
+      const before = await store.get(clientId);
+      if (!before || !before.regions.some((r) => subtree.has(r))) throw notFound();
       if (!before.regions.every((r) => subtree.has(r))) {
         throw new OutsideRegionError('The institution also serves regions outside the region your bureau administers.');
       }
       const now = epochMs(this.clock);
-      await apply(store, before, now);
-      const after = (await store.get(clientId))!;
+      const after = await apply(store, before, now);
       await store.audit({ at: now, actor: actor.clientId, action, target: clientId, before, after });
       return after;
     });
