@@ -144,7 +144,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   const statistics = createStatisticsModule({ db, regions, config, clock: time });
   const eventsStore = new KnexEventsStore(db);
   const routes = [
-    ...createUpstreamRoutes({ cloud, sync, quarantine: new QuarantineService(new KnexSyncStore(db)) }),
+    ...createUpstreamRoutes({ sync, quarantine: new QuarantineService(new KnexSyncStore(db)) }),
     ...createMetricsRoutes({ metrics }),
     ...createHealthRoutes({ checks: { ...databaseChecks(db), upstream: upstreamCheck } }),
     ...createDocsRoutes(),

@@ -1,5 +1,6 @@
-import type { ChangeEntry, ChangePage, ProcurementCloud } from '../../../adapters/procurement-cloud.js';
+import { CloudSignatureError, type ChangeEntry, type ChangePage, type ProcurementCloud } from '../../../adapters/procurement-cloud.js';
 import { epochMs, systemClock, type Clock } from '../../clock.js';
+import { DomainError } from '../../errors.js';
 import type { Transactional } from '../../transactional.js';
 import { planIngest } from './ingest.js';
 import type { SyncStore, SyncUnit } from './sync-store.js';
@@ -9,6 +10,14 @@ export const FEED_SOURCE = 'procurement_cloud';
 
 /** Where pushed notifications are recorded as coming from. */
 export const NOTIFICATION_SOURCE = 'cloud_notification';
+
+/** 401: a pushed notification whose signature, issuer or age is not acceptable. */
+export class NotificationSignatureError extends DomainError {
+  constructor(options?: { cause?: unknown }) {
+    super(401, 'invalid_notification_signature', 'The notification is not signed by the procurement cloud.');
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
 
 /** What one batch did. */
 export interface IngestResult {
@@ -57,8 +66,15 @@ export class SyncService {
     return result;
   }
 
-  /** Applies pushed changes in one transaction; idempotent by change id. */
-  async ingestNotification(entries: readonly ChangeEntry[]): Promise<IngestResult> {
+  /** Applies the changes of a notification the cloud pushed (a JWS it signed), in one transaction; idempotent by change id. */
+  async receiveNotification(jws: string): Promise<IngestResult> {
+    let entries: ChangeEntry[];
+    try {
+      entries = await this.deps.cloud.readNotification(jws);
+    } catch (err) {
+      if (err instanceof CloudSignatureError) throw new NotificationSignatureError({ cause: err });
+      throw err;
+    }
     return this.deps.transactional((unit) => this.ingest(unit, entries, NOTIFICATION_SOURCE));
   }
 

@@ -1,6 +1,5 @@
-import { CloudSignatureError, type ProcurementCloud } from '../../../adapters/procurement-cloud.js';
 import { isoTime, msOfIso } from '../../clock.js';
-import { DomainError, ForbiddenError, ValidationError } from '../../errors.js';
+import { ForbiddenError, ValidationError } from '../../errors.js';
 import { nextPageToken, pageCursor } from '../../http/pagination.js';
 import { defineRoute } from '../../http/route.js';
 import type { SyncService } from '../sync/sync-service.js';
@@ -13,16 +12,8 @@ import {
   type UpstreamNotificationResultDto,
 } from './upstream-schemas.js';
 
-/** 401: a pushed notification whose signature, issuer or age is not acceptable. */
-export class NotificationSignatureError extends DomainError {
-  constructor(options?: { cause?: unknown }) {
-    super(401, 'invalid_notification_signature', 'The notification is not signed by the procurement cloud.');
-    if (options?.cause !== undefined) this.cause = options.cause;
-  }
-}
-
 /** Pushed notifications from the cloud, and the quarantine bureaus inspect. */
-export function createUpstreamRoutes({ cloud, sync, quarantine }: { cloud: ProcurementCloud; sync: SyncService; quarantine: QuarantineService }) {
+export function createUpstreamRoutes({ sync, quarantine }: { sync: SyncService; quarantine: QuarantineService }) {
   return [
     defineRoute({
       method: 'post',
@@ -31,16 +22,7 @@ export function createUpstreamRoutes({ cloud, sync, quarantine }: { cloud: Procu
       // The JWS is the authentication.
       access: { public: true },
       body: upstreamNotificationBody,
-      handler: async ({ body }): Promise<UpstreamNotificationResultDto> => {
-        let entries;
-        try {
-          entries = await cloud.readNotification(body.jws);
-        } catch (err) {
-          if (err instanceof CloudSignatureError) throw new NotificationSignatureError({ cause: err });
-          throw err;
-        }
-        return sync.ingestNotification(entries);
-      },
+      handler: ({ body }): Promise<UpstreamNotificationResultDto> => sync.receiveNotification(body.jws),
     }),
     defineRoute({
       method: 'get',
