@@ -108,9 +108,13 @@ export type Change = ChangeBody & {
   occurredAt: string;
 };
 
-/** A feed entry: a change, or a record the adapter could not read (kept raw for quarantine, with the purchaser region when readable). */
+/**
+ * A feed entry: a change, or a record the adapter could not read (kept raw for quarantine, with the purchaser
+ * region when readable). A change read from the cloud's own form carries that record as received (`raw`), so
+ * that a change the gateway later cannot apply is quarantined as the cloud sent it, not in the domain's form.
+ */
 export type ChangeEntry =
-  | { ok: true; change: Change }
+  | { ok: true; change: Change; raw?: unknown }
   | { ok: false; changeId: string | undefined; reason: string; raw: unknown; regionCode?: string };
 
 /** One page of the change feed. */
@@ -168,8 +172,12 @@ export interface ProcurementCloud {
   ): Promise<CollectionAccountChange>;
   /** Where a requested change stands; undefined when the ref is unknown. */
   getCollectionAccountChange(ref: string): Promise<CollectionAccountChange | undefined>;
-  /** Issuer and JWKS of the cloud's signing keys (supplier identity tokens, pushed notifications). */
-  keys(): Promise<CloudKeys>;
+  /**
+   * Issuer and JWKS of the cloud's signing keys (supplier identity tokens, pushed notifications). With `kid`,
+   * the key a token names: when the keys held lack it the cloud may have rotated, and an adapter that caches
+   * them fetches them again at once (at most once per cooldown) before answering.
+   */
+  keys(kid?: string): Promise<CloudKeys>;
   /** Verifies a pushed notification (a JWS signed by the cloud) and reads its changes. */
   readNotification(jws: string): Promise<ChangeEntry[]>;
   /** The connection's state, for readiness and metrics. */

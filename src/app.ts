@@ -8,7 +8,6 @@ import { requestLogging } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { mountRoutes, type RouteDefinition } from './http/route.js';
 import { RouteTable } from './http/route-table.js';
-import { pipeline, serveWithoutRouter } from './http/pipeline.js';
 import { IdempotencyStore } from './http/idempotency.js';
 import { createDocsRoutes } from './features/docs/docs-routes.js';
 import { createHealthRoutes } from './features/health/health-routes.js';
@@ -72,7 +71,7 @@ export interface AppDeps {
 
 /** The verifier of supplier identity tokens: the cloud's keys, this gateway as audience. */
 export function createSupplierIdentityVerifier(cloud: ProcurementCloud, issuer: string): SupplierIdentityVerifier {
-  return new CloudSupplierIdentityVerifier({ keys: () => cloud.keys(), audience: issuer });
+  return new CloudSupplierIdentityVerifier({ keys: (kid) => cloud.keys(kid), audience: issuer });
 }
 
 /** The express app, the operations it publishes and the services a server runs beside it. */
@@ -96,6 +95,8 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('etag', false);
+  // Paths are matched with exact case everywhere, as the route table and the spec's conventions do.
+  app.set('case sensitive routing', true);
 
 
   // Services on their stores. A change runs in `knexTransactional(db, trx => stores)`: every store it writes,
@@ -146,7 +147,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   const routes = [
     ...createUpstreamRoutes({ sync, quarantine: new QuarantineService(new KnexSyncStore(db)) }),
     ...createMetricsRoutes({ metrics }),
-    ...createHealthRoutes({ checks: { ...databaseChecks(db), upstream: upstreamCheck } }),
+    ...createHealthRoutes({ checks: databaseChecks(db), advisory: { upstream: upstreamCheck } }),
     ...createDocsRoutes(),
     ...createRegionRoutes({ regions }),
     ...createAuthRoutes({ config, tokens: auth.tokens, gatewayKeys: auth.gatewayKeys }),
@@ -158,18 +159,14 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   ];
   const table = new RouteTable();
   mountRoutes(table, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });
-  serveWithoutRouter(app, {
-    chain: pipeline([
-      requestLogging(logger.child({ module: 'http' })),
-      securityHeaders(),
-      express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }),
-      // Only the token endpoint takes a form (RFC 6749); every other operation is JSON.
-      { prefix: '/oauth2/token', handler: express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }) },
-      { prefix: statistics.publicPrefix, handler: statistics.publicLimit },
-      table.middleware(),
-    ]),
-    notFound: notFoundHandler,
-    onError: errorHandler(logger.child({ module: 'errors' })),
-  });
+  app.use(requestLogging(logger.child({ module: 'http' })));
+  app.use(securityHeaders());
+  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  // Only the token endpoint takes a form (RFC 6749); every other operation is JSON.
+  app.use('/oauth2/token', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  app.use(statistics.publicPrefix, statistics.publicLimit);
+  app.use(table.middleware());
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger.child({ module: 'errors' })));
   return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore };
 }

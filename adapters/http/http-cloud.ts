@@ -1,10 +1,12 @@
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import { decodeProtectedHeader } from 'jose';
 import { z } from 'zod';
 import { verifyNotification } from '../cloud-signature.js';
 import {
   CloudError,
   CloudNotFoundError,
   CloudProtocolError,
+  CloudSignatureError,
   CloudUnavailableError,
   type ChangeEntry,
   type ChangePage,
@@ -16,6 +18,7 @@ import {
   type ProcurementCloud,
 } from '../procurement-cloud.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import { CloudKeyCache } from './cloud-key-cache.js';
 import { accountChangeFromWire, changeFromWire, contractFromWire, wireChangePage } from './wire.js';
 
 /** What the HTTP adapter is built from. */
@@ -24,6 +27,7 @@ export interface HttpCloudOptions {
   baseUrl: string;
   /** The gateway's credential at the cloud (sent as a bearer token). */
   credential: string;
+  /** Deadline of one HTTP attempt, from sending the request to the last byte of the answer. */
   timeoutMs: number;
   /** Retries of idempotent calls after the first attempt. */
   retries?: number;
@@ -34,21 +38,24 @@ export interface HttpCloudOptions {
   random?: () => number;
   /** Called once per HTTP attempt, for metrics. */
   onAttempt?: (operation: string, outcome: 'ok' | 'error') => void;
+  /** The cloud's keys: how long they are cached, and the least time between two early fetches for an unknown `kid`. */
+  keys?: { ttlMs?: number; cooldownMs?: number };
+  /** The clock of the key cache. */
+  now?: () => number;
 }
 
 const jwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(20) });
-
-const KEYS_TTL_MS = 60_000;
 
 /** The procurement cloud over HTTP, as api-spec/procurement-cloud.yaml describes it. */
 export class HttpProcurementCloud implements ProcurementCloud {
   private readonly http: AxiosInstance;
   private readonly breaker: CircuitBreaker;
-  private keyCache: { keys: CloudKeys; at: number } | undefined;
+  private readonly keyCache: CloudKeyCache;
 
   constructor(private readonly opts: HttpCloudOptions) {
     this.http = opts.http ?? axios.create();
     this.breaker = opts.breaker ?? new CircuitBreaker();
+    this.keyCache = new CloudKeyCache({ fetch: () => this.fetchKeys(), ...opts.keys, ...(opts.now ? { now: opts.now } : {}) });
   }
 
   private async call<T>(operation: string, config: AxiosRequestConfig, idempotent: boolean, accept404 = false): Promise<{ status: number; data: T }> {
@@ -56,11 +63,15 @@ export class HttpProcurementCloud implements ProcurementCloud {
     return this.breaker.run(
       async () => {
         for (let attempt = 1; ; attempt++) {
+          // axios's `timeout` only bounds silence: a cloud dripping a byte now and then would hold the call open.
+          // The signal is a deadline for the whole exchange, the body included.
+          const deadline = AbortSignal.timeout(this.opts.timeoutMs);
           try {
             const res = await this.http.request<T>({
               ...config,
               baseURL: this.opts.baseUrl,
               timeout: this.opts.timeoutMs,
+              signal: deadline,
               headers: { Accept: 'application/json', Authorization: `Bearer ${this.opts.credential}`, ...config.headers },
               validateStatus: (s) => (s >= 200 && s < 300) || (accept404 && s === 404),
               maxRedirects: 0,
@@ -70,7 +81,7 @@ export class HttpProcurementCloud implements ProcurementCloud {
             return { status: res.status, data: res.data };
           } catch (err) {
             this.opts.onAttempt?.(operation, 'error');
-            const failure = this.classify(operation, err);
+            const failure = this.classify(operation, err, deadline.aborted);
             if (!(failure instanceof CloudUnavailableError) || attempt >= attempts) throw failure;
             // Full jitter around an exponential step, so retrying gateways do not march in step.
             const step = (this.opts.backoffBaseMs ?? 200) * 2 ** (attempt - 1);
@@ -82,7 +93,10 @@ export class HttpProcurementCloud implements ProcurementCloud {
     );
   }
 
-  private classify(operation: string, err: unknown): CloudError {
+  private classify(operation: string, err: unknown, pastDeadline: boolean): CloudError {
+    if (pastDeadline || axios.isCancel(err)) {
+      return new CloudUnavailableError('timeout', `${operation}: no whole answer within ${this.opts.timeoutMs} ms`, { cause: err });
+    }
     if (err instanceof AxiosError) {
       const status = err.response?.status;
       if (status === undefined) {
@@ -157,17 +171,24 @@ export class HttpProcurementCloud implements ProcurementCloud {
     }
   }
 
-  async keys(): Promise<CloudKeys> {
-    if (this.keyCache && Date.now() - this.keyCache.at < KEYS_TTL_MS) return this.keyCache.keys;
+  keys(kid?: string): Promise<CloudKeys> {
+    return this.keyCache.get(kid);
+  }
+
+  private async fetchKeys(): Promise<CloudKeys> {
     const { data } = await this.call<unknown>('getJwks', { method: 'GET', url: '/.well-known/jwks.json' }, true);
     const jwks = this.parse('getJwks', jwksSchema, data);
-    const keys: CloudKeys = { issuer: this.opts.baseUrl, jwks: jwks as CloudKeys['jwks'] };
-    this.keyCache = { keys, at: Date.now() };
-    return keys;
+    return { issuer: this.opts.baseUrl, jwks: jwks as CloudKeys['jwks'] };
   }
 
   async readNotification(jws: string): Promise<ChangeEntry[]> {
-    const records = await verifyNotification(jws, await this.keys());
+    let kid: string | undefined;
+    try {
+      kid = decodeProtectedHeader(jws).kid;
+    } catch (err) {
+      throw new CloudSignatureError('invalid_jws', 'the notification is not a JWS', { cause: err });
+    }
+    const records = await verifyNotification(jws, await this.keys(kid));
     return records.map(changeFromWire);
   }
 

@@ -221,7 +221,7 @@ export function changeFromWire(raw: unknown): ChangeEntry {
       change = { ...base, type: 'supplier_risk_flag.lifted', flagId: r.data.flagCode, uscc: r.data.creditCode, liftedAt: r.data.liftTime };
       break;
   }
-  return { ok: true, change };
+  return { ok: true, change, raw };
 }
 
 /** Writes a domain change as the vendor's record (sandbox pushes, test fixtures). */

@@ -25,6 +25,7 @@ import {
   SANDBOX_EPOCH_MS,
   type AccountChangeBehaviour,
 } from './generator.js';
+import { withTransactionRetry } from '../../src/db/transaction-retry.js';
 
 /** The sandbox cloud's issuer identifier (supplier identity tokens, notifications). */
 export const SANDBOX_ISSUER = 'https://sandbox.procurement-cloud.zcd.invalid';
@@ -110,7 +111,7 @@ export class SandboxCloud implements ProcurementCloud {
     onProgress?.(done, target);
     while (done < target) {
       const end = Math.min(target, done + SEED_CHUNK);
-      done = await this.db.transaction(async (trx) => {
+      done = await withTransactionRetry(this.db, async (trx) => {
         await this.lock(trx);
         const from = Number((await this.state(trx, 'contracts')) ?? 0);
         if (from >= end) return from;
@@ -154,7 +155,7 @@ export class SandboxCloud implements ProcurementCloud {
   /** Moves the clock forward; changes now due are published to the feed, in time order. */
   async advanceClock(ms: number): Promise<{ clock: number; published: number }> {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the sandbox clock only moves forward');
-    return this.db.transaction(async (trx) => {
+    return withTransactionRetry(this.db, async (trx) => {
       await this.lock(trx);
       const clock = Number((await this.state(trx, 'clock')) ?? SANDBOX_EPOCH_MS) + Math.round(ms);
       let seq = await this.maxSeq(trx);

@@ -6,6 +6,15 @@ import { migrationSource } from './migrations/index.js';
 
 export type { Knex };
 
+/**
+ * How long a statement on SQLite waits for another connection's write lock before it fails with SQLITE_BUSY
+ * (another process: the CLI beside `zcd serve`, or a second gateway on one file). better-sqlite3 waits
+ * synchronously, so this also bounds how long the event loop can stall on a lock. It does not help a
+ * transaction that read first and then finds the lock taken (SQLite answers SQLITE_BUSY at once, as waiting
+ * could deadlock): those are run again whole by `withTransactionRetry` (transaction-retry.ts).
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
 /** Opens the database: SQLite (WAL, foreign keys on every connection) or PostgreSQL. */
 export function createDb(target: DatabaseTarget): Knex {
   if (target.client === 'pg') {
@@ -29,7 +38,7 @@ export function createDb(target: DatabaseTarget): Knex {
         try {
           conn.pragma('journal_mode = WAL');
           conn.pragma('foreign_keys = ON');
-          conn.pragma('busy_timeout = 5000');
+          conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
           conn.pragma('synchronous = NORMAL');
           connection.current = conn;
           done(null, conn);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { idleSqliteConnection, isPostgres } from './knex.js';
+import { retryOnWriteConflict } from './transaction-retry.js';
 
 /** A value a prepared statement binds. */
 export type Param = string | number | bigint | boolean | null | Date;
@@ -178,24 +179,34 @@ export class PreparedStatements {
   /**
    * SQLite only: runs `fn` synchronously in one `BEGIN IMMEDIATE` transaction (a savepoint inside a knex
    * transaction), holding the connection throughout, so nothing else interleaves; a throw rolls it back.
+   * Another process holding the write lock past the busy timeout makes it run again (`retryOnWriteConflict`),
+   * so `fn` may run more than once.
    */
   async transactionSync<T>(fn: (s: SyncStatements) => T): Promise<T> {
     if (!this.sqlite) throw new Error('transactionSync is for SQLite only');
-    return this.onSqlite((conn) => {
-      const { statements, immediate } = sqliteHandles(conn);
-      return immediate(() => fn(statements));
-    });
+    const once = () =>
+      this.onSqlite((conn) => {
+        const { statements, immediate } = sqliteHandles(conn);
+        return immediate(() => fn(statements));
+      });
+    // Inside a knex transaction the outermost transaction is the one to run again.
+    return this.inTransaction ? once() : retryOnWriteConflict(async () => once());
+  }
+
+  private get inTransaction(): boolean {
+    return (this.db as { isTransaction?: boolean }).isTransaction === true;
   }
 
   /**
    * SQLite only: like {@link PreparedStatements.transactionSync}, but writes submitted in the same turn of
    * the event loop share one transaction (a group commit), each in a savepoint of its own, so one write's
    * throw undoes only that write. Each promise settles after the commit: nothing resolves before it is durable.
-   * Inside a knex transaction it runs at once, in that transaction.
+   * A batch that meets another process's write lock runs again whole, so `fn` may run more than once; each
+   * promise still settles once. Inside a knex transaction it runs at once, in that transaction.
    */
   batched<T>(fn: (s: SyncStatements) => T): Promise<T> {
     if (!this.sqlite) throw new Error('batched is for SQLite only');
-    if ((this.db as { isTransaction?: boolean }).isTransaction) return this.transactionSync(fn);
+    if (this.inTransaction) return this.transactionSync(fn);
     return new Promise<T>((resolve, reject) => {
       if (!this.queue) {
         this.queue = [];
@@ -212,19 +223,23 @@ export class PreparedStatements {
       const batch = all.slice(i, i + MAX_BATCH);
       let outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[];
       try {
-        outcomes = await this.onSqlite((conn) => {
-          const { statements, immediate, nested } = sqliteHandles(conn);
-          return immediate(() =>
-            batch.map((q) => {
-              try {
-                // Each write in a savepoint of its own: a throw rolls back this write alone.
-                return { ok: true as const, value: nested(() => q.fn(statements)) };
-              } catch (err) {
-                return { ok: false as const, err };
-              }
-            }),
-          );
-        });
+        // A batch that met another writer (BEGIN IMMEDIATE busy past the busy timeout) wrote nothing and is run
+        // again whole; only the outcomes of the attempt that committed are handed out, each exactly once.
+        outcomes = await retryOnWriteConflict(async () =>
+          this.onSqlite((conn) => {
+            const { statements, immediate, nested } = sqliteHandles(conn);
+            return immediate(() =>
+              batch.map((q) => {
+                try {
+                  // Each write in a savepoint of its own: a throw rolls back this write alone.
+                  return { ok: true as const, value: nested(() => q.fn(statements)) };
+                } catch (err) {
+                  return { ok: false as const, err };
+                }
+              }),
+            );
+          }),
+        );
       } catch (err) {
         for (const q of batch) q.reject(err);
         continue;

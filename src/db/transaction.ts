@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Transactional } from '../transactional.js';
 import { isPostgres } from './knex.js';
+import { withTransactionRetry } from './transaction-retry.js';
 
 /** Most units of work one SQLite commit carries. */
 const MAX_GROUP = 64;
@@ -24,10 +25,11 @@ interface Pending<S> {
  * run one after another (a group commit, as prepared.ts does for single statements). Each promise settles
  * after the commit. If any of them throws, the whole group rolls back and each is run again in a
  * transaction of its own, so a failure answers only its own call: {@link Transactional} allows `work` to be
- * run again.
+ * run again. Any transaction that meets another writer (another process on the SQLite file, a PostgreSQL
+ * serialisation failure) runs again whole, bounded (`withTransactionRetry`).
  */
 export function knexTransactional<S>(db: Knex, bind: (trx: Knex) => S): Transactional<S> {
-  const alone = <T>(work: (stores: S) => Promise<T>): Promise<T> => db.transaction((trx) => work(bind(trx)));
+  const alone = <T>(work: (stores: S) => Promise<T>): Promise<T> => withTransactionRetry(db, (trx) => work(bind(trx)));
   if (isPostgres(db)) return alone;
 
   let queue: Pending<S>[] = [];
@@ -41,7 +43,7 @@ export function knexTransactional<S>(db: Knex, bind: (trx: Knex) => S): Transact
     }
     let results: unknown[];
     try {
-      results = await db.transaction(async (trx) => {
+      results = await withTransactionRetry(db, async (trx) => {
         const out: unknown[] = [];
         for (const p of group) out.push(await p.work(bind(trx)));
         return out;

@@ -104,6 +104,10 @@ export interface paths {
         /**
          * Can the gateway serve
          * @description 200 when the database answers and every migration is applied; 503 otherwise, naming the failed check.
+         *     The procurement cloud is reported too (`checks.upstream`) but does not decide readiness: while it is
+         *     failing (its circuit breaker open) the answer stays 200 with `status: degraded`, since bank reads come
+         *     from the gateway's own database and every instance shares the same cloud. Sync and collection-account
+         *     relays wait meanwhile.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -2053,8 +2057,12 @@ export interface components {
             time: components["schemas"]["Timestamp"];
         };
         Readiness: {
-            /** @enum {string} */
-            status: "ready" | "not_ready";
+            /**
+             * @description `ready`: every check passed. `degraded`: the database checks passed but the procurement cloud is failing (200). `not_ready`: a database check failed (503).
+             * @enum {string}
+             */
+            status: "ready" | "degraded" | "not_ready";
+            /** @description One entry per check by name — `database`, `migrations` and `upstream` (the procurement cloud). */
             checks: {
                 [key: string]: {
                     ok: boolean;
@@ -2080,6 +2088,7 @@ export interface components {
             crv?: "P-256" | "Ed25519";
             x?: string;
             y?: string;
+            /** @description At most 1400 characters, an RSA modulus of up to 8192 bits. */
             n?: string;
             e?: string;
         } & {
@@ -2800,7 +2809,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ready to serve. */
+            /** @description Ready to serve (`ready`), or ready with the procurement cloud failing (`degraded`). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2809,7 +2818,7 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description Not ready; `checks` says which check failed. */
+            /** @description Not ready (`not_ready`); `checks` says which check failed. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4335,6 +4344,12 @@ export interface operations {
             /** @description `invalid_client`: the client assertion is missing, invalid, replayed, or the client is not active. */
             401: {
                 headers: {
+                    /**
+                     * @description Only when the client tried to authenticate with the `Authorization` header (RFC 6749 §5.2): a
+                     *     challenge of the scheme it used, e.g. `Basic realm="zcd-gateway"`. Clients authenticate with
+                     *     `private_key_jwt` in the body instead.
+                     */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {

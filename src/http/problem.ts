@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { DomainError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { RenderableError } from './renderable-error.js';
 
 /** Base of every problem `type` URI: stable, absolute, never dereferenced by clients. */
 export const PROBLEM_TYPE_BASE = 'tag:zcd-gateway,2026:problem:';
@@ -68,7 +69,10 @@ export const notFoundHandler: RequestHandler = (_req, res) => {
   sendProblem(res, problem(404, 'route_not_found', 'No operation is published at this path.'));
 };
 
-/** Maps every thrown error to problem+json; 5xx bodies carry only a log id. */
+/**
+ * The one error middleware: maps every thrown error to problem+json (5xx bodies carry only a log id),
+ * except a {@link RenderableError}, which writes its own answer.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
@@ -83,6 +87,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         return;
       }
       sendProblem(res, problem(err.status, err.code, err.message, err.extra), err.headers);
+      return;
+    }
+    if (err instanceof RenderableError) {
+      if (err.status >= 500) logger.error({ err, request_id: req.id }, 'request failed');
+      err.render(res);
       return;
     }
     const type = (err as { type?: unknown } | null)?.type;

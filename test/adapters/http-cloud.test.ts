@@ -53,7 +53,7 @@ describe('the changes feed over HTTP', () => {
     const { c } = cloud();
     const first = await c.listChanges(undefined, 2);
     expect(first).toMatchObject({ nextCursor: '2', hasMore: true, remaining: records.length - 2 });
-    expect(first.entries[0]).toEqual({ ok: true, change: JSON.parse(JSON.stringify(changes[0])) });
+    expect(first.entries[0]).toEqual({ ok: true, change: JSON.parse(JSON.stringify(changes[0])), raw: records[0] });
     const second = await c.listChanges(first.nextCursor, 2);
     expect(second.entries.map((e) => e.ok && e.change.changeId)).toEqual(changes.slice(2, 4).map((x) => x.changeId));
     expect(second.hasMore).toBe(false);
@@ -193,7 +193,7 @@ describe('the cloud keys and pushed notifications', () => {
         .sign(key);
     const { c } = cloud();
     const change: Change = changes[0]!;
-    expect(await c.readNotification(await sign(privateKey, [changeToWire(change)]))).toEqual([{ ok: true, change: JSON.parse(JSON.stringify(change)) }]);
+    expect(await c.readNotification(await sign(privateKey, [changeToWire(change)]))).toEqual([{ ok: true, change: JSON.parse(JSON.stringify(change)), raw: changeToWire(change) }]);
     const other = await generateKeyPair('ES256');
     await expect(c.readNotification(await sign(other.privateKey, [changeToWire(change)]))).rejects.toBeInstanceOf(CloudSignatureError);
   });

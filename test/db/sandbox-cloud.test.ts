@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCloud, SANDBOX_ACCOUNT_CHANGE_DELAY_MS } from '../../adapters/sandbox/sandbox-cloud.js';
 import { generateContract, sandboxContractNo } from '../../adapters/sandbox/generator.js';
 import { CloudNotFoundError, CloudSignatureError } from '../../adapters/procurement-cloud.js';
+import { changeToWire } from '../../adapters/http/wire.js';
 import type { Knex } from '../../src/db/knex.js';
 import { migratedDatabase, testDatabaseKind } from '../helpers/db.js';
 
@@ -67,7 +68,7 @@ describe(`the sandbox cloud on ${testDatabaseKind}`, () => {
   it('signs notifications that it reads back, and rejects one it did not sign', async () => {
     const change = generateContract(3).changes[0]!;
     const jws = await sandbox.signNotification([change]);
-    expect(await sandbox.readNotification(jws)).toEqual([{ ok: true, change: JSON.parse(JSON.stringify(change)) }]);
+    expect(await sandbox.readNotification(jws)).toEqual([{ ok: true, change: JSON.parse(JSON.stringify(change)), raw: changeToWire(change) }]);
     const [h, p, s] = jws.split('.');
     const tampered = `${h}.${Buffer.from(Buffer.from(p!, 'base64url').toString().replace('NMZC', 'NMZX')).toString('base64url')}.${s}`;
     await expect(sandbox.readNotification(tampered)).rejects.toBeInstanceOf(CloudSignatureError);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { specOperations } from '../helpers/spec.js';
+import { z } from 'zod';
+import { spec, specOperations } from '../helpers/spec.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -16,6 +17,27 @@ describe('the published interface and the routes agree', () => {
     const routed = gw.routes.map(key).sort();
     const published = specOperations().map(key).sort();
     expect(routed).toEqual(published);
+  });
+
+  it('validates every part of a request the spec publishes, with the fields the spec names', () => {
+    type Param = { name: string; in: string };
+    const deref = <T>(node: T | { $ref: string }): T => {
+      if (!(node && typeof node === 'object' && '$ref' in node)) return node;
+      return node.$ref.replace(/^#\//, '').split('/').reduce<unknown>((cur, part) => (cur as Record<string, unknown>)[part], spec) as T;
+    };
+    const keysOf = (schema: z.ZodType | undefined) => (schema instanceof z.ZodObject ? Object.keys(schema.shape).sort() : undefined);
+    for (const route of gw.routes) {
+      const op = spec.paths[route.path]![route.method] as unknown as { parameters?: (Param | { $ref: string })[]; requestBody?: { content: Record<string, unknown> } };
+      const params = (op.parameters ?? []).map((p) => deref(p));
+      const named = (where: string) => params.filter((p) => p.in === where).map((p) => p.name).sort();
+      const query = named('query');
+      const path = named('path');
+      expect(route.query !== undefined, `${route.operationId} query`).toBe(query.length > 0);
+      if (route.query) expect(keysOf(route.query), `${route.operationId} query`).toEqual(query);
+      expect(route.params !== undefined, `${route.operationId} path`).toBe(path.length > 0);
+      if (route.params) expect(keysOf(route.params), `${route.operationId} path`).toEqual(path);
+      expect(route.body !== undefined, `${route.operationId} body`).toBe(op.requestBody?.content['application/json'] !== undefined);
+    }
   });
 
   it('serves the spec as YAML and JSON, the same document', async () => {

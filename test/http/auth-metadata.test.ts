@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import express from 'express';
-import { createAccessGuard } from '../../src/http/authenticate.js';
+import { createAccessGuard } from '../../src/features/auth/authenticate.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { callAs, getToken, onboard, seedBureau, type TestParty } from '../helpers/auth.js';
 

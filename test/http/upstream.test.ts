@@ -83,14 +83,15 @@ describe('GET /metrics', () => {
 });
 
 describe('readiness with a failing cloud', () => {
-  it('is not ready while the circuit is open, and says so', async () => {
+  it('stays ready but degraded while the circuit is open, and says so', async () => {
     const fake = new FakeCloud();
     const other = await startTestGateway({ cloud: () => fake });
     try {
       expect((await other.client.get('/readyz')).status).toBe(200);
       fake.circuit = 'open';
       const res = await other.client.get('/readyz');
-      expect(res.status).toBe(503);
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('degraded');
       expect(res.body.checks.upstream).toEqual({ ok: false, detail: 'circuit open: the cloud is failing' });
       expect((await other.client.get('/metrics')).text).toMatch(/^zcd_upstream_circuit_state 2$/m);
     } finally {

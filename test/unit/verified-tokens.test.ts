@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VerifiedTokens } from '../../src/http/verified-tokens.js';
+import { VerifiedTokens } from '../../src/features/auth/verified-tokens.js';
 
 const published = () => true;
 

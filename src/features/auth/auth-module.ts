@@ -2,7 +2,7 @@ import type { AxiosInstance } from 'axios';
 import type { Knex } from '../../db/knex.js';
 import type { Config } from '../../config.js';
 import { systemClock, type Clock } from '../../clock.js';
-import { createAccessGuard } from '../../http/authenticate.js';
+import { createAccessGuard } from './authenticate.js';
 import type { SupplierIdentityVerifier } from '../../http/principal.js';
 import type { AccessGuard } from '../../http/route.js';
 import { KnexClientStore } from './clients-knex-store.js';

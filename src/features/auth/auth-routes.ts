@@ -3,7 +3,8 @@ import { defineRoute } from '../../http/route.js';
 import type { components } from '../../generated/openapi.js';
 import { GATEWAY_ALG, type GatewayKeys } from './gateway-keys.js';
 import { CLIENT_ALGS } from './jwks.js';
-import { OAuthError, type TokenService } from './token-service.js';
+import { OAuthError } from './oauth-error.js';
+import type { TokenService } from './token-service.js';
 
 type Schemas = components['schemas'];
 
@@ -51,22 +52,15 @@ export function createAuthRoutes({ config, tokens, gatewayKeys }: { config: Pick
       path: '/oauth2/token',
       operationId: 'requestToken',
       access: { public: true },
-      handler: async ({ req, res }) => {
+      // Errors are OAuthErrors: the error middleware lets them write their RFC 6749 §5.2 answer.
+      handler: async ({ req, res }): Promise<Schemas['TokenResponse']> => {
         res.setHeader('Cache-Control', 'no-store');
         res.setHeader('Pragma', 'no-cache');
-        try {
-          if (!req.is('application/x-www-form-urlencoded')) {
-            throw new OAuthError(400, 'invalid_request', 'the token request must be application/x-www-form-urlencoded');
-          }
-          const dpop = req.headers.dpop;
-          const body = await tokens.issue((req.body ?? {}) as Record<string, unknown>, Array.isArray(dpop) ? dpop.join(',') : dpop);
-          res.status(200).json(body);
-        } catch (err) {
-          if (!(err instanceof OAuthError)) throw err;
-          for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
-          res.status(err.status).json({ error: err.error, error_description: err.description });
+        if (!req.is('application/x-www-form-urlencoded')) {
+          throw new OAuthError(400, 'invalid_request', 'the token request must be application/x-www-form-urlencoded');
         }
-        return undefined;
+        const dpop = req.headers.dpop;
+        return tokens.issue((req.body ?? {}) as Record<string, unknown>, Array.isArray(dpop) ? dpop.join(',') : dpop);
       },
     }),
   ];

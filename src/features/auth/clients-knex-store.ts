@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { JWK } from 'jose';
 import { PreparedStatements } from '../../db/prepared.js';
+import { withTransactionRetry } from '../../db/transaction-retry.js';
 import type { ClientKind, ClientRecord, ClientStatus, ClientStore } from './clients-store.js';
 import type { RegisteredKey } from './jwks.js';
 
@@ -64,7 +65,7 @@ export class KnexClientStore implements ClientStore {
   }
 
   async replaceKeys(clientId: string, keys: RegisteredKey[]): Promise<void> {
-    await this.db.transaction((trx) => writeClientKeys(trx, clientId, keys));
+    await withTransactionRetry(this.db, (trx) => writeClientKeys(trx, clientId, keys));
   }
 }
 

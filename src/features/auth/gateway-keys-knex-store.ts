@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { JWK } from 'jose';
+import { withTransactionRetry } from '../../db/transaction-retry.js';
 import type { GatewayKeyStore, StoredGatewayKey } from './gateway-keys.js';
 
 interface Row {
@@ -41,7 +42,7 @@ export class KnexGatewayKeyStore implements GatewayKeyStore {
   }
 
   async rotate(key: StoredGatewayKey): Promise<void> {
-    await this.db.transaction(async (trx) => {
+    await withTransactionRetry(this.db, async (trx) => {
       await trx('gateway_keys').where({ status: 'previous' }).delete();
       await trx('gateway_keys').where({ status: 'active' }).update({ status: 'previous' });
       await trx('gateway_keys').insert(toRow(key));

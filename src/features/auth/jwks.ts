@@ -1,8 +1,12 @@
 import { calculateJwkThumbprint, importJWK, type CryptoKey, type JWK } from 'jose';
 import { z } from 'zod';
+import type { components } from '../../generated/openapi.js';
+import { specEnum, specType } from '../../http/spec-schema.js';
 
-/** Algorithms a client may sign its assertions and DPoP proofs with. */
-export const CLIENT_ALGS = ['PS256', 'ES256', 'EdDSA'] as const;
+type S = components['schemas'];
+
+/** Algorithms a client may sign its assertions and DPoP proofs with (the spec's `PublicJwk.alg`). */
+export const CLIENT_ALGS = specEnum<NonNullable<S['PublicJwk']['alg']>>()(['PS256', 'ES256', 'EdDSA']);
 
 /** One of {@link CLIENT_ALGS}. */
 export type ClientAlg = (typeof CLIENT_ALGS)[number];
@@ -10,22 +14,24 @@ export type ClientAlg = (typeof CLIENT_ALGS)[number];
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 
 /** A public signing JWK as a client registers it. */
-export const publicJwkSchema = z
-  .looseObject({
-    kty: z.enum(['EC', 'RSA', 'OKP']),
-    kid: z.string().min(1).max(256).optional(),
-    alg: z.enum(CLIENT_ALGS).optional(),
-    use: z.literal('sig').optional(),
-    crv: z.enum(['P-256', 'Ed25519']).optional(),
-    x: z.string().max(1024).optional(),
-    y: z.string().max(1024).optional(),
-    n: z.string().max(1400).optional(),
-    e: z.string().max(16).optional(),
-  })
-  .refine((k) => PRIVATE_MEMBERS.every((m) => !(m in k)), 'a public key must not carry private key members');
+export const publicJwkSchema = specType<S['PublicJwk']>()(
+  z
+    .looseObject({
+      kty: z.enum(specEnum<S['PublicJwk']['kty']>()(['EC', 'RSA', 'OKP'])),
+      kid: z.string().min(1).max(256).optional(),
+      alg: z.enum(CLIENT_ALGS).optional(),
+      use: z.literal('sig').optional(),
+      crv: z.enum(specEnum<NonNullable<S['PublicJwk']['crv']>>()(['P-256', 'Ed25519'])).optional(),
+      x: z.string().max(1024).optional(),
+      y: z.string().max(1024).optional(),
+      n: z.string().max(1400).optional(),
+      e: z.string().max(16).optional(),
+    })
+    .refine((k) => PRIVATE_MEMBERS.every((m) => !(m in k)), 'a public key must not carry private key members'),
+);
 
 /** A JWKS of public signing keys (1–10). */
-export const clientJwksSchema = z.strictObject({ keys: z.array(publicJwkSchema).min(1).max(10) });
+export const clientJwksSchema = specType<S['Jwks']>()(z.strictObject({ keys: z.array(publicJwkSchema).min(1).max(10) }));
 
 /** A registered client key: its RFC 7638 thumbprint, optional kid and the public JWK. */
 export interface RegisteredKey {

@@ -72,6 +72,8 @@ export class RemoteJwks {
     try {
       const res = await this.http.get(uri, {
         timeout: this.config.jwksUriTimeoutMs,
+        // `timeout` only bounds silence; this is a deadline for the whole fetch, a dripped body included.
+        signal: AbortSignal.timeout(this.config.jwksUriTimeoutMs),
         maxRedirects: 0,
         maxContentLength: 64 * 1024,
         responseType: 'json',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import type { Config } from '../../config.js';
+import type { components } from '../../generated/openapi.js';
 import { epochSeconds, systemClock, type Clock } from '../../clock.js';
 import type { Scope } from '../../http/principal.js';
 import type { GatewayKeys } from './gateway-keys.js';
@@ -10,6 +11,7 @@ import type { ClientRecord, ClientStore } from './clients-store.js';
 import { DpopError, type DpopVerifier } from './dpop.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { RemoteJwksError, type RemoteJwks } from './remote-jwks.js';
+import { OAuthError } from './oauth-error.js';
 
 /** Lifetime of an access token, seconds. */
 export const ACCESS_TOKEN_TTL_S = 600;
@@ -17,32 +19,18 @@ export const ACCESS_TOKEN_TTL_S = 600;
 export const ASSERTION_MAX_LIFETIME_S = 300;
 /** Clock skew tolerated on client assertions, seconds. */
 export const CLOCK_TOLERANCE_S = 10;
-/** The client assertion type of RFC 7523. */
-export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+type TokenRequest = components['schemas']['TokenRequest'];
+
+/** The client assertion type of RFC 7523, the one the spec's `TokenRequest` takes. */
+export const JWT_BEARER_ASSERTION: TokenRequest['client_assertion_type'] = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** The one grant type the spec's `TokenRequest` takes. */
+const CLIENT_CREDENTIALS: TokenRequest['grant_type'] = 'client_credentials';
 
 /** The scopes each kind of client may hold. */
 export const SCOPES_BY_KIND: Record<ClientRecord['kind'], readonly Scope[]> = { institution: ['institution'], bureau: ['admin'] };
 
-/** An RFC 6749 §5.2 error of the token endpoint. */
-export class OAuthError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    readonly description: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(description);
-    this.name = 'OAuthError';
-  }
-}
-
-/** A successful token response (RFC 6749 §5.1). */
-export interface TokenResponse {
-  access_token: string;
-  token_type: 'DPoP' | 'Bearer';
-  expires_in: number;
-  scope: string;
-}
+/** A successful token response (RFC 6749 §5.1), as the spec publishes it. */
+export type TokenResponse = components['schemas']['TokenResponse'];
 
 /** Claims of the gateway's access tokens beyond RFC 9068's. */
 export interface AccessTokenClaims {
@@ -83,7 +71,8 @@ export class TokenService {
 
   /** Answers one token request, or throws {@link OAuthError}. */
   async issue(form: Record<string, unknown>, dpopProof: string | undefined): Promise<TokenResponse> {
-    const field = (name: string): string | undefined => {
+    // Field names typed by the spec's TokenRequest: a renamed field fails tsc.
+    const field = (name: keyof TokenRequest): string | undefined => {
       const v = form[name];
       if (v === undefined) return undefined;
       if (typeof v !== 'string') throw new OAuthError(400, 'invalid_request', `${name} must appear once`);
@@ -102,7 +91,7 @@ export class TokenService {
 
     const client = await this.authenticateClient(assertion, clientIdParam);
 
-    if (grantType !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', 'only client_credentials is supported');
+    if (grantType !== CLIENT_CREDENTIALS) throw new OAuthError(400, 'unsupported_grant_type', 'only client_credentials is supported');
     const allowed = SCOPES_BY_KIND[client.kind];
     const requested = scopeParam === undefined || scopeParam.trim() === '' ? [...allowed] : scopeParam.split(' ').filter(Boolean);
     if (!requested.every((s) => (allowed as string[]).includes(s))) {

@@ -3,6 +3,7 @@ import type { JWK } from 'jose';
 import { KnexAdminAuditStore } from '../audit/admin-audit-knex-store.js';
 import { insertClient } from '../auth/clients-knex-store.js';
 import type { Bureau, BureauStore } from './bureaus-store.js';
+import { withTransactionRetry } from '../../db/transaction-retry.js';
 
 interface Row {
   client_id: string;
@@ -17,7 +18,7 @@ export class KnexBureauStore implements BureauStore {
   constructor(private readonly db: Knex) {}
 
   transaction<T>(fn: (store: BureauStore) => Promise<T>): Promise<T> {
-    return this.db.transaction((trx) => fn(new KnexBureauStore(trx)));
+    return withTransactionRetry(this.db, (trx) => fn(new KnexBureauStore(trx)));
   }
 
   async create(b: Parameters<BureauStore['create']>[0]): Promise<void> {

@@ -1,22 +1,13 @@
-import { z } from 'zod';
 import { isoTime } from '../../clock.js';
 import type { components } from '../../generated/openapi.js';
-import { afterCursor, nextPageToken, pageCursor, pageQuery } from '../../http/pagination.js';
+import { afterCursor, nextPageToken, pageCursor } from '../../http/pagination.js';
 import type { BureauPrincipal } from '../../http/principal.js';
 import { defineRoute } from '../../http/route.js';
-import { clientKeysFields } from '../auth/client-keys-input.js';
-import { regionCode } from '../regions/regions-schemas.js';
 import type { BureauService } from './bureaus-service.js';
 import type { Bureau } from './bureaus-store.js';
+import { createBureauBody, listBureausQuery } from './bureaus-schemas.js';
 
 type Schemas = components['schemas'];
-
-/** Body of `createBureau`. */
-export const createBureauBody = z.strictObject({
-  region_code: regionCode,
-  name: z.string().trim().min(1).max(128),
-  ...clientKeysFields,
-});
 
 /** A bureau on the wire. */
 export const bureauDto = (b: Bureau): Schemas['Bureau'] => ({
@@ -36,7 +27,7 @@ export function createBureauRoutes({ bureaus }: { bureaus: BureauService }) {
       path: '/api/v1/admin/bureaus',
       operationId: 'listBureaus',
       access: { scope: 'admin' },
-      query: z.strictObject(pageQuery),
+      query: listBureausQuery,
       handler: async ({ principal, query }): Promise<Schemas['BureauPage']> => {
         const page = await bureaus.list(principal as BureauPrincipal, { afterClientId: pageCursor(query.page_token, afterCursor)?.after, limit: query.page_size });
         return { items: page.items.map(bureauDto), ...nextPageToken(page, (b) => ({ after: b.clientId })) };

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors.js';
 import { defineRoute } from '../../http/route.js';
+import { specPath } from '../../http/spec-schema.js';
 import { publishedSpec } from './published-spec.js';
 
 const require = createRequire(import.meta.url);
@@ -93,7 +94,7 @@ export function createDocsRoutes() {
       path: '/docs/assets/{file}',
       operationId: 'getApiDocsAsset',
       access: { public: true },
-      params: z.object({ file: z.string().max(64) }),
+      params: specPath<'getApiDocsAsset'>()(z.object({ file: z.string().max(64) })),
       handler: ({ params, req, res }) => {
         const hit = asset(params.file);
         if (!hit) throw new NotFoundError('asset_not_found', 'No such asset.');

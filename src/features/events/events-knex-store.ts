@@ -17,6 +17,7 @@ import type {
   PlannedDelivery,
 } from './events-store.js';
 import type { PublishedEvent } from './published-events.js';
+import { withTransactionRetry } from '../../db/transaction-retry.js';
 
 // Any constant shared by every writer of event_deliveries; see append().
 const FEED_LOCK_KEY = 0x7a63_6465; // "zcde"
@@ -288,7 +289,7 @@ export class KnexEventsStore implements EventsStore {
 
   /** Queues a delivery again from the first attempt, and enables the endpoint again. */
   async redeliver(institutionId: string, id: string, now: number): Promise<void> {
-    await this.db.transaction(async (trx) => {
+    await withTransactionRetry(this.db, async (trx) => {
       await trx('event_deliveries')
         .where({ id, institution_id: institutionId })
         .update({ status: 'pending', attempts: 0, next_attempt_at: now, claim_token: null });
@@ -364,7 +365,7 @@ export class KnexEventsStore implements EventsStore {
       await this.statements.batched((s) => writes.forEach(([sql, params]) => s.run(sql, params)));
       return;
     }
-    await this.db.transaction(async (trx) => {
+    await withTransactionRetry(this.db, async (trx) => {
       const inTx = new PreparedStatements(trx);
       for (const [sql, params] of writes) await inTx.run(sql, params);
     });
@@ -372,7 +373,7 @@ export class KnexEventsStore implements EventsStore {
 
   /** Replaces an institution's secret; the old one keeps signing (second) until `overlapUntil`. */
   async rotateSecret(institutionId: string, secret: string, overlapUntil: number, now: number): Promise<boolean> {
-    return this.db.transaction(async (trx) => {
+    return withTransactionRetry(this.db, async (trx) => {
       const row = (await trx('institutions').where({ client_id: institutionId }).first('webhook_secret')) as { webhook_secret: string } | undefined;
       if (!row) return false;
       await trx('institutions').where({ client_id: institutionId }).update({ webhook_secret: secret, updated_at: now });

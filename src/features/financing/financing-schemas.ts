@@ -2,12 +2,39 @@ import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
 import { basisPoints, fen, idParam, isoDate, positiveFen, text, timestampMs } from '../../http/fields.js';
 import { pageQuery } from '../../http/pagination.js';
-import { APPLICATION_STATUSES } from './lifecycle.js';
+import { specBody, specEnum, specPath, specQuery, specType } from '../../http/spec-schema.js';
+import { regionCode } from '../regions/regions-schemas.js';
+import { APPLICATION_STATUSES as LIFECYCLE_STATUSES } from './lifecycle.js';
 
 type Schemas = components['schemas'];
 
-const regionCode = z.string().regex(/^[1-9][0-9]{5}$/, 'expected a six-digit GB/T 2260 region code');
-const category = z.enum(['goods', 'services', 'works']) satisfies z.ZodType<Schemas['ContractCategory']>;
+/** The categories of a procurement contract, as the spec lists them. */
+export const CONTRACT_CATEGORIES = specEnum<Schemas['ContractCategory']>()(['goods', 'services', 'works']);
+
+/** The parts of a contract an SME can consent to share, as the spec lists them. */
+export const CONSENT_PARTS = specEnum<Schemas['ConsentPart']>()(['contract', 'acceptances', 'payments', 'risk_flags']);
+
+/** The reasons a bank can give for a rejection, as the spec lists them. */
+export const REJECTION_REASONS = specEnum<Schemas['RejectionReason']>()([
+  'credit_insufficient',
+  'contract_risk',
+  'documents_incomplete',
+  'amount_exceeds_limit',
+  'supplier_risk',
+  'outside_policy',
+  'other',
+]);
+
+/** The states of a financing application: the lifecycle's list, checked against the spec's. */
+export const APPLICATION_STATUSES = specEnum<Schemas['ApplicationStatus']>()(LIFECYCLE_STATUSES);
+
+/** The states of a product, as the spec lists them. */
+export const PRODUCT_STATUSES = specEnum<Schemas['ProductStatus']>()(['pending', 'approved', 'withdrawn']);
+
+/** What a bureau decides about a product. */
+export const PRODUCT_DECISIONS = specEnum<Schemas['ProductReview']['decision']>()(['approve', 'withdraw']);
+
+const category = z.enum(CONTRACT_CATEGORIES);
 const unique = <T>(items: T[]) => new Set(items).size === items.length;
 const days = z.number().int().min(1).max(3650);
 
@@ -24,86 +51,141 @@ const productTerms = {
 };
 
 /** Body of `createProduct`. */
-export const productInput = z.strictObject(productTerms) satisfies z.ZodType<Schemas['ProductInput'], unknown>;
+export const productInput = specBody<'createProduct'>()(z.strictObject(productTerms));
 
 /** Body of `updateProduct`: at least one term. */
-export const productPatch = z
-  .strictObject(productTerms)
-  .partial()
-  .refine((o) => Object.keys(o).length > 0, 'change at least one term') satisfies z.ZodType<Schemas['ProductPatch'], unknown>;
+export const productPatch = specBody<'updateProduct'>()(
+  z
+    .strictObject(productTerms)
+    .partial()
+    .refine((o) => Object.keys(o).length > 0, 'change at least one term'),
+);
 
 /** Body of `reviewProduct`. */
-export const productReview = z.strictObject({
-  decision: z.enum(['approve', 'withdraw']),
-  reason: text(500),
-}) satisfies z.ZodType<Schemas['ProductReview'], unknown>;
+export const productReview = specBody<'reviewProduct'>()(
+  z.strictObject({
+    decision: z.enum(PRODUCT_DECISIONS),
+    reason: text(500),
+  }),
+);
 
-export const productParams = z.object({ productId: idParam });
-export const applicationParams = z.object({ applicationId: idParam });
-export const contractParams = z.object({ contractNo: z.string().max(64) });
+/** Path of the operations on one product. */
+export const productParams = specPath<'updateProduct' | 'reviewProduct'>()(z.object({ productId: idParam }));
 
-const consentPart = z.enum(['contract', 'acceptances', 'payments', 'risk_flags']);
+/** Path of the operations on one application. */
+export const applicationParams = specPath<
+  | 'withdrawApplication'
+  | 'revokeConsent'
+  | 'getApplication'
+  | 'getApplicationContract'
+  | 'listApplicationAcceptances'
+  | 'listApplicationPayments'
+  | 'listApplicationRiskFlags'
+  | 'startReview'
+  | 'decideApplication'
+  | 'createDisbursement'
+  | 'createRepayment'
+  | 'settleApplication'
+  | 'reportOverdue'
+  | 'reportDefault'
+  | 'cancelApplication'
+>()(z.object({ applicationId: idParam }));
+
+/** Path of `listContractOffers`. */
+export const contractParams = specPath<'listContractOffers'>()(z.object({ contractNo: z.string().max(64) }));
+
+const consentPart = z.enum(CONSENT_PARTS);
 
 /** Body of `createApplication`. */
-export const applicationInput = z.strictObject({
-  contract_no: z.string().min(1).max(64),
-  product_id: z.uuid(),
-  requested_amount: positiveFen,
-  consent: z.strictObject({
-    parts: z.array(consentPart).min(1).max(4).refine(unique, 'must not repeat'),
-    expires_at: timestampMs,
+export const applicationInput = specBody<'createApplication'>()(
+  z.strictObject({
+    contract_no: z.string().min(1).max(64),
+    product_id: z.uuid(),
+    requested_amount: positiveFen,
+    consent: z.strictObject({
+      parts: z.array(consentPart).min(1).max(4).refine(unique, 'must not repeat'),
+      expires_at: timestampMs,
+    }),
   }),
-});
+);
 
-const account = z.strictObject({
-  bank_name: text(100),
-  account_name: text(100),
-  account_number: z.string().regex(/^[0-9]{8,32}$/, 'expected 8 to 32 digits'),
-});
+const account = specType<Schemas['CollectionAccount']>()(
+  z.strictObject({
+    bank_name: text(100),
+    account_name: text(100),
+    account_number: z.string().regex(/^[0-9]{8,32}$/, 'expected 8 to 32 digits'),
+  }),
+);
 
 /** Body of `decideApplication`. */
-export const decisionInput = z.discriminatedUnion('decision', [
+export const decisionInput = specBody<'decideApplication'>()(
+  z.discriminatedUnion('decision', [
+    z.strictObject({
+      decision: z.literal('approve'),
+      amount: positiveFen,
+      annual_rate_bp: basisPoints,
+      term_days: days,
+      collection_account: account,
+    }),
+    z.strictObject({
+      decision: z.literal('reject'),
+      reason_code: z.enum(REJECTION_REASONS),
+      reason_text: text(500).optional(),
+    }),
+  ]),
+);
+
+/** Body of `createDisbursement`. */
+export const disbursementInput = specBody<'createDisbursement'>()(
   z.strictObject({
-    decision: z.literal('approve'),
+    loan_no: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'letters, digits and hyphens, at most 64'),
     amount: positiveFen,
-    annual_rate_bp: basisPoints,
-    term_days: days,
-    collection_account: account,
+    disbursed_on: isoDate,
   }),
+);
+
+/** Body of `createRepayment`. */
+export const repaymentInput = specBody<'createRepayment'>()(
   z.strictObject({
-    decision: z.literal('reject'),
-    reason_code: z.enum(['credit_insufficient', 'contract_risk', 'documents_incomplete', 'amount_exceeds_limit', 'supplier_risk', 'outside_policy', 'other']),
+    amount: positiveFen,
+    repaid_on: isoDate,
+    reference: text(64).optional(),
+  }),
+);
+
+/** Body of `settleApplication`. */
+export const settlementInput = specBody<'settleApplication'>()(
+  z.strictObject({
+    settled_on: isoDate,
+    note: text(500).optional(),
+  }),
+);
+
+/** Body of the transitions that take only a reason. */
+export const reasonInput = specBody<'withdrawApplication' | 'startReview' | 'reportOverdue' | 'reportDefault' | 'cancelApplication'>()(
+  z.strictObject({
+    reason_code: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/).optional(),
     reason_text: text(500).optional(),
   }),
-]);
+);
 
-export const disbursementInput = z.strictObject({
-  loan_no: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'letters, digits and hyphens, at most 64'),
-  amount: positiveFen,
-  disbursed_on: isoDate,
-});
+/** An application status in a query. */
+export const applicationStatus = z.enum(APPLICATION_STATUSES);
 
-export const repaymentInput = z.strictObject({
-  amount: positiveFen,
-  repaid_on: isoDate,
-  reference: text(64).optional(),
-});
+/** Query of the lists that take only a page. */
+export const listQuery = specQuery<'listProducts' | 'listAdminDataAccess' | 'listSupplierContracts' | 'listSupplierApplications' | 'listDataAccess'>()(
+  z.strictObject({ ...pageQuery }),
+);
 
-export const settlementInput = z.strictObject({
-  settled_on: isoDate,
-  note: text(500).optional(),
-});
+/** Query of `listApplications`. */
+export const bankListQuery = specQuery<'listApplications'>()(z.strictObject({ status: applicationStatus.optional(), ...pageQuery }));
 
-export const reasonInput = z.strictObject({
-  reason_code: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/).optional(),
-  reason_text: text(500).optional(),
-});
+/** Query of `listAdminApplications`. */
+export const adminApplicationsQuery = specQuery<'listAdminApplications'>()(
+  z.strictObject({ status: applicationStatus.optional(), region: regionCode.optional(), ...pageQuery }),
+);
 
-export const applicationStatus = z.enum(APPLICATION_STATUSES) satisfies z.ZodType<Schemas['ApplicationStatus']>;
-
-export const listQuery = z.strictObject({ ...pageQuery });
-export const bankListQuery = z.strictObject({ status: applicationStatus.optional(), ...pageQuery });
-export const adminApplicationsQuery = z.strictObject({ status: applicationStatus.optional(), region: regionCode.optional(), ...pageQuery });
-export const adminProductsQuery = z.strictObject({ status: z.enum(['pending', 'approved', 'withdrawn']).optional(), ...pageQuery });
+/** Query of `listAdminProducts`. */
+export const adminProductsQuery = specQuery<'listAdminProducts'>()(z.strictObject({ status: z.enum(PRODUCT_STATUSES).optional(), ...pageQuery }));
 
 export { fen };

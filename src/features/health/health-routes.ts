@@ -20,8 +20,13 @@ async function run(check: ReadinessCheck): Promise<{ ok: boolean; detail?: strin
   }
 }
 
-/** `/healthz` and `/readyz`. */
-export function createHealthRoutes({ checks }: { checks: Record<string, ReadinessCheck> }) {
+/**
+ * `/healthz` and `/readyz`. Readiness is decided by `checks` alone (the gateway's own database): any of them
+ * failing is 503, which takes the instance out of a load balancer. `advisory` checks (the procurement cloud)
+ * are reported beside them; one failing makes the status `degraded` but keeps 200, since every instance
+ * shares the same upstream and bank reads come from the gateway's own database.
+ */
+export function createHealthRoutes({ checks, advisory = {} }: { checks: Record<string, ReadinessCheck>; advisory?: Record<string, ReadinessCheck> }) {
   return [
     defineRoute({
       method: 'get',
@@ -36,14 +41,14 @@ export function createHealthRoutes({ checks }: { checks: Record<string, Readines
       operationId: 'getReadiness',
       access: { public: true },
       handler: async ({ res }) => {
-        const names = Object.keys(checks);
-        const results = await Promise.all(names.map((n) => run(checks[n]!)));
-        const body: Readiness = {
-          status: results.every((r) => r.ok) ? 'ready' : 'not_ready',
-          checks: Object.fromEntries(names.map((n, i) => [n, results[i]!])),
-        };
+        const all = { ...checks, ...advisory };
+        const names = Object.keys(all);
+        const results = await Promise.all(names.map((n) => run(all[n]!)));
+        const failed = names.filter((_, i) => !results[i]!.ok);
+        const status: Readiness['status'] = failed.some((n) => n in checks) ? 'not_ready' : failed.length > 0 ? 'degraded' : 'ready';
+        const body: Readiness = { status, checks: Object.fromEntries(names.map((n, i) => [n, results[i]!])) };
         res.setHeader('Cache-Control', 'no-store');
-        res.status(body.status === 'ready' ? 200 : 503).json(body);
+        res.status(status === 'not_ready' ? 503 : 200).json(body);
       },
     }),
   ];

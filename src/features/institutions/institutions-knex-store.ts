@@ -6,6 +6,7 @@ import { insertClient, writeClientKeys } from '../auth/clients-knex-store.js';
 import type { ClientStatus } from '../auth/clients-store.js';
 import type { RegisteredKey } from '../auth/jwks.js';
 import type { Institution, InstitutionQuery, InstitutionStore, InstitutionSummary, InstitutionType, NewInstitution } from './institutions-store.js';
+import { withTransactionRetry } from '../../db/transaction-retry.js';
 
 interface Row {
   client_id: string;
@@ -42,7 +43,7 @@ export class KnexInstitutionStore implements InstitutionStore {
   }
 
   transaction<T>(fn: (store: InstitutionStore) => Promise<T>): Promise<T> {
-    return this.db.transaction((trx) => fn(new KnexInstitutionStore(trx)));
+    return withTransactionRetry(this.db, (trx) => fn(new KnexInstitutionStore(trx)));
   }
 
   async create(i: NewInstitution): Promise<void> {

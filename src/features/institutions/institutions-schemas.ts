@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
 import { isValidUscc } from '../../domain/uscc.js';
 import { pageQuery } from '../../http/pagination.js';
+import { specBody, specEnum, specPath, specQuery } from '../../http/spec-schema.js';
 import { clientKeysFields } from '../auth/client-keys-input.js';
 import { regionCode } from '../regions/regions-schemas.js';
 
@@ -9,42 +10,59 @@ type Schemas = components['schemas'];
 
 const httpsUrl = z.url({ protocol: /^https?$/ }).max(2048);
 
+/** The kinds of institution, as the spec lists them. */
+export const INSTITUTION_TYPES = specEnum<Schemas['InstitutionType']>()(['bank', 'guarantee', 'other']);
+
+/** The states of an institution, as the spec lists them. */
+export const INSTITUTION_STATUSES = specEnum<Schemas['InstitutionStatus']>()(['pending', 'active', 'suspended', 'revoked']);
+
+/** The states a bureau may move an institution to. */
+export const INSTITUTION_STATUS_CHANGES = specEnum<Schemas['InstitutionStatusChange']['status']>()(['active', 'suspended', 'revoked']);
+
 /** Body of `createInstitution`. */
-export const createInstitutionBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  uscc: z.string().refine(isValidUscc, 'not a valid USCC (GB 32100 check character)'),
-  license_no: z.string().trim().min(1).max(64),
-  type: z.enum(['bank', 'guarantee', 'other']) satisfies z.ZodType<Schemas['InstitutionType']>,
-  regions: z
-    .array(regionCode)
-    .min(1)
-    .max(200)
-    .refine((r) => new Set(r).size === r.length, 'regions must not repeat'),
-  ...clientKeysFields,
-  webhook_url: httpsUrl.optional(),
-  contact: z
-    .strictObject({ name: z.string().max(100).optional(), phone: z.string().max(32).optional(), email: z.email().max(254).optional() })
-    .optional(),
-  dpop_required: z.boolean().default(true),
-});
+export const createInstitutionBody = specBody<'createInstitution'>()(
+  z.strictObject({
+    name: z.string().trim().min(1).max(200),
+    uscc: z.string().refine(isValidUscc, 'not a valid USCC (GB 32100 check character)'),
+    license_no: z.string().trim().min(1).max(64),
+    type: z.enum(INSTITUTION_TYPES),
+    regions: z
+      .array(regionCode)
+      .min(1)
+      .max(200)
+      .refine((r) => new Set(r).size === r.length, 'regions must not repeat'),
+    ...clientKeysFields,
+    webhook_url: httpsUrl.optional(),
+    contact: z
+      .strictObject({ name: z.string().max(100).optional(), phone: z.string().max(32).optional(), email: z.email().max(254).optional() })
+      .optional(),
+    dpop_required: z.boolean().default(true),
+  }),
+);
 
 /** Query of `listInstitutions`. */
-export const listInstitutionsQuery = z.strictObject({
-  status: (z.enum(['pending', 'active', 'suspended', 'revoked']) satisfies z.ZodType<Schemas['InstitutionStatus']>).optional(),
-  ...pageQuery,
-});
+export const listInstitutionsQuery = specQuery<'listInstitutions'>()(
+  z.strictObject({
+    status: z.enum(INSTITUTION_STATUSES).optional(),
+    ...pageQuery,
+  }),
+);
 
 /** Path of the operations on one institution. */
-export const institutionParams = z.object({ client_id: z.string().max(64) });
+export const institutionParams = specPath<'getInstitution' | 'updateInstitutionStatus' | 'replaceInstitutionKeys'>()(
+  z.object({ client_id: z.string().max(64) }),
+);
 
 /** Body of `updateInstitutionStatus`. */
-export const institutionStatusBody = z.strictObject({
-  status: z.enum(['active', 'suspended', 'revoked']),
-  reason: z.string().trim().min(1).max(500),
-}) satisfies z.ZodType<Schemas['InstitutionStatusChange']>;
+export const institutionStatusBody = specBody<'updateInstitutionStatus'>()(
+  z.strictObject({
+    status: z.enum(INSTITUTION_STATUS_CHANGES),
+    reason: z.string().trim().min(1).max(500),
+  }),
+);
 
 /** Body of `replaceInstitutionKeys`. */
-export const replaceKeysBody = z.strictObject(clientKeysFields);
+export const replaceKeysBody = specBody<'replaceInstitutionKeys'>()(z.strictObject(clientKeysFields));
 
 /** Cursor of the client-id ordered lists. */
 export const clientCursor = z.strictObject({ after: z.string().max(64) });

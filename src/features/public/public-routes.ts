@@ -1,29 +1,20 @@
 import { productTermsDto } from '../financing/financing-dto.js';
 import type { RequestHandler } from 'express';
-import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
-import { nextPageToken, pageCursor, pageQuery } from '../../http/pagination.js';
+import { nextPageToken, pageCursor } from '../../http/pagination.js';
 import { problem, sendProblem } from '../../http/problem.js';
 import { defineRoute } from '../../http/route.js';
-import { regionCode } from '../regions/regions-schemas.js';
-import { month } from '../statistics/statistics-schemas.js';
 import { PUBLIC_MIN_CELL, type PublicCell, type StatisticsService } from '../statistics/statistics-service.js';
 import { sendCacheable } from './http-cache.js';
 import type { PublicCatalogue } from './public-catalogue.js';
 import type { PublicProduct } from './public-store.js';
 import type { TokenBucketLimiter } from './token-bucket.js';
+import { idCursor, listPublicInstitutionsQuery, listPublicProductsQuery, publicStatisticsQuery } from './public-schemas.js';
 
 type S = components['schemas'];
 
 /** Where the public (no-token) operations live; the rate limit guards this prefix. */
 export const PUBLIC_PREFIX = '/api/v1/public';
-
-const category = z.enum(['goods', 'services', 'works']) satisfies z.ZodType<S['ContractCategory']>;
-const idCursor = z.strictObject({ after: z.string().min(1).max(64) });
-
-const listInstitutionsQuery = z.strictObject({ region: regionCode.optional(), ...pageQuery });
-const listProductsQuery = z.strictObject({ region: regionCode.optional(), category: category.optional(), ...pageQuery });
-const publicStatisticsQuery = z.strictObject({ from: month.optional(), to: month.optional(), league: regionCode.optional() });
 
 const afterOf = (token: string | undefined) => pageCursor(token, idCursor)?.after;
 const next = (page: { items: { id: string }[]; more: boolean }) => nextPageToken(page, (last) => ({ after: last.id }));
@@ -75,7 +66,7 @@ export function createPublicRoutes({ catalogue, statistics }: { catalogue: Publi
       path: `${PUBLIC_PREFIX}/institutions`,
       operationId: 'listPublicInstitutions',
       access: { public: true },
-      query: listInstitutionsQuery,
+      query: listPublicInstitutionsQuery,
       handler: async ({ query, req, res }) => {
         const page = await catalogue.institutions({ region: query.region, afterId: afterOf(query.page_token), limit: query.page_size });
         const body: S['PublicInstitutionPage'] = {
@@ -96,7 +87,7 @@ export function createPublicRoutes({ catalogue, statistics }: { catalogue: Publi
       path: `${PUBLIC_PREFIX}/products`,
       operationId: 'listPublicProducts',
       access: { public: true },
-      query: listProductsQuery,
+      query: listPublicProductsQuery,
       handler: async ({ query, req, res }) => {
         const page = await catalogue.products({
           region: query.region,

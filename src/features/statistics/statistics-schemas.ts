@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
 import { isoDate } from '../../http/fields.js';
+import { specQuery, specType } from '../../http/spec-schema.js';
 import { regionCode } from '../regions/regions-schemas.js';
 import type { Figures } from './figures.js';
 import type { Period } from './period.js';
@@ -9,22 +10,24 @@ import type { MonthlyReport, RegionRef, Statistics } from './statistics-service.
 type S = components['schemas'];
 
 /** A calendar month, `YYYY-MM`. */
-export const month = z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, 'expected a month YYYY-MM') satisfies z.ZodType<S['Month']>;
+export const month = specType<S['Month']>()(z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, 'expected a month YYYY-MM'));
 
 /** Query of `getStatistics`: a month, or from and to, or neither (the previous month). */
-export const statisticsQuery = z
-  .strictObject({ region: regionCode.optional(), month: month.optional(), from: isoDate.optional(), to: isoDate.optional() })
-  .superRefine((q, ctx) => {
-    if (q.month !== undefined && (q.from !== undefined || q.to !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['month'], message: 'give either month or from and to' });
-    }
-    if ((q.from === undefined) !== (q.to === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [q.from === undefined ? 'from' : 'to'], message: 'from and to go together' });
-    }
-  });
+export const statisticsQuery = specQuery<'getStatistics'>()(
+  z
+    .strictObject({ region: regionCode.optional(), month: month.optional(), from: isoDate.optional(), to: isoDate.optional() })
+    .superRefine((q, ctx) => {
+      if (q.month !== undefined && (q.from !== undefined || q.to !== undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['month'], message: 'give either month or from and to' });
+      }
+      if ((q.from === undefined) !== (q.to === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [q.from === undefined ? 'from' : 'to'], message: 'from and to go together' });
+      }
+    }),
+);
 
 /** Query of `getMonthlyReport`. */
-export const monthlyReportQuery = z.strictObject({ region: regionCode.optional(), month: month.optional() });
+export const monthlyReportQuery = specQuery<'getMonthlyReport'>()(z.strictObject({ region: regionCode.optional(), month: month.optional() }));
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

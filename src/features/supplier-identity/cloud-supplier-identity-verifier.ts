@@ -1,6 +1,6 @@
-import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { CloudKeys } from '../../../adapters/procurement-cloud.js';
-import { epochMs, systemClock, type Clock } from '../../clock.js';
+import type { Clock } from '../../clock.js';
 import { isValidUscc } from '../../domain/uscc.js';
 import { DomainError } from '../../errors.js';
 import type { SupplierIdentityVerifier } from '../../http/principal.js';
@@ -19,52 +19,59 @@ export class SupplierIdentityError extends DomainError {
   readonly reason: string;
 }
 
-/** How long cached cloud keys are trusted before they are fetched again. */
-const KEYS_TTL_MS = 5 * 60_000;
-
 /**
  * Verifies supplier identity tokens against the procurement cloud's JWKS: ES256 only, the cloud's
- * issuer, this gateway as audience, `exp` required, 30 s of clock tolerance. Keys are cached and
- * fetched again when a token names a key the cache does not hold (the cloud rotated).
+ * issuer, this gateway as audience, `exp` required, 30 s of clock tolerance. The cloud adapter caches the
+ * keys; the token's `kid` goes with the request for them, so that a key the cloud has just published
+ * (a rotation) is fetched at once rather than refused until the cache expires.
  */
 export class CloudSupplierIdentityVerifier implements SupplierIdentityVerifier {
-  private cached: { keys: CloudKeys; jwks: ReturnType<typeof createLocalJWKSet>; at: number } | undefined;
+  /** The key set jose built from the last keys the cloud gave, kept while the cloud gives the same ones. */
+  private built: { source: CloudKeys; text: string; jwks: ReturnType<typeof createLocalJWKSet> } | undefined;
 
   constructor(
     private readonly deps: {
-      keys: () => Promise<CloudKeys>;
+      /** The cloud's keys; `kid` is the key the token names. */
+      keys: (kid?: string) => Promise<CloudKeys>;
       audience: string;
       clockToleranceSeconds?: number;
       clock?: Clock;
     },
   ) {}
 
-  private async keys(refresh: boolean) {
-    const now = epochMs(this.deps.clock ?? systemClock);
-    if (refresh || !this.cached || now - this.cached.at > KEYS_TTL_MS) {
-      const keys = await this.deps.keys();
-      this.cached = { keys, jwks: createLocalJWKSet(keys.jwks as JSONWebKeySet), at: now };
-    }
-    return this.cached;
+  private jwksOf(keys: CloudKeys): ReturnType<typeof createLocalJWKSet> {
+    if (this.built?.source === keys) return this.built.jwks;
+    // An adapter may hand out equal keys in a new object each time: build again only when they differ.
+    const text = JSON.stringify(keys);
+    if (this.built?.text !== text) this.built = { source: keys, text, jwks: createLocalJWKSet(keys.jwks as JSONWebKeySet) };
+    else this.built = { ...this.built, source: keys };
+    return this.built.jwks;
   }
 
   async verify(token: string): Promise<{ uscc: string; name: string }> {
+    let kid: string | undefined;
     try {
-      return await this.verifyWith(token, await this.keys(false));
+      kid = decodeProtectedHeader(token).kid;
     } catch (err) {
-      if (!(err instanceof joseErrors.JWKSNoMatchingKey)) throw this.wrap(err);
+      throw err instanceof joseErrors.JOSEError ? this.wrap(err) : new SupplierIdentityError('malformed_token', { cause: err });
+    }
+    let keys: CloudKeys;
+    try {
+      keys = await this.deps.keys(kid);
+    } catch (err) {
+      throw this.wrap(err);
     }
     try {
-      return await this.verifyWith(token, await this.keys(true));
+      return await this.verifyWith(token, keys);
     } catch (err) {
       throw this.wrap(err);
     }
   }
 
-  private async verifyWith(token: string, keys: { keys: CloudKeys; jwks: ReturnType<typeof createLocalJWKSet> }) {
-    const { payload } = await jwtVerify(token, keys.jwks, {
+  private async verifyWith(token: string, keys: CloudKeys) {
+    const { payload } = await jwtVerify(token, this.jwksOf(keys), {
       algorithms: [SUPPLIER_TOKEN_ALG],
-      issuer: keys.keys.issuer,
+      issuer: keys.issuer,
       audience: this.deps.audience,
       requiredClaims: ['exp', 'iat'],
       clockTolerance: this.deps.clockToleranceSeconds ?? 30,

@@ -181,7 +181,7 @@ export function planIngest(entries: readonly ChangeEntry[], ctx: IngestContext, 
       case 'contract.terminated':
       case 'contract.completed':
         if (!prev) {
-          quarantine(c.changeId, `unknown_contract: ${c.contractNo} is not known to the gateway`, c, null);
+          quarantine(c.changeId, `unknown_contract: ${c.contractNo} is not known to the gateway`, entry.raw ?? c, null);
           continue;
         }
         amend({ ...prev, status: c.type === 'contract.terminated' ? 'terminated' : 'completed' });
@@ -189,7 +189,7 @@ export function planIngest(entries: readonly ChangeEntry[], ctx: IngestContext, 
       case 'acceptance.recorded':
       case 'payment.made':
         if (!prev) {
-          quarantine(c.changeId, `unknown_contract: ${no} is not known to the gateway`, c, null);
+          quarantine(c.changeId, `unknown_contract: ${no} is not known to the gateway`, entry.raw ?? c, null);
           continue;
         }
         if (c.type === 'acceptance.recorded') plan.acceptances.push(c.acceptance);
@@ -201,7 +201,7 @@ export function planIngest(entries: readonly ChangeEntry[], ctx: IngestContext, 
         break;
       case 'supplier_risk_flag.lifted':
         if (!flags.has(c.flagId)) {
-          quarantine(c.changeId, `unknown_flag: ${c.flagId} is not known to the gateway`, c, null);
+          quarantine(c.changeId, `unknown_flag: ${c.flagId} is not known to the gateway`, entry.raw ?? c, null);
           continue;
         }
         plan.flagLifts.push({ flagId: c.flagId, liftedAt: c.liftedAt });

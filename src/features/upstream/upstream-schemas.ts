@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
 import { pageQuery } from '../../http/pagination.js';
+import { specBody, specQuery } from '../../http/spec-schema.js';
 
 type Schemas = components['schemas'];
 
@@ -8,16 +9,18 @@ type Schemas = components['schemas'];
 export const NOTIFICATION_MAX_CHARS = 65_536;
 
 /** Body of `receiveUpstreamNotification`. */
-export const upstreamNotificationBody = z.strictObject({
-  jws: z
-    .string()
-    .min(16)
-    .max(NOTIFICATION_MAX_CHARS)
-    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'expected a compact JWS'),
-}) satisfies z.ZodType<Schemas['UpstreamNotification']>;
+export const upstreamNotificationBody = specBody<'receiveUpstreamNotification'>()(
+  z.strictObject({
+    jws: z
+      .string()
+      .min(16)
+      .max(NOTIFICATION_MAX_CHARS)
+      .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'expected a compact JWS'),
+  }),
+);
 
 /** Query of `listQuarantinedRecords`. */
-export const listQuarantinedQuery = z.strictObject({ ...pageQuery });
+export const listQuarantinedQuery = specQuery<'listQuarantinedRecords'>()(z.strictObject({ ...pageQuery }));
 
 /** Cursor of `listQuarantinedRecords`. */
 export const quarantineCursor = z.strictObject({ t: z.string().max(40), id: z.string().max(64) });

@@ -1,15 +1,15 @@
 import type { Request } from 'express';
 import { jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
-import type { Config } from '../config.js';
-import { epochSeconds, systemClock, type Clock } from '../clock.js';
-import { DomainError } from '../errors.js';
-import { GATEWAY_ALG, type GatewayKeys } from '../features/auth/gateway-keys.js';
-import type { ClientStore } from '../features/auth/clients-store.js';
-import { CLIENT_ALGS } from '../features/auth/jwks.js';
-import { DpopError, type DpopVerifier } from '../features/auth/dpop.js';
-import type { AccessTokenClaims } from '../features/auth/token-service.js';
-import type { Principal, Scope, SupplierIdentityVerifier } from './principal.js';
-import type { AccessGuard } from './route.js';
+import type { Config } from '../../config.js';
+import { epochSeconds, systemClock, type Clock } from '../../clock.js';
+import { DomainError } from '../../errors.js';
+import type { Principal, Scope, SupplierIdentityVerifier } from '../../http/principal.js';
+import type { AccessGuard } from '../../http/route.js';
+import { GATEWAY_ALG, type GatewayKeys } from './gateway-keys.js';
+import type { ClientStore } from './clients-store.js';
+import { CLIENT_ALGS } from './jwks.js';
+import { DpopError, type DpopVerifier } from './dpop.js';
+import type { AccessTokenClaims } from './token-service.js';
 import { VerifiedTokens } from './verified-tokens.js';
 
 /** Longest `Authorization` header the gateway reads. */

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { pageQuery } from '../../http/pagination.js';
+import { specBody, specQuery } from '../../http/spec-schema.js';
+import { clientKeysFields } from '../auth/client-keys-input.js';
+import { regionCode } from '../regions/regions-schemas.js';
+
+/** Body of `createBureau`. */
+export const createBureauBody = specBody<'createBureau'>()(
+  z.strictObject({
+    region_code: regionCode,
+    name: z.string().trim().min(1).max(128),
+    ...clientKeysFields,
+  }),
+);
+
+/** Query of `listBureaus`. */
+export const listBureausQuery = specQuery<'listBureaus'>()(z.strictObject(pageQuery));
