@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { PreparedStatements } from '../../db/prepared.js';
+import { withTransactionRetry } from '../../db/transaction-retry.js';
 import type { AccessChainStore, ChainEntry, ChainHead, ChainOwner } from './access-chain-store.js';
 
 interface EntryRow {
@@ -60,7 +61,7 @@ export class KnexAccessChainStore implements AccessChainStore {
   /**
    * On SQLite synchronously with prepared statements (one writer, nothing interleaves), group-committed with
    * the appends that arrive in the same turn, each entry still linked to the one before; on PostgreSQL in a
-   * transaction holding the head row FOR UPDATE.
+   * transaction holding the head row FOR UPDATE (run again whole if it meets a serialisation failure).
    */
   async append(next: (head: ChainHead) => ChainEntry): Promise<ChainEntry> {
     if (this.statements.sqlite) {
@@ -72,7 +73,7 @@ export class KnexAccessChainStore implements AccessChainStore {
         return e;
       });
     }
-    return this.db.transaction(async (trx) => {
+    return withTransactionRetry(this.db, async (trx) => {
       const head = (await trx('audit_chain_head').where({ id: 1 }).forUpdate().first()) as { last_id: number | string; last_hash: string };
       const e = next({ lastId: Number(head.last_id), lastHash: head.last_hash });
       const statements = new PreparedStatements(trx);

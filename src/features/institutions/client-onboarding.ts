@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { epochMs, type Clock } from '../../clock.js';
 import { clientKeysRegistration } from '../auth/client-keys-input.js';
+import type { AdminAuditEntry } from '../audit/admin-audit.js';
 import type { RegisteredKey } from '../auth/jwks.js';
 
 /** A new Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. */
@@ -18,15 +19,6 @@ export interface NewClient {
   at: number;
 }
 
-/** The audit entry of a change to a client, in the one shape both kinds write. */
-export interface ClientAuditEntry {
-  at: number;
-  actor: string | null;
-  action: string;
-  target: string;
-  before: unknown;
-  after: unknown;
-}
 
 /**
  * The step bureaus and institutions are onboarded through alike, whoever asks (a bureau over HTTP, the
@@ -42,7 +34,7 @@ export class ClientOnboarding {
   }
 
   /** The audit entry of a client's creation. */
-  created(client: NewClient, actor: string | null, action: string, after: unknown): ClientAuditEntry {
+  created(client: NewClient, actor: string | null, action: string, after: unknown): AdminAuditEntry {
     return { at: client.at, actor, action, target: client.clientId, before: null, after };
   }
 }

@@ -1,4 +1,5 @@
 import type { JWK } from 'jose';
+import type { AdminAuditEntry } from '../audit/admin-audit.js';
 import type { ClientStatus } from '../auth/clients-store.js';
 import type { RegisteredKey } from '../auth/jwks.js';
 
@@ -63,5 +64,5 @@ export interface InstitutionStore {
   /** Sets the status (only while it is still `from`, when given); false when nothing changed. */
   setStatus(clientId: string, status: ClientStatus, reason: string, at: number, from?: ClientStatus): Promise<boolean>;
   setKeys(clientId: string, keys: RegisteredKey[], jwksUri: string | null, at: number): Promise<void>;
-  audit(entry: { at: number; actor: string | null; action: string; target: string; before: unknown; after: unknown }): Promise<void>;
+  audit(entry: AdminAuditEntry): Promise<void>;
 }
