@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Config } from './config.js';
 import type { Knex } from './db/knex.js';
@@ -49,6 +50,8 @@ import { KnexEventsStore } from './features/events/events-knex-store.js';
 import type { EventsStore } from './features/events/events-store.js';
 import { EventsService } from './features/events/events-service.js';
 import { createEventsRoutes } from './features/events/events-routes.js';
+import { createWebApp } from './features/web/web-app.js';
+import { packageRoot } from './paths.js';
 
 /** The largest JSON body the gateway reads. */
 export const BODY_LIMIT = '256kb';
@@ -67,6 +70,8 @@ export interface AppDeps {
   metrics?: GatewayMetrics;
   /** Called when a redelivery is queued, so an in-process dispatcher sends it at once. */
   onEventsQueued?: () => void;
+  /** The built web app (landing page, portal, console); `dist/web` of the package when not given. */
+  webDir?: string;
 }
 
 /** The verifier of supplier identity tokens: the cloud's keys, this gateway as audience. */
@@ -89,7 +94,7 @@ export interface Gateway {
   events: EventsStore;
 }
 
-/** Builds the app: request id and logs → security headers → JSON body → routes → 404 → problem+json. */
+/** Builds the app: request id and logs → security headers → JSON body → routes → web pages → 404 → problem+json. */
 export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gateway {
   const app = express();
   app.disable('x-powered-by');
@@ -166,6 +171,8 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   app.use('/oauth2/token', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   app.use(statistics.publicPrefix, statistics.publicLimit);
   app.use(table.middleware());
+  // The pages are not API operations: after the route table, before the 404.
+  app.use(createWebApp({ dir: deps.webDir ?? join(packageRoot, 'dist', 'web'), logger: logger.child({ module: 'web' }) }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger.child({ module: 'errors' })));
   return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore };

@@ -27,6 +27,8 @@ export interface TestGatewayOptions {
   db?: Knex;
   /** The procurement cloud; the sandbox on the gateway's database unless given. */
   cloud?: (db: Knex) => ProcurementCloud;
+  /** The built web app to serve; the package's dist/web unless given. */
+  webDir?: string;
 }
 
 /** The test default: generous rate limit, loopback `jwks_uri`s allowed. */
@@ -52,6 +54,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.supplierVerifier ? { supplierVerifier: opts.supplierVerifier } : {}),
       ...(opts.cloud ? { cloud: opts.cloud(database.db) } : {}),
+      ...(opts.webDir ? { webDir: opts.webDir } : {}),
     });
     return gateway.app;
   });

@@ -1,0 +1,26 @@
+import { lazy, Suspense } from 'react';
+import { Route, Switch } from 'wouter';
+import { AreaShell, type NavItem } from '../shared/shell/area-shell.js';
+import { AreaNotFound } from '../shared/shell/area-not-found.js';
+import { PageLoading } from '../shared/shell/page-loading.js';
+
+const OverviewPage = lazy(() => import('./overview/overview-page.js'));
+
+/** The console's navigation; each page of the console adds its entry here. */
+const NAV: readonly NavItem[] = [{ to: '/', label: 'console.nav.overview', end: true }];
+
+/** `/console…`: the bureau console (政采贷监管), for finance bureau staff signed in at their identity provider. */
+export default function ConsoleApp() {
+  return (
+    <AreaShell home="/console" name="console.name" signInAs="staff" nav={NAV}>
+      <Suspense fallback={<PageLoading />}>
+        <Switch>
+          <Route path="/" component={OverviewPage} />
+          <Route>
+            <AreaNotFound home="/console" area="console.name" />
+          </Route>
+        </Switch>
+      </Suspense>
+    </AreaShell>
+  );
+}

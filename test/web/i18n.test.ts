@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { messages } from '../../src/web/shared/i18n/messages.js';
+import { placeholders, translate } from '../../src/web/shared/i18n/translate.js';
+
+const HAN = /[\u4e00-\u9fff]/;
+
+describe('the message table', () => {
+  const entries = Object.entries(messages) as [keyof typeof messages, readonly [string, string]][];
+
+  it('has Chinese and English for every key, with the same placeholders', () => {
+    for (const [key, [zh, en]] of entries) {
+      expect(zh.trim(), key).not.toBe('');
+      expect(en.trim(), key).not.toBe('');
+      expect(placeholders(zh).sort(), key).toEqual(placeholders(en).sort());
+    }
+  });
+
+  it('puts Chinese first: the first text of a sentence is Chinese, the second is not', () => {
+    for (const [key, [zh, en]] of entries) {
+      if (key === 'shell.switchLanguage') continue; // names the other language in that language
+      const words = en.replace(/\{\w+\}/g, '');
+      if (/[A-Za-z]{3}/.test(words) && words.length > 12) {
+        expect(HAN.test(zh), `${key}: ${zh}`).toBe(true);
+        expect(HAN.test(en) && !en.includes('政采贷'), `${key}: ${en}`).toBe(false);
+      }
+    }
+  });
+
+  it('fills placeholders and leaves unknown ones visible', () => {
+    expect(translate('zh-CN', 'common.pageNumber', { n: 3 })).toBe('第 3 页');
+    expect(translate('en', 'common.pageNumber', { n: 3 })).toBe('Page 3');
+    expect(translate('en', 'common.pageNumber')).toBe('Page {n}');
+    expect(translate('zh-CN', 'overview.ownLevel', { region: '呼和浩特市' })).toBe('呼和浩特市（本级）');
+  });
+
+  it('has a message for every reason a typed amount is refused', async () => {
+    const codes = ['empty', 'full_width', 'not_a_number', 'negative', 'too_many_decimals', 'zero', 'too_large', 'above_max'];
+    for (const code of codes) expect(Object.keys(messages)).toContain(`money.error.${code}`);
+  });
+});
