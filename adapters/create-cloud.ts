@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Knex } from '../src/db/knex.js';
 import type { UpstreamTarget } from '../src/config.js';
 import { CircuitBreaker, type CircuitState } from './http/circuit-breaker.js';
 import { HttpProcurementCloud } from './http/http-cloud.js';

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Knex } from 'knex';
+import type { Knex } from '../src/db/knex.js';
 
 /** Level of a region in the three-tier administration. */
 export type RegionLevel = 'region' | 'league' | 'county';

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import express, { type Express } from 'express';
-import type { Knex } from 'knex';
 import type { Config } from './config.js';
+import type { Knex } from './db/knex.js';
+import { knexTransactional } from './db/transaction.js';
 import type { Logger } from './logger.js';
 import { errorHandler, notFoundHandler } from './http/problem.js';
 import { requestLogging } from './http/request-log.js';
@@ -10,40 +11,43 @@ import { mountRoutes, type RouteDefinition } from './http/route.js';
 import { RouteTable } from './http/route-table.js';
 import { IdempotencyStore } from './http/idempotency.js';
 import { createDocsRoutes } from './features/docs/docs-routes.js';
-import { createHealthRoutes, databaseChecks } from './features/health/health-routes.js';
+import { createHealthRoutes } from './features/health/health-routes.js';
+import { databaseChecks } from './db/health.js';
 import { KnexRegionStore } from './features/regions/regions-knex-store.js';
 import { RegionService } from './features/regions/regions-service.js';
 import { createRegionRoutes } from './features/regions/regions-routes.js';
-import type { Clock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import type { SupplierIdentityVerifier } from './http/principal.js';
 import { createAuth, type Auth, type AuthConfig } from './features/auth/auth-module.js';
 import { createAuthRoutes } from './features/auth/auth-routes.js';
-import { InstitutionService } from './features/institutions/institutions-service.js';
 import { KnexInstitutionStore } from './features/institutions/institutions-knex-store.js';
 import { createInstitutionRoutes } from './features/institutions/institutions-routes.js';
-import { BureauService } from './features/bureaus/bureaus-service.js';
-import { KnexBureauStore } from './features/bureaus/bureaus-knex-store.js';
+import { createOnboarding } from './features/institutions/onboarding-module.js';
 import { createBureauRoutes } from './features/bureaus/bureaus-routes.js';
 import type { ProcurementCloud } from '../adapters/procurement-cloud.js';
 import { SandboxCloud } from '../adapters/sandbox/sandbox-cloud.js';
 import { CloudSupplierIdentityVerifier } from './features/supplier-identity/cloud-supplier-identity-verifier.js';
 import { createMetrics, type GatewayMetrics } from './features/metrics/metrics.js';
 import { createMetricsRoutes } from './features/metrics/metrics-routes.js';
+import type { SyncService } from './features/sync/sync-service.js';
+import { createSyncService } from './features/sync/sync-module.js';
 import { KnexSyncStore } from './features/sync/sync-knex-store.js';
-import { SyncService } from './features/sync/sync-service.js';
 import { QuarantineService } from './features/upstream/quarantine-service.js';
 import { createUpstreamRoutes } from './features/upstream/upstream-routes.js';
 import { KnexFinancingStore } from './features/financing/financing-knex-store.js';
 import { ProductService } from './features/financing/products-service.js';
 import { ApplicationService } from './features/financing/applications-service.js';
-import { KnexContractSource } from './features/financing/contracts-knex-source.js';
+import { KnexContractSource } from './features/financing/contract-source-knex-store.js';
 import { StoreInstitutionDirectory } from './features/financing/institution-directory.js';
 import { CloudLockRelay } from './features/financing/cloud-lock-relay.js';
 import { createFinancingRoutes } from './features/financing/financing-routes.js';
-import { OutboxEventRecorder } from './features/events/outbox-recorder.js';
+import { ChainedAccessLog } from './features/audit/access-chain.js';
+import { KnexAccessChainStore } from './features/audit/access-chain-knex-store.js';
+import { KnexAdminAuditStore } from './features/audit/admin-audit-knex-store.js';
 import { createStatisticsModule, type StatisticsConfig } from './features/statistics/statistics-module.js';
-import { EventFanOut } from './features/events/event-fan-out.js';
+import { Outbox } from './features/events/outbox.js';
 import { KnexEventsStore } from './features/events/events-knex-store.js';
+import type { EventsStore } from './features/events/events-store.js';
 import { EventsService } from './features/events/events-service.js';
 import { createEventsRoutes } from './features/events/events-routes.js';
 import { SANDBOX_OIDC_PATH, sandboxSignIn } from './config.js';
@@ -91,7 +95,7 @@ export interface Gateway {
   supplierIdentity: SupplierIdentityVerifier;
   applications: ApplicationService;
   /** The per-institution event feed and webhook delivery queue. */
-  events: KnexEventsStore;
+  events: EventsStore;
   /** People's sign-in, sessions, the staff registry and (in the sandbox) the development identity provider. */
   signIn: SignInModule;
 }
@@ -106,12 +110,13 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   app.set('case sensitive routing', true);
 
 
+  // Services on their stores. A change runs in `knexTransactional(db, trx => stores)`: every store it writes,
+  // the outbox included, bound to the one transaction.
+  const time = clock ?? systemClock;
   const regions = new RegionService(new KnexRegionStore(db));
   const cloud = deps.cloud ?? new SandboxCloud(db);
   const supplierIdentity = deps.supplierVerifier ?? createSupplierIdentityVerifier(cloud, config.issuer);
-  const services = { regions, config, ...(clock ? { clock } : {}) };
-  const institutions = new InstitutionService({ ...services, store: new KnexInstitutionStore(db) });
-  const bureaus = new BureauService({ ...services, store: new KnexBureauStore(db) });
+  const { institutions, bureaus } = createOnboarding(db, { config, clock: time, regions });
   const signIn = createSignInModule({
     db,
     issuer: config.issuer,
@@ -120,20 +125,15 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     bureaus,
     logger,
     sandboxContracts: async () => (cloud instanceof SandboxCloud ? cloud.contractCount() : 0),
-    ...(clock ? { clock } : {}),
+    clock: time,
     ...(deps.oidcFetch ? { fetch: deps.oidcFetch } : {}),
   });
-  const auth = createAuth({ db, config, supplierVerifier: supplierIdentity, sessions: signIn.gate, ...(clock ? { clock } : {}) });
+  const auth = createAuth({ db, config, supplierVerifier: supplierIdentity, sessions: signIn.gate, clock: time });
   const metrics = deps.metrics ?? createMetrics(() => cloud.health());
-  const now = clock ? () => clock().getTime() : Date.now;
-  const fanOut = new EventFanOut(now);
-  const syncStore = new KnexSyncStore(db);
-  const sync = new SyncService({
-    db,
-    store: syncStore,
+  const sync = createSyncService(db, {
     cloud,
     pageSize: config.syncPageSize ?? 1000,
-    fanOut,
+    clock: time,
     onIngest: (source, r) => {
       metrics.syncChanges.inc({ source, outcome: 'applied' }, r.applied);
       metrics.syncChanges.inc({ source, outcome: 'skipped' }, r.skipped);
@@ -146,22 +146,28 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   };
   const financingStore = new KnexFinancingStore(db);
   const institutionDirectory = new StoreInstitutionDirectory(new KnexInstitutionStore(db));
-  const contracts = new KnexContractSource(db);
-  const products = new ProductService(financingStore, regions, institutionDirectory, now);
+  const products = new ProductService({
+    store: financingStore,
+    transactional: knexTransactional(db, (trx) => ({ store: new KnexFinancingStore(trx), audit: new KnexAdminAuditStore(trx) })),
+    regions,
+    institutions: institutionDirectory,
+    clock: time,
+  });
   const applications = new ApplicationService({
     store: financingStore,
+    transactional: knexTransactional(db, (trx) => ({ store: new KnexFinancingStore(trx), events: new Outbox(new KnexEventsStore(trx), time) })),
     regions,
-    contracts,
+    contracts: new KnexContractSource(db),
     institutions: institutionDirectory,
+    accessLog: new ChainedAccessLog(new KnexAccessChainStore(db)),
     locks: new CloudLockRelay(cloud),
-    events: new OutboxEventRecorder(now, fanOut),
     logger: logger.child({ module: 'financing' }),
-    now,
+    clock: time,
   });
-  const statistics = createStatisticsModule({ db, regions, config, ...(clock ? { clock } : {}) });
+  const statistics = createStatisticsModule({ db, regions, config, clock: time });
   const eventsStore = new KnexEventsStore(db);
   const routes = [
-    ...createUpstreamRoutes({ cloud, sync, quarantine: new QuarantineService(syncStore) }),
+    ...createUpstreamRoutes({ sync, quarantine: new QuarantineService(new KnexSyncStore(db)) }),
     ...createMetricsRoutes({ metrics }),
     ...createHealthRoutes({ checks: databaseChecks(db), advisory: { upstream: upstreamCheck } }),
     ...createDocsRoutes(),
@@ -169,9 +175,9 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createAuthRoutes({ config, tokens: auth.tokens, gatewayKeys: auth.gatewayKeys }),
     ...createInstitutionRoutes({ institutions }),
     ...createBureauRoutes({ bureaus }),
-    ...createFinancingRoutes({ products, applications, contracts, institutions: institutionDirectory, now }),
+    ...createFinancingRoutes({ products, applications }),
     ...statistics.routes,
-    ...createEventsRoutes({ events: new EventsService({ store: eventsStore, now, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
+    ...createEventsRoutes({ events: new EventsService({ store: eventsStore, clock: time, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
     ...signIn.routes,
   ];
   const table = new RouteTable();

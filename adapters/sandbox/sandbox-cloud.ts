@@ -142,6 +142,16 @@ export class SandboxCloud implements ProcurementCloud {
     return Number(row?.m ?? 0);
   }
 
+  /** The changes of a contract still to come at the cloud: how many, and when the next one is due (epoch ms). */
+  async pendingFor(contractNo: string): Promise<{ count: number; nextDue: number | undefined }> {
+    const row = (await this.db('sandbox_pending')
+      .where('payload', 'like', `%"${contractNo}"%`)
+      .count({ n: '*' })
+      .min({ due: 'due_at' })
+      .first()) as { n: number | string; due: number | string | null } | undefined;
+    return { count: Number(row?.n ?? 0), nextDue: row?.due === null || row?.due === undefined ? undefined : Number(row.due) };
+  }
+
   /** Moves the clock forward; changes now due are published to the feed, in time order. */
   async advanceClock(ms: number): Promise<{ clock: number; published: number }> {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the sandbox clock only moves forward');

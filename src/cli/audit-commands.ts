@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createDb } from '../db/knex.js';
 import { verifyChain } from '../features/audit/access-chain.js';
-import { KnexFinancingStore } from '../features/financing/financing-knex-store.js';
+import { KnexAccessChainStore } from '../features/audit/access-chain-knex-store.js';
 import { configOrExit } from './config-or-exit.js';
 
 /** `zcd audit verify`: walks the data-access hash chain and names the first broken link. */
@@ -15,7 +15,7 @@ export function registerAuditCommands(program: Command): void {
       const config = configOrExit();
       const db = createDb(config.database);
       try {
-        const verdict = await verifyChain(new KnexFinancingStore(db), (n) => process.stderr.write(`\rverified ${n} entries`));
+        const verdict = await verifyChain(new KnexAccessChainStore(db), (n) => process.stderr.write(`\rverified ${n} entries`));
         process.stderr.write('\n');
         console.log(JSON.stringify(verdict));
         if (!verdict.ok) process.exitCode = 1;

@@ -4,17 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import { Webhook } from 'standardwebhooks';
-import type { Knex } from 'knex';
 import { SandboxCloud } from '../../adapters/sandbox/sandbox-cloud.js';
 import type { Config } from '../config.js';
+import type { Knex } from '../db/knex.js';
 import { withUsccCheck } from '../domain/uscc.js';
+import { KnexClientStore } from '../features/auth/clients-knex-store.js';
 import { registeredKeys } from '../features/auth/jwks.js';
-import { BureauService } from '../features/bureaus/bureaus-service.js';
-import { KnexBureauStore } from '../features/bureaus/bureaus-knex-store.js';
-import { KnexRegionStore } from '../features/regions/regions-knex-store.js';
-import { RegionService } from '../features/regions/regions-service.js';
-import { KnexSyncStore } from '../features/sync/sync-knex-store.js';
-import { SyncService } from '../features/sync/sync-service.js';
+import { createOnboarding } from '../features/institutions/onboarding-module.js';
+import { createSyncService } from '../features/sync/sync-module.js';
 
 /** Options of `zcd demo`. */
 export interface DemoOptions {
@@ -155,11 +152,13 @@ export async function runDemo(db: Knex, config: Config, o: DemoOptions): Promise
     // The autonomous region's bureau, as the operator at the command line: created, or given one more key.
     const bureauKey = await newKey();
     const bureauId = await step('bureau 150000 ready (operator, database)', () => busyRetry(async () => {
-      const bureaus = new BureauService({ store: new KnexBureauStore(db), regions: new RegionService(new KnexRegionStore(db)), config });
+      const { bureaus } = createOnboarding(db, { config });
       const existing = await bureaus.byRegion('150000');
       if (!existing) return (await bureaus.create(undefined, { regionCode: '150000', name: '内蒙古自治区财政厅', jwks: { keys: [bureauKey.publicJwk] } })).clientId;
-      const [key] = await registeredKeys({ keys: [bureauKey.publicJwk] });
-      await db('client_keys').insert({ client_id: existing.clientId, jkt: key!.jkt, kid: key!.kid, jwk: JSON.stringify(key!.jwk) });
+      // One more key beside those of earlier demos, which may still hold tokens.
+      const clients = new KnexClientStore(db);
+      const registered = (await clients.find(existing.clientId))?.keys ?? [];
+      await clients.replaceKeys(existing.clientId, [...registered, ...(await registeredKeys({ keys: [bureauKey.publicJwk] }))]);
       return existing.clientId;
     }), (id) => id);
     const bureau = await step('bureau token (openid-client, private_key_jwt + DPoP)', () => oauthParty(issuer, bureauId, bureauKey), (p) => p.tokenType);
@@ -207,8 +206,7 @@ export async function runDemo(db: Knex, config: Config, o: DemoOptions): Promise
         .limit(200)
         .select('c.contract_no', 'c.supplier_uscc')) as { contract_no: string; supplier_uscc: string }[];
       for (const r of rows) {
-        const ahead = Number((await db('sandbox_pending').where('payload', 'like', `%"${r.contract_no}"%`).count({ n: '*' }).first())!.n);
-        if (ahead >= 2) {
+        if ((await sandbox.pendingFor(r.contract_no)).count >= 2) {
           await busyRetry(() => sandbox.configureAccountChange(r.contract_no, 'confirm'));
           return r;
         }
@@ -257,7 +255,7 @@ export async function runDemo(db: Knex, config: Config, o: DemoOptions): Promise
     await step('bank receives financing.disbursed', () => receiver.waitFor(of('financing.disbursed'), o.waitMs));
 
     // The cloud's clock moves: the purchaser accepts, the treasury pays; the gateway's sync brings it in.
-    const sync = new SyncService({ db, store: new KnexSyncStore(db), cloud: sandbox, pageSize: config.syncPageSize });
+    const sync = createSyncService(db, { cloud: sandbox, pageSize: config.syncPageSize });
     const nudge = async () => {
       await busyRetry(() => sync.runOnce());
     };
@@ -266,13 +264,13 @@ export async function runDemo(db: Knex, config: Config, o: DemoOptions): Promise
     const advanceUntil = async (type: string) => {
       const t = Date.now();
       while (![...receiver.events.values()].some(of(type))) {
-        const next = (await db('sandbox_pending').where('payload', 'like', `%"${contract.contract_no}"%`).min({ due: 'due_at' }).first()) as { due: number | string | null } | undefined;
-        if (next?.due === null || next?.due === undefined) {
+        const due = (await sandbox.pendingFor(contract.contract_no)).nextDue;
+        if (due === undefined) {
           // Everything is published: what is still to come is on its way through sync and dispatch.
           await receiver.waitFor(of(type), o.waitMs, nudge);
           break;
         }
-        const ms = Math.max(0, Number(next.due) - (await sandbox.clock()));
+        const ms = Math.max(0, due - (await sandbox.clock()));
         await busyRetry(() => sandbox.advanceClock(ms));
         advanced += ms / 86_400_000;
         await receiver.waitFor((e) => of(type)(e) || e.data.contract_no === contract.contract_no && e.at >= t, o.waitMs, nudge).catch(() => undefined);

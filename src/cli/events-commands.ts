@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
+import { epochMs, isoTime, systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { createDb, migrateLatest } from '../db/knex.js';
 import { createLogger } from '../logger.js';
 import { KnexEventsStore } from '../features/events/events-knex-store.js';
 import { createDispatcher } from '../features/events/webhook-dispatcher.js';
-import { newWebhookSecret } from '../features/institutions/institutions-service.js';
+import { newWebhookSecret } from '../features/institutions/client-onboarding.js';
 import { seedRegions } from '../../seeds/regions.js';
 import { CliError, withDatabase } from './cli-support.js';
 import { runDemo } from './demo.js';
@@ -50,10 +51,10 @@ export function registerEventsCommands(program: Command, { configOrExit }: { con
         const hours = Number(opts.overlapHours);
         if (!Number.isFinite(hours) || hours < 0 || hours > 24 * 30) throw new CliError('--overlap-hours must be 0–720');
         const secret = newWebhookSecret();
-        const now = Date.now();
+        const now = epochMs(systemClock);
         const until = now + hours * 3_600_000;
         if (!(await new KnexEventsStore(db).rotateSecret(clientId, secret, until, now))) throw new CliError(`no institution ${clientId}`);
-        return { client_id: clientId, webhook_secret: secret, previous_secret_valid_until: new Date(until).toISOString() };
+        return { client_id: clientId, webhook_secret: secret, previous_secret_valid_until: isoTime(until) };
       }),
     );
 

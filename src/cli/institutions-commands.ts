@@ -1,36 +1,19 @@
 import type { Command } from 'commander';
-import type { Knex } from 'knex';
-import type { Config } from '../config.js';
 import type { BureauPrincipal } from '../http/principal.js';
-import { BureauService } from '../features/bureaus/bureaus-service.js';
-import { KnexBureauStore } from '../features/bureaus/bureaus-knex-store.js';
+import type { BureauService } from '../features/bureaus/bureaus-service.js';
 import { bureauDto } from '../features/bureaus/bureaus-routes.js';
-import { InstitutionService } from '../features/institutions/institutions-service.js';
-import { KnexInstitutionStore } from '../features/institutions/institutions-knex-store.js';
 import { institutionDto } from '../features/institutions/institutions-routes.js';
+import { createOnboarding, OPERATOR_REGION, operatorBureau } from '../features/institutions/onboarding-module.js';
 import type { InstitutionType } from '../features/institutions/institutions-store.js';
-import { KnexRegionStore } from '../features/regions/regions-knex-store.js';
-import { RegionService } from '../features/regions/regions-service.js';
 import { createInstitutionBody, institutionStatusBody } from '../features/institutions/institutions-schemas.js';
 import { parsePart } from '../http/validate.js';
 import { CliError, readJwksFile, withDatabase } from './cli-support.js';
 
-/** The region the CLI acts for: the autonomous region's bureau. */
-export const CLI_REGION = '150000';
-
-function services(db: Knex, config: Config) {
-  const deps = { regions: new RegionService(new KnexRegionStore(db)), config };
-  return {
-    bureaus: new BureauService({ ...deps, store: new KnexBureauStore(db) }),
-    institutions: new InstitutionService({ ...deps, store: new KnexInstitutionStore(db) }),
-  };
-}
-
 /** The 150000 bureau as a principal; it must have been created with `zcd bureaus create --region 150000`. */
 async function cliBureau(bureaus: BureauService): Promise<BureauPrincipal> {
-  const bureau = await bureaus.byRegion(CLI_REGION);
-  if (!bureau) throw new CliError(`no bureau for ${CLI_REGION} yet: run zcd bureaus create --region ${CLI_REGION} --name NAME --jwks FILE first`);
-  return { kind: 'bureau', clientId: bureau.clientId, bureauId: bureau.clientId, regionCode: bureau.regionCode, scopes: ['admin'], role: 'admin' };
+  const bureau = await operatorBureau(bureaus);
+  if (!bureau) throw new CliError(`no bureau for ${OPERATOR_REGION} yet: run zcd bureaus create --region ${OPERATOR_REGION} --name NAME --jwks FILE first`);
+  return bureau;
 }
 
 /** `zcd bureaus create`, `zcd institutions onboard` and `zcd institutions set-status`. */
@@ -46,7 +29,7 @@ export function registerInstitutionsCommands(program: Command): void {
     .action((opts: { region: string; name: string; jwks: string }) =>
       withDatabase(async (db, config) => {
         const jwks = readJwksFile(opts.jwks);
-        return bureauDto(await services(db, config).bureaus.create(undefined, { regionCode: opts.region, name: opts.name, jwks }));
+        return bureauDto(await createOnboarding(db, { config }).bureaus.create(undefined, { regionCode: opts.region, name: opts.name, jwks }));
       }),
     );
 
@@ -74,7 +57,7 @@ export function registerInstitutionsCommands(program: Command): void {
           ...(opts.webhookUrl ? { webhook_url: opts.webhookUrl } : {}),
           dpop_required: opts.dpop,
         }, 'body');
-        const s = services(db, config);
+        const s = createOnboarding(db, { config });
         const { institution, webhookSecret } = await s.institutions.create(await cliBureau(s.bureaus), {
           name: body.name,
           uscc: body.uscc,
@@ -97,7 +80,7 @@ export function registerInstitutionsCommands(program: Command): void {
     .action((clientId: string, status: string, opts: { reason: string }) =>
       withDatabase(async (db, config) => {
         const body = parsePart(institutionStatusBody, { status, reason: opts.reason }, 'body');
-        const s = services(db, config);
+        const s = createOnboarding(db, { config });
         return institutionDto(await s.institutions.setStatus(await cliBureau(s.bureaus), clientId, body.status, body.reason));
       }),
     );

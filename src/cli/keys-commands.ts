@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { exportJWK, generateKeyPair } from 'jose';
 import { GatewayKeys } from '../features/auth/gateway-keys.js';
+import { KnexGatewayKeyStore } from '../features/auth/gateway-keys-knex-store.js';
 import { CLIENT_ALGS, type ClientAlg } from '../features/auth/jwks.js';
 import { CliError, withDatabase } from './cli-support.js';
 
@@ -44,5 +45,5 @@ export function registerKeysCommands(program: Command): void {
   keys
     .command('rotate-gateway')
     .description("make a new gateway signing key; the previous one stays published until the next rotation")
-    .action(() => withDatabase(async (db) => ({ kid: await new GatewayKeys(db).rotate() })));
+    .action(() => withDatabase(async (db) => ({ kid: await new GatewayKeys(new KnexGatewayKeyStore(db)).rotate() })));
 }

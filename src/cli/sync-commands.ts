@@ -3,8 +3,7 @@ import cliProgress from 'cli-progress';
 import { createProcurementCloud } from '../../adapters/create-cloud.js';
 import type { Config } from '../config.js';
 import { createDb, migrateLatest } from '../db/knex.js';
-import { KnexSyncStore } from '../features/sync/sync-knex-store.js';
-import { SyncService } from '../features/sync/sync-service.js';
+import { createSyncService } from '../features/sync/sync-module.js';
 import { seedRegions } from '../../seeds/regions.js';
 
 /** `zcd sync`: one pass over the cloud's change feed, with progress. */
@@ -22,7 +21,7 @@ export function registerSyncCommands(program: Command, { configOrExit }: { confi
         const pageSize = opts.pageSize ? Number(opts.pageSize) : config.syncPageSize;
         if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 5000) throw new Error('--page-size must be 1–5000');
         const cloud = createProcurementCloud(config.upstream, db);
-        const sync = new SyncService({ db, store: new KnexSyncStore(db), cloud, pageSize });
+        const sync = createSyncService(db, { cloud, pageSize });
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar({ format: 'sync [{bar}] {value}/{total} changes | {rate}/s | {eta}s left', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
           : undefined;

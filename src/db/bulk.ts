@@ -61,13 +61,17 @@ export async function bulkInsert(trx: Knex, table: string, rows: Record<string, 
       : `do update set ${conflict.merge.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`;
   const onConflict = conflict ? ` on conflict (${conflict.target.map(quote).join(', ')}) ${action}` : '';
   if (isPostgres(trx)) {
-    // One array parameter per column: a statement PostgreSQL parses once, whatever the number of rows.
-    const types = columns.map((c) => pgArrayType(rows.find((r) => r[c] !== null && r[c] !== undefined)?.[c]));
+    // One array parameter per column: a statement PostgreSQL parses once, whatever the number of rows. A column
+    // that is null in every row of a chunk has no type to send; it is a bare NULL, which takes the column's type.
     for (let i = 0; i < rows.length; i += PG_CHUNK) {
       const chunk = rows.slice(i, i + PG_CHUNK);
+      const samples = columns.map((c) => chunk.find((r) => r[c] !== null && r[c] !== undefined)?.[c]);
+      const sent = columns.filter((_, j) => samples[j] !== undefined);
+      const values = columns.map((c, j) => (samples[j] === undefined ? 'null' : `u.${quote(`c${sent.indexOf(c)}`)}`));
       await trx.raw(
-        `insert into ${quote(table)} (${columns.map(quote).join(', ')}) select * from unnest(${types.map((t) => `?::${t}`).join(', ')})${onConflict}`,
-        columns.map((c) => chunk.map((r) => r[c] ?? null)) as unknown as Knex.RawBinding[],
+        `insert into ${quote(table)} (${columns.map(quote).join(', ')}) select ${values.join(', ')}
+           from unnest(${sent.map((c) => `?::${pgArrayType(samples[columns.indexOf(c)])}`).join(', ')}) as u(${sent.map((_, k) => quote(`c${k}`)).join(', ')})${onConflict}`,
+        sent.map((c) => chunk.map((r) => r[c] ?? null)) as unknown as Knex.RawBinding[],
       );
     }
     return;

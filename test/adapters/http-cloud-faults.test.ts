@@ -7,7 +7,8 @@ import { changeToWire } from '../../adapters/http/wire.js';
 import { generateContract } from '../../adapters/sandbox/generator.js';
 import { CloudSignatureError, CloudUnavailableError } from '../../adapters/procurement-cloud.js';
 import { KnexSyncStore } from '../../src/features/sync/sync-knex-store.js';
-import { FEED_SOURCE, SyncService } from '../../src/features/sync/sync-service.js';
+import { createSyncService } from '../../src/features/sync/sync-module.js';
+import { FEED_SOURCE } from '../../src/features/sync/sync-service.js';
 import { migratedDatabase, testDatabaseKind } from '../helpers/db.js';
 import { FakeCloudServer } from '../helpers/fake-cloud-server.js';
 
@@ -94,12 +95,12 @@ describe('UPSTREAM_TIMEOUT_MS is a deadline for the whole call', () => {
     try {
       server.records = timeline;
       server.fail('listChanges', { kind: 'drip', everyMs: 250, bytes: 8 });
-      const sync = new SyncService({ db, store: new KnexSyncStore(db), cloud: cloud({ timeoutMs: 800 }), pageSize: 5 });
+      const sync = createSyncService(db, { cloud: cloud({ timeoutMs: 800 }), pageSize: 5 });
       const failed = await elapsed(sync.runOnce());
       expect(failed.error).toBeInstanceOf(CloudUnavailableError);
       expect(failed.ms).toBeLessThan(2_000);
       expect(Number((await db('events').count({ n: '*' }).first())!.n)).toBe(0);
-      expect(await new KnexSyncStore(db).cursor(db, FEED_SOURCE)).toBeUndefined();
+      expect(await new KnexSyncStore(db).cursor(FEED_SOURCE)).toBeUndefined();
 
       server.heal();
       const done = await sync.runOnce();
@@ -180,7 +181,7 @@ describe(`quarantined records keep what the cloud sent (${testDatabaseKind})`, (
       const orphanLift = { id: 'chg-orphan-lift', eventTime: '2026-07-04T00:00:00Z', kind: 'RISK_FLAG_LIFTED', data: { flagCode: 'FX-404', creditCode: '91150100MA0N0AAA0B', liftTime: '2026-07-04T00:00:00Z' } };
       const malformed = { id: 'chg-bad', eventTime: 'yesterday', kind: 'PAYMENT', data: {} };
       server.records = [...timeline.slice(0, 3), orphanPayment, orphanCompletion, orphanLift, malformed];
-      const sync = new SyncService({ db, store: new KnexSyncStore(db), cloud: cloud(), pageSize: 100 });
+      const sync = createSyncService(db, { cloud: cloud(), pageSize: 100 });
       expect(await sync.runOnce()).toMatchObject({ applied: 3, quarantined: 4 });
       const rows = (await db('quarantined_records').select('change_id', 'raw_payload', 'reason')) as { change_id: string; raw_payload: string; reason: string }[];
       const raw = Object.fromEntries(rows.map((r) => [r.change_id, r.raw_payload]));

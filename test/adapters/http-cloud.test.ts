@@ -13,8 +13,7 @@ import {
   type Change,
 } from '../../adapters/procurement-cloud.js';
 import { NOTIFICATION_TYP } from '../../adapters/cloud-signature.js';
-import { KnexSyncStore } from '../../src/features/sync/sync-knex-store.js';
-import { SyncService } from '../../src/features/sync/sync-service.js';
+import { createSyncService } from '../../src/features/sync/sync-module.js';
 import { migratedDatabase } from '../helpers/db.js';
 
 const BASE = 'http://cloud.test';
@@ -96,7 +95,7 @@ describe('the changes feed over HTTP', () => {
     const { db, dispose } = await migratedDatabase();
     try {
       api().get('/v1/changes').query(true).reply(200, { records: [records[0], bad, records[2]], next_cursor: '3', has_more: false });
-      const r = await new SyncService({ db, store: new KnexSyncStore(db), cloud: c, pageSize: 10 }).runOnce();
+      const r = await createSyncService(db, { cloud: c, pageSize: 10 }).runOnce();
       expect(r).toMatchObject({ applied: 2, quarantined: 1 });
       expect(await db('quarantined_records').pluck('change_id')).toEqual([records[1]!.id]);
     } finally {

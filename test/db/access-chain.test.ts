@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAccess, recordAccess, verifyChain } from '../../src/features/audit/access-chain.js';
-import { KnexFinancingStore } from '../../src/features/financing/financing-knex-store.js';
+import { ChainedAccessLog, nextEntry, verifyChain } from '../../src/features/audit/access-chain.js';
+import { KnexAccessChainStore } from '../../src/features/audit/access-chain-knex-store.js';
 import { migratedDatabase, testDatabaseKind } from '../helpers/db.js';
 import { runZcd } from '../helpers/cli.js';
 
 let database: Awaited<ReturnType<typeof migratedDatabase>>;
-let store: KnexFinancingStore;
+let store: KnexAccessChainStore;
 beforeAll(async () => {
   database = await migratedDatabase();
-  store = new KnexFinancingStore(database.db);
+  store = new KnexAccessChainStore(database.db);
 });
 afterAll(async () => {
   await database?.dispose();
@@ -27,13 +27,14 @@ const read = (i: number) => ({
 
 describe(`data-access hash chain on ${testDatabaseKind}`, () => {
   it('links every entry to the one before, also under concurrent appends', async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store.transaction((tx) => appendAccess(tx, read(i)))));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => new ChainedAccessLog(store).append(read(i))));
     const verdict = await verifyChain(store);
     expect(verdict).toEqual({ ok: true, checked: 20 });
+    expect((await new ChainedAccessLog(store).list({ supplierUscc: read(0).supplierUscc }, { limit: 3 })).map((e) => e.id)).toEqual([20, 19, 18]);
   });
 
   it('keeps the chain unbroken when reads record themselves concurrently (the bank read path)', async () => {
-    const entries = await Promise.all(Array.from({ length: 20 }, (_, i) => recordAccess(store, read(20 + i))));
+    const entries = await Promise.all(Array.from({ length: 20 }, (_, i) => store.append((head) => nextEntry(head, read(20 + i)))));
     expect(entries.map((e) => e.id).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => 21 + i));
     expect(await verifyChain(store)).toEqual({ ok: true, checked: 40 });
     const head = await database.db('audit_chain_head').where({ id: 1 }).first();

@@ -12,6 +12,7 @@ beforeAll(async () => {
     t.bigInteger('fen').notNullable();
     t.boolean('flag').notNullable();
     t.string('note', 32).nullable();
+    t.bigInteger('lifted_at').nullable();
   });
 });
 afterAll(async () => {
@@ -46,6 +47,21 @@ describe(`bulkInsert on ${testDatabaseKind}`, () => {
     const merged = (await rows()).filter((r) => r.id.startsWith('m'));
     expect(merged).toHaveLength(73);
     expect(merged.filter((r) => r.note === 'second').map((r) => r.id)).toEqual(['m001', 'm072']);
+  });
+
+  it('writes a column that is null in every row, whatever the column’s type, and merges it', async () => {
+    const page = [
+      { id: 'n1', fen: 1, flag: true, note: null, lifted_at: null },
+      { id: 'n2', fen: 2, flag: true, note: null, lifted_at: null },
+    ];
+    await db.transaction((trx) => bulkInsert(trx, 'bulk_probe', page, { target: ['id'], merge: ['lifted_at'] }));
+    await db.transaction((trx) => bulkInsert(trx, 'bulk_probe', [{ ...page[0]!, lifted_at: 1_790_000_000_000 }], { target: ['id'], merge: ['lifted_at'] }));
+    await db.transaction((trx) => bulkInsert(trx, 'bulk_probe', [{ ...page[1]!, lifted_at: null }], { target: ['id'], merge: ['lifted_at'] }));
+    const got = (await db('bulk_probe').whereIn('id', ['n1', 'n2']).orderBy('id').select('id', 'lifted_at')) as { id: string; lifted_at: number | string | null }[];
+    expect(got.map((r) => [r.id, r.lifted_at === null ? null : Number(r.lifted_at)])).toEqual([
+      ['n1', 1_790_000_000_000],
+      ['n2', null],
+    ]);
   });
 
   it('fails on a duplicate key without a conflict rule, and outside a transaction', async () => {

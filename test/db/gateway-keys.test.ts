@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { GatewayKeys } from '../../src/features/auth/gateway-keys.js';
+import { KnexGatewayKeyStore } from '../../src/features/auth/gateway-keys-knex-store.js';
 import { migratedDatabase, testDatabaseKind } from '../helpers/db.js';
 
 let database: Awaited<ReturnType<typeof migratedDatabase>>;
@@ -13,7 +14,7 @@ afterAll(async () => {
 
 describe(`the gateway's token signatures on ${testDatabaseKind}`, () => {
   it('are ES256 JWS that jose verifies against the published JWKS, before and after a rotation', async () => {
-    const keys = new GatewayKeys(database.db);
+    const keys = new GatewayKeys(new KnexGatewayKeyStore(database.db));
     const payload = { iss: 'https://gw.test', sub: 'c1', aud: 'https://gw.test', iat: 1_800_000_000, exp: 1_800_000_600, jti: 'j1', scope: 'institution' };
     for (let round = 0; round < 2; round++) {
       const token = await keys.sign(payload, 'at+jwt');

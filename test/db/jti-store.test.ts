@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KnexJtiStore } from '../../src/features/auth/jti-store.js';
+import { KnexJtiStore } from '../../src/features/auth/jti-knex-store.js';
 import { createDb, type Knex } from '../../src/db/knex.js';
 import { migratedDatabase, testDatabaseKind } from '../helpers/db.js';
 import { TestClock } from '../helpers/auth.js';

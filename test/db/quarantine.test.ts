@@ -10,11 +10,11 @@ let dispose: () => Promise<void>;
 beforeAll(async () => {
   ({ db, dispose } = await migratedDatabase());
   const rows = [
-    { id: 'q1', region_code: '150102', received_at: '2026-11-01T00:00:01.000Z' },
-    { id: 'q2', region_code: '150100', received_at: '2026-11-01T00:00:02.000Z' },
-    { id: 'q3', region_code: '150202', received_at: '2026-11-01T00:00:03.000Z' },
-    { id: 'q4', region_code: null, received_at: '2026-11-01T00:00:04.000Z' },
-    { id: 'q5', region_code: '150103', received_at: '2026-11-01T00:00:04.000Z' },
+    { id: 'q1', region_code: '150102', received_at: Date.parse('2026-11-01T00:00:01.000Z') },
+    { id: 'q2', region_code: '150100', received_at: Date.parse('2026-11-01T00:00:02.000Z') },
+    { id: 'q3', region_code: '150202', received_at: Date.parse('2026-11-01T00:00:03.000Z') },
+    { id: 'q4', region_code: null, received_at: Date.parse('2026-11-01T00:00:04.000Z') },
+    { id: 'q5', region_code: '150103', received_at: Date.parse('2026-11-01T00:00:04.000Z') },
   ];
   await db('quarantined_records').insert(rows.map((r) => ({ ...r, source: 'procurement_cloud', change_id: `c-${r.id}`, reason: 'bad', raw_payload: '{}' })));
 });

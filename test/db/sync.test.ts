@@ -5,6 +5,7 @@ import { SandboxCloud } from '../../adapters/sandbox/sandbox-cloud.js';
 import { generateContract } from '../../adapters/sandbox/generator.js';
 import type { Knex } from '../../src/db/knex.js';
 import { KnexSyncStore } from '../../src/features/sync/sync-knex-store.js';
+import { createSyncService, knexSyncUnit } from '../../src/features/sync/sync-module.js';
 import { FEED_SOURCE, SyncService } from '../../src/features/sync/sync-service.js';
 import { migratedDatabase, testDatabaseKind } from '../helpers/db.js';
 import { FakeCloud, syncedDigest } from '../helpers/cloud.js';
@@ -32,7 +33,7 @@ describe(`sync from the sandbox cloud on ${testDatabaseKind}`, () => {
     const sandbox = new SandboxCloud(db);
     await sandbox.seed(300);
     const store = new KnexSyncStore(db);
-    const sync = new SyncService({ db, store, cloud: sandbox, pageSize: 97 });
+    const sync = createSyncService(db, { cloud: sandbox, pageSize: 97 });
     const pages: number[] = [];
     const first = await sync.runOnce({ onProgress: (p) => pages.push(p.pages) });
     const feed = await count('sandbox_feed');
@@ -41,7 +42,7 @@ describe(`sync from the sandbox cloud on ${testDatabaseKind}`, () => {
     expect(pages.length).toBe(Math.ceil(feed / 97));
     expect(await count('events')).toBe(feed);
     expect(await count('contracts')).toBeGreaterThan(250);
-    expect(await store.cursor(db, FEED_SOURCE)).toBe(String(feed));
+    expect(await store.cursor(FEED_SOURCE)).toBe(String(feed));
 
     const digest = await syncedDigest(db);
     const again = await sync.runOnce();
@@ -63,7 +64,7 @@ describe(`sync from the sandbox cloud on ${testDatabaseKind}`, () => {
 
   it('brings in what the advancing sandbox clock publishes, and keeps amendment history', async () => {
     const sandbox = new SandboxCloud(db);
-    const sync = new SyncService({ db, store: new KnexSyncStore(db), cloud: sandbox, pageSize: 500 });
+    const sync = createSyncService(db, { cloud: sandbox, pageSize: 500 });
     await sync.runOnce();
     const before = await count('payments');
     const { published } = await sandbox.advanceClock(120 * 86_400_000);
@@ -93,7 +94,7 @@ describe(`malformed and unknown records on ${testDatabaseKind}`, () => {
     const orphan: Change = { ...paid, changeId: 'c4', payment: { ...paid.payment, paymentId: 'P-2', contractNo: 'T-404' } };
     cloud.entries = [created, bad, paid, orphan].map((c) => ('type' in c ? changeFromWire(changeToWire(c as Change)) : changeFromWire(c)));
     const store = new KnexSyncStore(db);
-    const r = await new SyncService({ db, store, cloud, pageSize: 10 }).runOnce();
+    const r = await createSyncService(db, { cloud, pageSize: 10 }).runOnce();
     expect(r).toMatchObject({ applied: 2, quarantined: 2, pages: 1 });
     expect(await store.unpaidBalance('T-1')).toBe(6_000_000);
     expect(await store.getContract('T-2')).toBeUndefined();
@@ -108,7 +109,7 @@ describe(`malformed and unknown records on ${testDatabaseKind}`, () => {
 
     // A re-delivered page changes nothing, quarantine included.
     await db('sync_cursors').delete();
-    const again = await new SyncService({ db, store, cloud, pageSize: 10 }).runOnce();
+    const again = await createSyncService(db, { cloud, pageSize: 10 }).runOnce();
     expect(again).toMatchObject({ applied: 0, skipped: 2 });
     expect(await count('quarantined_records')).toBe(2);
   });
@@ -124,7 +125,7 @@ describe(`malformed and unknown records on ${testDatabaseKind}`, () => {
       acceptance: { acceptanceId: 'YS-A-1', contractNo: 'A-1', acceptedAt: '2026-03-01T00:00:00.000Z', result },
     });
     cloud.entries = [created, accepted('a1', 'failed'), accepted('a2', 'passed')].map((c) => ({ ok: true as const, change: c }));
-    const r = await new SyncService({ db, store: new KnexSyncStore(db), cloud, pageSize: 10 }).runOnce();
+    const r = await createSyncService(db, { cloud, pageSize: 10 }).runOnce();
     expect(r).toMatchObject({ applied: 3, quarantined: 0 });
     expect(await db('acceptances').where({ contract_no: 'A-1' }).select('acceptance_id', 'result')).toEqual([{ acceptance_id: 'YS-A-1', result: 'passed' }]);
   });
@@ -134,15 +135,25 @@ describe(`malformed and unknown records on ${testDatabaseKind}`, () => {
     const cloud = new FakeCloud();
     const c1: Change = { changeId: 'x1', occurredAt: '2026-01-01T00:00:00.000Z', type: 'contract.created', contract: contract('R-1') };
     cloud.entries = [{ ok: true, change: c1 }];
-    const store = new KnexSyncStore(db);
-    const failing = Object.create(store) as KnexSyncStore;
-    failing.setCursor = async () => {
-      throw new Error('disk full');
-    };
-    await expect(new SyncService({ db, store: failing, cloud, pageSize: 10 }).runOnce()).rejects.toThrow('disk full');
+    // The page's stores as the gateway binds them, but moving the cursor fails after the rows are written.
+    const { store, transactional } = knexSyncUnit(db);
+    const failing = new SyncService({
+      store,
+      cloud,
+      pageSize: 10,
+      transactional: (work) =>
+        transactional((unit) => {
+          const failingStore = Object.create(unit.store) as typeof unit.store;
+          failingStore.setCursor = async () => {
+            throw new Error('disk full');
+          };
+          return work({ ...unit, store: failingStore });
+        }),
+    });
+    await expect(failing.runOnce()).rejects.toThrow('disk full');
     expect(await count('contracts')).toBe(0);
     expect(await count('events')).toBe(0);
-    await new SyncService({ db, store, cloud, pageSize: 10 }).runOnce();
+    await createSyncService(db, { cloud, pageSize: 10 }).runOnce();
     expect(await count('contracts')).toBe(1);
   });
 });

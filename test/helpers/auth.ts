@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { accessTokenHash } from '../../src/features/auth/dpop.js';
-import { BureauService } from '../../src/features/bureaus/bureaus-service.js';
-import { KnexBureauStore } from '../../src/features/bureaus/bureaus-knex-store.js';
-import { KnexRegionStore } from '../../src/features/regions/regions-knex-store.js';
-import { RegionService } from '../../src/features/regions/regions-service.js';
+import { createOnboarding } from '../../src/features/institutions/onboarding-module.js';
 import { withUsccCheck } from '../../src/domain/uscc.js';
 import type { TestGateway } from './gateway.js';
 
@@ -133,12 +130,8 @@ export async function callAs(
 /** Registers a bureau directly (as the CLI operator would). */
 export async function seedBureau(gw: TestGateway, regionCode: string, name = `bureau ${regionCode}`): Promise<TestParty> {
   const key = await makeKey('ES256');
-  const service = new BureauService({
-    store: new KnexBureauStore(gw.db),
-    regions: new RegionService(new KnexRegionStore(gw.db)),
-    config: { jwksUriAllowPrivate: true },
-  });
-  const bureau = await service.create(undefined, { regionCode, name, jwks: { keys: [key.publicJwk] } });
+  const { bureaus } = createOnboarding(gw.db, { config: { jwksUriAllowPrivate: true } });
+  const bureau = await bureaus.create(undefined, { regionCode, name, jwks: { keys: [key.publicJwk] } });
   return { clientId: bureau.clientId, key, dpopKey: await makeKey('ES256') };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Knex } from 'knex';
+import type { Knex } from '../../src/db/knex.js';
 import type {
   ChangeEntry,
   ChangePage,

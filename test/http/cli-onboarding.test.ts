@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import { createDb } from '../../src/db/knex.js';
-import { adminActionsOn } from '../../src/features/audit/admin-audit.js';
+import { KnexAdminAuditStore } from '../../src/features/audit/admin-audit-knex-store.js';
 import { withUsccCheck } from '../../src/domain/uscc.js';
 import { runZcd } from '../helpers/cli.js';
 import { freshDatabase, type TestDatabase } from '../helpers/db.js';
@@ -67,7 +67,7 @@ describe('onboarding a bank from the command line', () => {
     expect(suspended.code, suspended.stderr).toBe(0);
     expect(JSON.parse(suspended.stdout).status).toBe('suspended');
     expect((await callAs(gw, bank, 'GET', '/api/v1/institution').catch((e: Error) => ({ status: e.message }))).status).toMatch(/401/);
-    const actions = (await adminActionsOn(gw.db, institution.client_id)).map((e) => e.action);
+    const actions = (await new KnexAdminAuditStore(gw.db).actionsOn(institution.client_id)).map((e) => e.action);
     expect(actions).toEqual(['createInstitution', 'updateInstitutionStatus', 'updateInstitutionStatus']);
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminActionsOn } from '../../src/features/audit/admin-audit.js';
+import { KnexAdminAuditStore } from '../../src/features/audit/admin-audit-knex-store.js';
 import { callAs, onboard, seedBureau, type TestParty } from '../helpers/auth.js';
 import { testDatabaseKind } from '../helpers/db.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -39,7 +39,7 @@ describe(`the staff registry over the API on ${testDatabaseKind}`, () => {
     const removed = await callAs(gw, region, 'DELETE', `/api/v1/admin/staff/${below.body.id}`);
     expect(removed.status).toBe(204);
     expect((await callAs(gw, city, 'GET', '/api/v1/admin/staff')).body.items).toEqual([]);
-    expect((await adminActionsOn(gw.db, below.body.id)).map((e) => [e.action, e.actor])).toEqual([
+    expect((await new KnexAdminAuditStore(gw.db).actionsOn(below.body.id)).map((e) => [e.action, e.actor])).toEqual([
       ['createStaff', region.clientId],
       ['removeStaff', region.clientId],
     ]);

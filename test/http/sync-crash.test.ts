@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCloud } from '../../adapters/sandbox/sandbox-cloud.js';
 import { createDb, migrateLatest, type Knex } from '../../src/db/knex.js';
 import { KnexSyncStore } from '../../src/features/sync/sync-knex-store.js';
-import { FEED_SOURCE, SyncService } from '../../src/features/sync/sync-service.js';
+import { createSyncService } from '../../src/features/sync/sync-module.js';
+import { FEED_SOURCE } from '../../src/features/sync/sync-service.js';
 import { seedRegions } from '../../seeds/regions.js';
 import { runZcd, spawnZcd, waitForLine } from '../helpers/cli.js';
 import { freshDatabase, testDatabaseKind, type TestDatabase } from '../helpers/db.js';
@@ -33,7 +34,7 @@ async function seeded(fresh: TestDatabase): Promise<Knex> {
 describe(`zcd sync killed with SIGKILL on ${testDatabaseKind}`, () => {
   it('resumes where it stopped and ends with exactly the tables of one uninterrupted run', async () => {
     const a = await seeded(reference);
-    await new SyncService({ db: a, store: new KnexSyncStore(a), cloud: new SandboxCloud(a), pageSize: PAGE }).runOnce();
+    await createSyncService(a, { cloud: new SandboxCloud(a), pageSize: PAGE }).runOnce();
     const expected = await syncedDigest(a);
     await a.destroy();
     expect(expected.counts.contracts).toBeGreaterThan(CONTRACTS * 0.85);
@@ -54,13 +55,13 @@ describe(`zcd sync killed with SIGKILL on ${testDatabaseKind}`, () => {
         const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
         await waitForLine(child, /sync started/, 30_000);
         const deadline = Date.now() + 30_000;
-        while (Number((await new KnexSyncStore(watcher).cursor(watcher, FEED_SOURCE)) ?? 0) < threshold && Date.now() < deadline) {
+        while (Number((await new KnexSyncStore(watcher).cursor(FEED_SOURCE)) ?? 0) < threshold && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 5));
         }
         await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 20)));
         child.kill('SIGKILL');
         expect(await exited).toBe('SIGKILL');
-        cursors.push(Number((await new KnexSyncStore(watcher).cursor(watcher, FEED_SOURCE)) ?? 0));
+        cursors.push(Number((await new KnexSyncStore(watcher).cursor(FEED_SOURCE)) ?? 0));
       }
     } finally {
       await watcher.destroy();

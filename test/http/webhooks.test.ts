@@ -5,7 +5,7 @@ import { testDatabaseKind } from '../helpers/db.js';
 import { TestReceiver } from '../helpers/webhook-receiver.js';
 import { createDispatcher, type WebhookDispatcher } from '../../src/features/events/webhook-dispatcher.js';
 import { webhookSignature } from '../../src/features/events/webhook-signature.js';
-import { newWebhookSecret } from '../../src/features/institutions/institutions-service.js';
+import { newWebhookSecret } from '../../src/features/institutions/client-onboarding.js';
 import { WebhookSender } from '../../src/features/events/webhook-sender.js';
 import { retryDelay, RETRY_SCHEDULE_MS } from '../../src/features/events/retry-schedule.js';
 import { createLogger } from '../../src/logger.js';

@@ -6,13 +6,16 @@ import * as m003sync from './003_procurement_sync.js';
 import * as m003sandbox from './003_sandbox_cloud.js';
 import * as m006 from './006_statistics.js';
 import * as m005 from './005_events.js';
-import * as m007 from './007_sign_in.js';
+import * as m007 from './007_epoch_ms_times.js';
+import * as m008 from './008_sign_in.js';
 
 /** A migration: a name that never changes, and its up and down. */
 export interface Migration {
   name: string;
   up(db: Knex): Promise<void>;
   down(db: Knex): Promise<void>;
+  /** `{ transaction: false }` runs it outside knex's per-migration transaction. */
+  config?: { transaction: boolean };
 }
 
 /** Every migration, in order. Append only; never rename or reorder. */
@@ -24,7 +27,8 @@ export const migrations: readonly Migration[] = [
   { name: '004_financing', ...m004 },
   { name: '005_events', ...m005 },
   { name: '006_statistics', ...m006 },
-  { name: '007_sign_in', ...m007 },
+  { name: '007_epoch_ms_times', ...m007 },
+  { name: '008_sign_in', ...m008 },
 ];
 
 /** Serves the list to knex, so the same code runs from src/ (tsx, vitest) and dist/. */

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { KnexFinancingStore } from '../financing/financing-knex-store.js';
-import type { DataAccessEntry } from '../financing/financing-store.js';
+import type { AccessChainStore, AccessRecord, ChainEntry, ChainHead, ChainOwner } from './access-chain-store.js';
 
 /** The hash before the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-type Body = Omit<DataAccessEntry, 'hash' | 'prevHash'>;
+type Body = Omit<ChainEntry, 'hash' | 'prevHash'>;
 
 /** SHA-256 over the previous hash and the entry's fields in a fixed order. */
 export function entryHash(prevHash: string, e: Body): string {
@@ -24,21 +23,27 @@ export function entryHash(prevHash: string, e: Body): string {
 }
 
 /** The entry that follows `head` in the chain. */
-function nextEntry(head: { lastId: number; lastHash: string }, e: Omit<Body, 'id'>): DataAccessEntry {
-  const body: Body = { ...e, id: head.lastId + 1 };
+export function nextEntry(head: ChainHead, record: AccessRecord): ChainEntry {
+  const body: Body = { ...record, id: head.lastId + 1 };
   return { ...body, prevHash: head.lastHash, hash: entryHash(head.lastHash, body) };
 }
 
-/** Appends one read to the chain; call inside a transaction. */
-export async function appendAccess(store: KnexFinancingStore, e: Omit<Body, 'id'>): Promise<DataAccessEntry> {
-  const entry = nextEntry(await store.lockChainHead(), e);
-  await store.appendAccess(entry);
-  return entry;
-}
+/**
+ * The data-access log as a hash chain: each entry carries the hash of the one before, so a changed or deleted
+ * entry breaks every link after it (`zcd audit verify`). Financing sees only its small `AccessLog` port.
+ */
+export class ChainedAccessLog {
+  constructor(private readonly store: AccessChainStore) {}
 
-/** Appends one read to the chain in a transaction of its own (the fast path of a bank's read). */
-export function recordAccess(store: KnexFinancingStore, e: Omit<Body, 'id'>): Promise<DataAccessEntry> {
-  return store.appendToChain((head) => nextEntry(head, e));
+  /** Appends a read at the end of the chain. */
+  async append(record: AccessRecord): Promise<void> {
+    await this.store.append((head) => nextEntry(head, record));
+  }
+
+  /** An owner's entries, newest first. */
+  list(owner: ChainOwner, q: { beforeId?: number | undefined; limit: number }): Promise<ChainEntry[]> {
+    return this.store.list(owner, q);
+  }
 }
 
 /** The outcome of walking the chain. */
@@ -50,15 +55,12 @@ export interface ChainVerdict {
 }
 
 /** Walks the whole chain in id order, recomputing every hash. */
-export async function verifyChain(
-  store: KnexFinancingStore,
-  onProgress?: (checked: number) => void,
-): Promise<ChainVerdict> {
+export async function verifyChain(store: Pick<AccessChainStore, 'walk'>, onProgress?: (checked: number) => void): Promise<ChainVerdict> {
   let prevHash = GENESIS_HASH;
   let prevId = 0;
   let checked = 0;
   for (;;) {
-    const batch = await store.listAccess({ afterId: prevId, limit: 1000, ascending: true });
+    const batch = await store.walk(prevId, 1000);
     if (!batch.length) break;
     for (const e of batch) {
       if (e.id !== prevId + 1) return { ok: false, checked, brokenAt: { id: e.id, reason: 'id_gap' } };

@@ -1,16 +1,18 @@
 import type { AxiosInstance } from 'axios';
-import type { Knex } from 'knex';
+import type { Knex } from '../../db/knex.js';
 import type { Config } from '../../config.js';
 import { systemClock, type Clock } from '../../clock.js';
 import { createAccessGuard } from './authenticate.js';
 import type { SupplierIdentityVerifier } from '../../http/principal.js';
 import type { AccessGuard } from '../../http/route.js';
 import type { SessionGate } from '../sessions/session-gate.js';
-import { KnexClientStore, type ClientStore } from './clients-store.js';
+import { KnexClientStore } from './clients-knex-store.js';
+import type { ClientStore } from './clients-store.js';
 import { DpopVerifier } from './dpop.js';
 import { GatewayKeys } from './gateway-keys.js';
+import { KnexGatewayKeyStore } from './gateway-keys-knex-store.js';
 import { KeyImportCache } from './jwks.js';
-import { KnexJtiStore } from './jti-store.js';
+import { KnexJtiStore } from './jti-knex-store.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RemoteJwks } from './remote-jwks.js';
 import { TokenService } from './token-service.js';
@@ -41,7 +43,7 @@ export function createAuth(deps: {
   http?: AxiosInstance;
 }): Auth {
   const clock = deps.clock ?? systemClock;
-  const gatewayKeys = new GatewayKeys(deps.db, clock);
+  const gatewayKeys = new GatewayKeys(new KnexGatewayKeyStore(deps.db), clock);
   const clients = new KnexClientStore(deps.db);
   const jtis = new KnexJtiStore(deps.db, clock);
   const imports = new KeyImportCache();

@@ -1,21 +1,29 @@
 import { createPrivateKey, randomUUID, sign, type KeyObject } from 'node:crypto';
-import type { Knex } from 'knex';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import { systemClock, type Clock } from '../../clock.js';
-import { withTransactionRetry } from '../../db/transaction-retry.js';
+import { epochMs, systemClock, type Clock } from '../../clock.js';
 
 /** The algorithm of the gateway's own signing keys. */
 export const GATEWAY_ALG = 'ES256';
 
 const base64url = (text: string) => Buffer.from(text).toString('base64url');
 
-interface Row {
+/** One of the gateway's signing keys as stored. */
+export interface StoredGatewayKey {
   kid: string;
   alg: string;
   status: 'active' | 'previous';
-  private_jwk: string;
-  public_jwk: string;
-  created_at: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
+  createdAt: number;
+}
+
+/** Persistence of the gateway's signing keys. */
+export interface GatewayKeyStore {
+  all(): Promise<StoredGatewayKey[]>;
+  /** Adds an active key (beside any other: the newest active one signs). */
+  add(key: StoredGatewayKey): Promise<void>;
+  /** Drops the previous key, makes the active one previous and adds `key` as the active one, atomically. */
+  rotate(key: StoredGatewayKey): Promise<void>;
 }
 
 interface LoadedKey {
@@ -35,7 +43,7 @@ export class GatewayKeys {
   private lastReload = 0;
 
   constructor(
-    private readonly db: Knex,
+    private readonly store: GatewayKeyStore,
     private readonly clock: Clock = systemClock,
   ) {}
 
@@ -84,13 +92,10 @@ export class GatewayKeys {
 
   /** Makes a new active key; the old one stays published as `previous` until the next rotation. */
   async rotate(): Promise<string> {
-    const kid = await withTransactionRetry(this.db, async (trx) => {
-      await trx('gateway_keys').where({ status: 'previous' }).delete();
-      await trx('gateway_keys').where({ status: 'active' }).update({ status: 'previous' });
-      return this.insertNewKey(trx);
-    });
+    const key = await this.newKey();
+    await this.store.rotate(key);
     await this.reload();
-    return kid;
+    return key.kid;
   }
 
   private ensureLoaded(): Promise<void> {
@@ -103,20 +108,19 @@ export class GatewayKeys {
 
   private async reload(): Promise<void> {
     this.lastReload = Date.now();
-    let rows = await this.db<Row>('gateway_keys').select('*');
+    let rows = await this.store.all();
     if (!rows.some((r) => r.status === 'active')) {
-      await this.insertNewKey(this.db);
-      rows = await this.db<Row>('gateway_keys').select('*');
+      await this.store.add(await this.newKey());
+      rows = await this.store.all();
     }
     // Two instances starting at once may each make a key; the newest active one signs.
-    const active = rows.filter((r) => r.status === 'active').sort((a, b) => b.created_at.localeCompare(a.created_at))[0]!;
+    const active = rows.filter((r) => r.status === 'active').sort((a, b) => b.createdAt - a.createdAt)[0]!;
     const verifying = new Map<string, LoadedKey>();
     for (const r of rows) {
-      const publicJwk = JSON.parse(r.public_jwk) as JWK;
-      verifying.set(r.kid, { kid: r.kid, publicJwk, publicKey: (await importJWK(publicJwk, r.alg)) as CryptoKey });
+      verifying.set(r.kid, { kid: r.kid, publicJwk: r.publicJwk, publicKey: (await importJWK(r.publicJwk, r.alg)) as CryptoKey });
     }
     this.verifying = verifying;
-    const privateJwk = JSON.parse(active.private_jwk) as JWK;
+    const privateJwk = active.privateJwk;
     this.signing = {
       kid: active.kid,
       key: (await importJWK(privateJwk, active.alg)) as CryptoKey,
@@ -124,19 +128,11 @@ export class GatewayKeys {
     };
   }
 
-  private async insertNewKey(db: Knex): Promise<string> {
+  private async newKey(): Promise<StoredGatewayKey> {
     const { privateKey, publicKey } = await generateKeyPair(GATEWAY_ALG, { extractable: true });
     const kid = randomUUID();
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: GATEWAY_ALG, use: 'sig' };
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: GATEWAY_ALG };
-    await db('gateway_keys').insert({
-      kid,
-      alg: GATEWAY_ALG,
-      status: 'active',
-      private_jwk: JSON.stringify(privateJwk),
-      public_jwk: JSON.stringify(publicJwk),
-      created_at: this.clock().toISOString(),
-    });
-    return kid;
+    return { kid, alg: GATEWAY_ALG, status: 'active', privateJwk, publicJwk, createdAt: epochMs(this.clock) };
   }
 }

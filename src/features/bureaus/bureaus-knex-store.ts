@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { JWK } from 'jose';
-import { recordAdminAction } from '../audit/admin-audit.js';
-import { insertClient } from '../auth/clients-store.js';
+import { KnexAdminAuditStore } from '../audit/admin-audit-knex-store.js';
+import { insertClient } from '../auth/clients-knex-store.js';
 import type { Bureau, BureauStore } from './bureaus-store.js';
 import { withTransactionRetry } from '../../db/transaction-retry.js';
 
@@ -10,7 +10,7 @@ interface Row {
   region_code: string;
   name: string;
   jwks_uri: string | null;
-  created_at: string;
+  created_at: number | string;
 }
 
 /** Bureaus in SQLite or PostgreSQL: `bureaus` joined with their `clients` row. */
@@ -55,7 +55,7 @@ export class KnexBureauStore implements BureauStore {
   }
 
   async audit(entry: Parameters<BureauStore['audit']>[0]): Promise<void> {
-    await recordAdminAction(this.db, entry);
+    await new KnexAdminAuditStore(this.db).record(entry);
   }
 
   private base() {
@@ -76,7 +76,7 @@ export class KnexBureauStore implements BureauStore {
       name: r.name,
       jwks: r.jwks_uri === null ? keys.filter((k) => k.client_id === r.client_id).map((k) => JSON.parse(k.jwk) as JWK) : null,
       jwksUri: r.jwks_uri,
-      createdAt: r.created_at,
+      createdAt: Number(r.created_at),
     }));
   }
 }

@@ -1,7 +1,8 @@
+import { isoTime } from '../../clock.js';
 import type { components } from '../../generated/openapi.js';
+import { afterCursor, nextPageToken, pageCursor } from '../../http/pagination.js';
 import type { BureauPrincipal } from '../../http/principal.js';
 import { defineRoute } from '../../http/route.js';
-import { afterClientId, nextPage } from '../institutions/institutions-routes.js';
 import type { BureauService } from './bureaus-service.js';
 import type { Bureau } from './bureaus-store.js';
 import { createBureauBody, listBureausQuery } from './bureaus-schemas.js';
@@ -15,7 +16,7 @@ export const bureauDto = (b: Bureau): Schemas['Bureau'] => ({
   name: b.name,
   jwks: b.jwks === null ? null : ({ keys: b.jwks } as Schemas['Bureau']['jwks']),
   jwks_uri: b.jwksUri,
-  created_at: b.createdAt,
+  created_at: isoTime(b.createdAt),
 });
 
 /** The bureau administration routes. */
@@ -28,8 +29,8 @@ export function createBureauRoutes({ bureaus }: { bureaus: BureauService }) {
       access: { scope: 'admin', role: 'viewer' },
       query: listBureausQuery,
       handler: async ({ principal, query }): Promise<Schemas['BureauPage']> => {
-        const page = await bureaus.list(principal as BureauPrincipal, { afterClientId: afterClientId(query.page_token), limit: query.page_size });
-        return { items: page.items.map(bureauDto), ...nextPage(page) };
+        const page = await bureaus.list(principal as BureauPrincipal, { afterClientId: pageCursor(query.page_token, afterCursor)?.after, limit: query.page_size });
+        return { items: page.items.map(bureauDto), ...nextPageToken(page, (b) => ({ after: b.clientId })) };
       },
     }),
     defineRoute({

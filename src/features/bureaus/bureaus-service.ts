@@ -1,9 +1,10 @@
 import type { Config } from '../../config.js';
 import { systemClock, type Clock } from '../../clock.js';
 import { ConflictError, ValidationError } from '../../errors.js';
+import { readPage, type Page } from '../../http/pagination.js';
 import type { BureauPrincipal } from '../../http/principal.js';
-import { clientKeysRegistration } from '../auth/client-keys-input.js';
-import { OutsideRegionError, newClientId } from '../institutions/institutions-service.js';
+import { ClientOnboarding } from '../institutions/client-onboarding.js';
+import { OutsideRegionError } from '../institutions/institutions-service.js';
 import type { RegionService } from '../regions/regions-service.js';
 import type { Bureau, BureauStore } from './bureaus-store.js';
 
@@ -17,12 +18,12 @@ export interface BureauInput {
 
 /** Finance bureaus: each bureau registers bureaus for regions strictly below its own. */
 export class BureauService {
-  private readonly clock: Clock;
+  private readonly onboarding: ClientOnboarding;
 
   constructor(
     private readonly deps: { store: BureauStore; regions: RegionService; config: Pick<Config, 'jwksUriAllowPrivate'>; clock?: Clock },
   ) {
-    this.clock = deps.clock ?? systemClock;
+    this.onboarding = new ClientOnboarding({ config: deps.config, clock: deps.clock ?? systemClock });
   }
 
   /** Registers a bureau; `actor` undefined is the operator at the command line, who may register any region. */
@@ -35,31 +36,29 @@ export class BureauService {
         throw new OutsideRegionError('A bureau registers bureaus only for regions below its own.');
       }
     }
-    const keys = await clientKeysRegistration({ jwks: input.jwks, jwks_uri: input.jwksUri }, this.deps.config.jwksUriAllowPrivate);
-    const clientId = newClientId('bur');
-    const now = this.clock().toISOString();
+    const client = await this.onboarding.newClient('bureau', input);
+    const actorId = actor?.clientId ?? null;
     return this.deps.store.transaction(async (store) => {
       if (await store.byRegion(input.regionCode)) throw new ConflictError('bureau_exists', 'This region already has a bureau.');
       await store.create({
-        clientId,
+        clientId: client.clientId,
         regionCode: input.regionCode,
         name: input.name,
-        jwksUri: keys.jwksUri,
-        keys: keys.keys,
-        createdAt: now,
-        createdBy: actor?.clientId ?? null,
+        jwksUri: client.jwksUri,
+        keys: client.keys,
+        createdAt: client.at,
+        createdBy: actorId,
       });
-      const created = (await store.get(clientId))!;
-      await store.audit({ at: now, actor: actor?.clientId ?? null, action: 'createBureau', target: clientId, before: null, after: created });
+      const created = (await store.get(client.clientId))!;
+      await store.audit(this.onboarding.created(client, actorId, 'createBureau', created));
       return created;
     });
   }
 
   /** One page of the bureaus in the actor's subtree (itself included). */
-  async list(actor: BureauPrincipal, q: { afterClientId?: string; limit: number }) {
-    const regions = [...(await this.deps.regions.subtree(actor.regionCode))];
-    const rows = await this.deps.store.list({ ...q, regions, limit: q.limit + 1 });
-    return { items: rows.slice(0, q.limit), more: rows.length > q.limit };
+  async list(actor: BureauPrincipal, q: { afterClientId?: string | undefined; limit: number }): Promise<Page<Bureau>> {
+    const regions = await this.deps.regions.subtreeCodes(actor.regionCode);
+    return readPage(q.limit, (limit) => this.deps.store.list({ ...q, regions, limit }));
   }
 
   /** The bureau of a region, if there is one. */

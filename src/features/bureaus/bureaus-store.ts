@@ -1,4 +1,5 @@
 import type { JWK } from 'jose';
+import type { AdminAuditEntry } from '../audit/admin-audit.js';
 import type { RegisteredKey } from '../auth/jwks.js';
 
 /** A finance bureau: an OAuth client bound to one region. Its id is its client id. */
@@ -8,7 +9,7 @@ export interface Bureau {
   name: string;
   jwks: JWK[] | null;
   jwksUri: string | null;
-  createdAt: string;
+  createdAt: number;
 }
 
 /** Persistence of bureaus. */
@@ -20,5 +21,5 @@ export interface BureauStore {
   byRegion(regionCode: string): Promise<Bureau | undefined>;
   /** Bureaus of these regions, by client id. */
   list(q: { regions: string[]; afterClientId?: string; limit: number }): Promise<Bureau[]>;
-  audit(entry: { at: string; actor: string | null; action: string; target: string; before: unknown; after: unknown }): Promise<void>;
+  audit(entry: AdminAuditEntry): Promise<void>;
 }

@@ -1,57 +1,132 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { bulkInsert } from '../../db/bulk.js';
 import { isPostgres } from '../../db/knex.js';
+import { PreparedStatements, type Param } from '../../db/prepared.js';
+import type { ConsentPart } from '../financing/financing-store.js';
+import type {
+  Attempt,
+  AttemptOutcome,
+  ClaimedDelivery,
+  ConsentHolder,
+  Delivery,
+  DeliveryStatus,
+  Endpoint,
+  EventsStore,
+  OutboxRecord,
+  PlannedDelivery,
+} from './events-store.js';
 import type { PublishedEvent } from './published-events.js';
 import { withTransactionRetry } from '../../db/transaction-retry.js';
 
-/** Where one event stands for its institution's endpoint. */
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'not_sent';
+// Any constant shared by every writer of event_deliveries; see append().
+const FEED_LOCK_KEY = 0x7a63_6465; // "zcde"
+const CHUNK = 400;
 
-/** One event of an institution's feed, with its delivery state. */
-export interface Delivery {
-  seq: number;
-  id: string;
-  institutionId: string;
-  type: string;
-  event: PublishedEvent;
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: number | null;
-  lastStatusCode: number | null;
-  deliveredAt: number | null;
-  createdAt: number;
+async function inChunks<T, R>(items: readonly T[], fn: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(...(await fn(items.slice(i, i + CHUNK))));
+  return out;
 }
 
-/** One attempt to deliver an event. */
-export interface Attempt {
-  deliveryId: string;
-  attempt: number;
-  url: string;
-  startedAt: number;
-  durationMs: number;
-  statusCode: number | null;
-  error: string | null;
-  outcome: 'delivered' | 'retry' | 'failed' | 'disabled';
+const INSERT_EVENT = `insert into events (id, type, occurred_at, contract_no, payload, created_at) values (?, ?, ?, ?, ?, ?)
+  on conflict (id) do nothing`;
+const INSERT_DELIVERY = `insert into event_deliveries (id, institution_id, event_id, application_id, type, body, status, attempts,
+    next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict (id) do nothing`;
+// Active, with a webhook URL: one institution per event of the financing lifecycle.
+const SENDABLE = `select i.client_id from institutions i join clients c on c.client_id = i.client_id
+  where i.client_id = ? and c.status = 'active' and i.webhook_url is not null`;
+
+interface HolderRow {
+  id: string;
+  institution_id: string;
+  contract_no: string;
+  supplier_uscc: string;
+  status: string;
+  consent_parts: string;
+  consent_expires_at: number | string;
+  consent_revoked_at: number | string | null;
+  loan_no: string | null;
+  disbursed_fen: number | string;
+  repaid_fen: number | string;
 }
 
-/** A delivery a dispatcher claimed: sent only by the claimer until the lease ends. */
-export interface ClaimedDelivery {
+const toHolder = (r: HolderRow): ConsentHolder => ({
+  applicationId: r.id,
+  institutionId: r.institution_id,
+  contractNo: r.contract_no,
+  supplierUscc: r.supplier_uscc,
+  status: r.status,
+  parts: r.consent_parts ? (r.consent_parts.split(',') as ConsentPart[]) : [],
+  expiresAt: Number(r.consent_expires_at),
+  revokedAt: r.consent_revoked_at === null ? null : Number(r.consent_revoked_at),
+  loanNo: r.loan_no,
+  disbursedFen: Number(r.disbursed_fen),
+  repaidFen: Number(r.repaid_fen),
+});
+
+// Deliveries due at `now` whose endpoint a 410 has not disabled.
+const DUE_FROM = `from event_deliveries d left join webhook_endpoints w on w.institution_id = d.institution_id
+  where d.status = 'pending' and d.next_attempt_at <= ? and w.disabled_at is null`;
+// The oldest due first, at most `limit`.
+const DUE = `select d.seq ${DUE_FROM} order by d.next_attempt_at limit ?`;
+const ENDPOINTS = `select i.client_id, i.webhook_url, i.webhook_secret, c.status, w.previous_secret, w.previous_secret_until, w.disabled_at
+  from institutions i join clients c on c.client_id = i.client_id left join webhook_endpoints w on w.institution_id = i.client_id`;
+// The delivered_at of an earlier delivery stays when this attempt did not deliver.
+const COMPLETE = `update event_deliveries set status = ?, next_attempt_at = ?, claim_token = null, last_status_code = ?, last_error = ?,
+    delivered_at = coalesce(?, delivered_at) where id = ? and claim_token = ?`;
+const INSERT_ATTEMPT = `insert into webhook_attempts (delivery_id, attempt, url, started_at, duration_ms, status_code, error, outcome)
+  values (?, ?, ?, ?, ?, ?, ?, ?)`;
+const DISABLE_ENDPOINT = `insert into webhook_endpoints (institution_id, disabled_at, disabled_reason, updated_at) values (?, ?, ?, ?)
+  on conflict (institution_id) do update set disabled_at = excluded.disabled_at, disabled_reason = excluded.disabled_reason,
+    updated_at = excluded.updated_at`;
+
+interface EndpointRow {
+  client_id: string;
+  webhook_url: string | null;
+  webhook_secret: string;
+  status: string;
+  previous_secret: string | null;
+  previous_secret_until: number | string | null;
+  disabled_at: number | string | null;
+}
+
+interface ClaimedRow {
   id: string;
-  institutionId: string;
+  institution_id: string;
   body: string;
-  /** This attempt's number (1-based). */
-  attempt: number;
-  claimToken: string;
+  attempts: number;
 }
 
-/** Where and with which secrets an institution's webhooks go. */
-export interface Endpoint {
-  url: string | null;
-  /** The current secret first; the previous one while the rotation's overlap lasts. */
-  secrets: string[];
-  active: boolean;
-  disabled: boolean;
-}
+const toClaimed = (r: ClaimedRow, claimToken: string): ClaimedDelivery => ({
+  id: r.id,
+  institutionId: r.institution_id,
+  body: r.body,
+  attempt: Number(r.attempts),
+  claimToken,
+});
+
+const recordRow = (r: OutboxRecord) => ({
+  id: r.id,
+  type: r.type,
+  occurred_at: r.occurredAt,
+  contract_no: r.contractNo,
+  payload: JSON.stringify(r.payload),
+  created_at: r.createdAt,
+});
+
+const deliveryRow = (d: PlannedDelivery) => ({
+  id: d.id,
+  institution_id: d.institutionId,
+  event_id: d.eventId,
+  application_id: d.applicationId,
+  type: d.type,
+  body: d.body,
+  status: d.status,
+  attempts: 0,
+  next_attempt_at: d.nextAttemptAt,
+  created_at: d.createdAt,
+});
 
 interface DeliveryRow {
   seq: number | string;
@@ -85,9 +160,86 @@ function toDelivery(r: DeliveryRow): Delivery {
   };
 }
 
-/** The feed, the delivery queue and the endpoints' state in SQL; the only place that knows these tables. */
-export class KnexEventsStore {
-  constructor(readonly db: Knex) {}
+/**
+ * The outbox, the feed, the delivery queue and the endpoints' state in SQL: the only place that writes these
+ * tables. Fan-out reads the consent columns of `applications` and the contracts' balances, never writes them.
+ */
+export class KnexEventsStore implements EventsStore {
+  private readonly statements: PreparedStatements;
+
+  constructor(private readonly db: Knex) {
+    this.statements = new PreparedStatements(db);
+  }
+
+  async recorded(ids: readonly string[]): Promise<Set<string>> {
+    return new Set(await inChunks(ids, (chunk) => this.db('events').whereIn('id', chunk).pluck('id') as Promise<string[]>));
+  }
+
+  async consentHolders(q: { contractNos: readonly string[]; supplierUsccs: readonly string[] }): Promise<ConsentHolder[]> {
+    const columns = ['id', 'institution_id', 'contract_no', 'supplier_uscc', 'status', 'consent_parts', 'consent_expires_at', 'consent_revoked_at', 'loan_no', 'disbursed_fen', 'repaid_fen'];
+    const byContract = await inChunks(q.contractNos, (chunk) => this.db('applications').select(columns).whereIn('contract_no', chunk) as Promise<HolderRow[]>);
+    const bySupplier = await inChunks(q.supplierUsccs, (chunk) => this.db('applications').select(columns).whereIn('supplier_uscc', chunk) as Promise<HolderRow[]>);
+    const seen = new Set<string>();
+    return [...byContract, ...bySupplier].filter((r) => !seen.has(r.id) && seen.add(r.id)).map(toHolder);
+  }
+
+  async unpaidBalances(contractNos: readonly string[]): Promise<Map<string, number>> {
+    if (contractNos.length === 0) return new Map();
+    const amounts = await inChunks(contractNos, (chunk) =>
+      this.db('contracts').whereIn('contract_no', chunk).select('contract_no', 'amount_fen') as Promise<{ contract_no: string; amount_fen: number | string }[]>,
+    );
+    const paid = await inChunks(contractNos, (chunk) =>
+      this.db('payments').whereIn('contract_no', chunk).groupBy('contract_no').select('contract_no').sum({ paid: 'amount_fen' }) as Promise<
+        { contract_no: string; paid: number | string }[]
+      >,
+    );
+    const paidBy = new Map(paid.map((r) => [r.contract_no, Number(r.paid)]));
+    return new Map(amounts.map((r) => [r.contract_no, Number(r.amount_fen) - (paidBy.get(r.contract_no) ?? 0)]));
+  }
+
+  /**
+   * An endpoint disabled by a 410 still counts: its deliveries are queued and wait until the institution enables
+   * it again with a redelivery.
+   */
+  async sendable(institutionIds: readonly string[]): Promise<Set<string>> {
+    if (institutionIds.length === 1) return new Set((await this.statements.rows<[string]>(SENDABLE, [institutionIds[0]!])).map((r) => r[0]));
+    const rows = await inChunks(institutionIds, (chunk) =>
+      this.db('institutions as i')
+        .join('clients as c', 'c.client_id', 'i.client_id')
+        .whereIn('i.client_id', chunk)
+        .where('c.status', 'active')
+        .whereNotNull('i.webhook_url')
+        .pluck('i.client_id') as Promise<string[]>,
+    );
+    return new Set(rows);
+  }
+
+  async append(records: readonly OutboxRecord[], deliveries: readonly PlannedDelivery[]): Promise<void> {
+    if (records.length === 1 && deliveries.length <= 1) {
+      // One event of the financing lifecycle: two prepared statements instead of two built ones.
+      const r = records[0]!;
+      await this.statements.run(INSERT_EVENT, [r.id, r.type, r.occurredAt, r.contractNo, JSON.stringify(r.payload), r.createdAt]);
+      const d = deliveries[0];
+      if (d) {
+        await this.lockFeed();
+        await this.statements.run(INSERT_DELIVERY, [d.id, d.institutionId, d.eventId, d.applicationId, d.type, d.body, d.status, d.nextAttemptAt, d.createdAt]);
+      }
+      return;
+    }
+    await bulkInsert(this.db, 'events', records.map(recordRow), { target: ['id'], ignore: true });
+    if (deliveries.length === 0) return;
+    await this.lockFeed();
+    await bulkInsert(this.db, 'event_deliveries', deliveries.map(deliveryRow), { target: ['id'], ignore: true });
+  }
+
+  /**
+   * The feed pages by `seq`. On PostgreSQL sequence values are taken before commit, so a reader could see seq 11
+   * committed while 10 is still in flight and page past it for good; holding one lock from the first insert to
+   * commit makes seq order commit order. SQLite has a single writer anyway.
+   */
+  private async lockFeed(): Promise<void> {
+    if (isPostgres(this.db)) await this.db.raw('select pg_advisory_xact_lock(?)', [FEED_LOCK_KEY]);
+  }
 
   /** An institution's events after `afterSeq`, oldest first. */
   async feed(institutionId: string, afterSeq: number, limit: number): Promise<Delivery[]> {
@@ -145,26 +297,17 @@ export class KnexEventsStore {
     });
   }
 
-  /** The endpoint of an institution. */
-  async endpoint(institutionId: string, now: number): Promise<Endpoint | undefined> {
-    return (await this.endpoints([institutionId], now)).get(institutionId);
-  }
-
   /** The endpoints of these institutions. */
   async endpoints(institutionIds: readonly string[], now: number): Promise<Map<string, Endpoint>> {
-    const rows = (await this.db('institutions as i')
-      .join('clients as c', 'c.client_id', 'i.client_id')
-      .leftJoin('webhook_endpoints as w', 'w.institution_id', 'i.client_id')
-      .whereIn('i.client_id', [...new Set(institutionIds)])
-      .select('i.client_id', 'i.webhook_url', 'i.webhook_secret', 'c.status', 'w.previous_secret', 'w.previous_secret_until', 'w.disabled_at')) as {
-      client_id: string;
-      webhook_url: string | null;
-      webhook_secret: string;
-      status: string;
-      previous_secret: string | null;
-      previous_secret_until: number | string | null;
-      disabled_at: number | string | null;
-    }[];
+    const ids = [...new Set(institutionIds)];
+    const rows =
+      ids.length === 1
+        ? await this.statements.all<EndpointRow>(`${ENDPOINTS} where i.client_id = ?`, ids)
+        : ((await this.db('institutions as i')
+            .join('clients as c', 'c.client_id', 'i.client_id')
+            .leftJoin('webhook_endpoints as w', 'w.institution_id', 'i.client_id')
+            .whereIn('i.client_id', ids)
+            .select('i.client_id', 'i.webhook_url', 'i.webhook_secret', 'c.status', 'w.previous_secret', 'w.previous_secret_until', 'w.disabled_at')) as EndpointRow[]);
     return new Map(
       rows.map((r) => [
         r.client_id,
@@ -184,81 +327,47 @@ export class KnexEventsStore {
    */
   async claim(now: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     const token = randomUUID();
-    const due = this.db('event_deliveries as d')
-      .leftJoin('webhook_endpoints as w', 'w.institution_id', 'd.institution_id')
-      .where('d.status', 'pending')
-      .where('d.next_attempt_at', '<=', now)
-      .whereNull('w.disabled_at')
-      .orderBy('d.next_attempt_at')
-      .limit(limit)
-      .select('d.seq');
     if (isPostgres(this.db)) {
-      const rows = await this.db.raw(
+      const rows = await this.statements.all<ClaimedRow>(
         `update event_deliveries set next_attempt_at = ?, claim_token = ?, attempts = attempts + 1
-         where seq in (${due.toQuery()} for update of d skip locked)
+         where seq in (${DUE} for update of d skip locked)
          returning id, institution_id, body, attempts`,
-        [now + leaseMs, token],
+        [now + leaseMs, token, now, limit],
       );
-      return (rows.rows as { id: string; institution_id: string; body: string; attempts: number }[]).map((r) => ({
-        id: r.id,
-        institutionId: r.institution_id,
-        body: r.body,
-        attempt: r.attempts,
-        claimToken: token,
-      }));
+      return rows.map((r) => toClaimed(r, token));
     }
     // SQLite: look first, so an idle dispatcher never takes the single write lock; then one UPDATE, atomic, whose
     // re-check of status and due time makes a concurrent claimer's update of the same rows a no-op.
-    const seqs = ((await due) as { seq: number | string }[]).map((r) => Number(r.seq));
-    if (seqs.length === 0) return [];
-    await this.db('event_deliveries')
-      .whereIn('seq', seqs)
-      .where('status', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .update({ next_attempt_at: now + leaseMs, claim_token: token, attempts: this.db.raw('attempts + 1') });
-    const rows = (await this.db('event_deliveries').where({ claim_token: token }).select('id', 'institution_id', 'body', 'attempts')) as {
-      id: string;
-      institution_id: string;
-      body: string;
-      attempts: number;
-    }[];
-    return rows.map((r) => ({ id: r.id, institutionId: r.institution_id, body: r.body, attempt: r.attempts, claimToken: token }));
+    if ((await this.statements.rows(`select 1 ${DUE_FROM} limit 1`, [now])).length === 0) return [];
+    const rows = await this.statements.all<ClaimedRow>(
+      `update event_deliveries set next_attempt_at = ?, claim_token = ?, attempts = attempts + 1
+       where seq in (${DUE}) and status = 'pending' and next_attempt_at <= ?
+       returning id, institution_id, body, attempts`,
+      [now + leaseMs, token, now, limit, now],
+    );
+    return rows.map((r) => toClaimed(r, token));
   }
 
-  /** Records an attempt and its consequence, if the claim is still this dispatcher's. */
-  async complete(
-    claim: ClaimedDelivery,
-    attempt: Omit<Attempt, 'deliveryId' | 'attempt'>,
-    next: { status: DeliveryStatus; nextAttemptAt: number | null; deliveredAt?: number; disableEndpoint?: string },
-  ): Promise<boolean> {
-    return withTransactionRetry(this.db, async (trx) => {
-      const updated = await trx('event_deliveries')
-        .where({ id: claim.id, claim_token: claim.claimToken })
-        .update({
-          status: next.status,
-          next_attempt_at: next.nextAttemptAt,
-          claim_token: null,
-          last_status_code: attempt.statusCode,
-          last_error: attempt.error,
-          ...(next.deliveredAt !== undefined ? { delivered_at: next.deliveredAt } : {}),
-        });
-      await trx('webhook_attempts').insert({
-        delivery_id: claim.id,
-        attempt: claim.attempt,
-        url: attempt.url.slice(0, 2048),
-        started_at: attempt.startedAt,
-        duration_ms: attempt.durationMs,
-        status_code: attempt.statusCode,
-        error: attempt.error,
-        outcome: attempt.outcome,
-      });
-      if (next.disableEndpoint) {
-        await trx('webhook_endpoints')
-          .insert({ institution_id: claim.institutionId, disabled_at: attempt.startedAt, disabled_reason: next.disableEndpoint, updated_at: attempt.startedAt })
-          .onConflict('institution_id')
-          .merge(['disabled_at', 'disabled_reason', 'updated_at']);
-      }
-      return updated === 1;
+  /** On SQLite one group-committed batch of prepared statements; on PostgreSQL one transaction. */
+  async complete(outcomes: readonly AttemptOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const writes: [string, Param[]][] = outcomes.flatMap(({ claim, attempt, next }): [string, Param[]][] => [
+      [COMPLETE, [next.status, next.nextAttemptAt, attempt.statusCode, attempt.error, next.deliveredAt ?? null, claim.id, claim.claimToken]],
+      [
+        INSERT_ATTEMPT,
+        [claim.id, claim.attempt, attempt.url.slice(0, 2048), attempt.startedAt, attempt.durationMs, attempt.statusCode, attempt.error, attempt.outcome],
+      ],
+      ...(next.disableEndpoint
+        ? [[DISABLE_ENDPOINT, [claim.institutionId, attempt.startedAt, next.disableEndpoint, attempt.startedAt]] as [string, Param[]]]
+        : []),
+    ]);
+    if (this.statements.sqlite) {
+      await this.statements.batched((s) => writes.forEach(([sql, params]) => s.run(sql, params)));
+      return;
+    }
+    await withTransactionRetry(this.db, async (trx) => {
+      const inTx = new PreparedStatements(trx);
+      for (const [sql, params] of writes) await inTx.run(sql, params);
     });
   }
 
@@ -267,7 +376,7 @@ export class KnexEventsStore {
     return withTransactionRetry(this.db, async (trx) => {
       const row = (await trx('institutions').where({ client_id: institutionId }).first('webhook_secret')) as { webhook_secret: string } | undefined;
       if (!row) return false;
-      await trx('institutions').where({ client_id: institutionId }).update({ webhook_secret: secret, updated_at: new Date(now).toISOString() });
+      await trx('institutions').where({ client_id: institutionId }).update({ webhook_secret: secret, updated_at: now });
       await trx('webhook_endpoints')
         .insert({ institution_id: institutionId, previous_secret: row.webhook_secret, previous_secret_until: overlapUntil, updated_at: now })
         .onConflict('institution_id')

@@ -1,5 +1,5 @@
-import { ValidationError } from '../../errors.js';
-import { decodePageToken, encodePageToken } from '../../http/pagination.js';
+import { isoTime } from '../../clock.js';
+import { nextPageToken, pageCursor } from '../../http/pagination.js';
 import { institutionOf } from '../../http/principal-of.js';
 import { defineRoute } from '../../http/route.js';
 import type { DeliveryWithAttempts, EventsService } from './events-service.js';
@@ -14,7 +14,7 @@ import {
   type WebhookDeliveryPageDto,
 } from './events-schemas.js';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const iso = (ms: number | null) => (ms === null ? null : isoTime(ms));
 
 /** A delivery on the wire. */
 export function deliveryDto(d: DeliveryWithAttempts): WebhookDeliveryDto {
@@ -25,10 +25,10 @@ export function deliveryDto(d: DeliveryWithAttempts): WebhookDeliveryDto {
     attempts: d.attempts,
     next_attempt_at: d.status === 'pending' ? iso(d.nextAttemptAt) : null,
     delivered_at: iso(d.deliveredAt),
-    created_at: new Date(d.createdAt).toISOString(),
+    created_at: isoTime(d.createdAt),
     attempt_log: d.attemptLog.map((a) => ({
       attempt: a.attempt,
-      at: new Date(a.startedAt).toISOString(),
+      at: isoTime(a.startedAt),
       url: a.url,
       status_code: a.statusCode,
       duration_ms: a.durationMs,
@@ -59,20 +59,13 @@ export function createEventsRoutes({ events }: { events: EventsService }) {
       access: { scope: 'institution' },
       query: listDeliveriesQuery,
       handler: async ({ query, principal }): Promise<WebhookDeliveryPageDto> => {
-        let beforeSeq: number | undefined;
-        if (query.page_token !== undefined) {
-          const c = decodePageToken(query.page_token, deliveryCursor);
-          if (!c) throw new ValidationError([{ in: 'query', pointer: '/page_token', detail: 'not a page token of this list' }]);
-          beforeSeq = c.s;
-        }
         const page = await events.deliveries(institutionOf(principal), {
           limit: query.page_size,
-          ...(beforeSeq !== undefined ? { beforeSeq } : {}),
-          ...(query.event_id !== undefined ? { eventId: query.event_id } : {}),
-          ...(query.status !== undefined ? { status: query.status } : {}),
+          beforeSeq: pageCursor(query.page_token, deliveryCursor)?.s,
+          eventId: query.event_id,
+          status: query.status,
         });
-        const last = page.items.at(-1);
-        return { items: page.items.map(deliveryDto), ...(page.more && last ? { next_page_token: encodePageToken({ s: last.seq }) } : {}) };
+        return { items: page.items.map(deliveryDto), ...nextPageToken(page, (last) => ({ s: last.seq })) };
       },
     }),
     defineRoute({

@@ -27,8 +27,11 @@ export const CONTRACT_EVENT_TYPES = [
   'risk_flag.lifted',
 ] as const;
 
+/** An event type of the financing lifecycle. */
+export type ApplicationEventType = (typeof APPLICATION_EVENT_TYPES)[number];
+
 /** Every event type an institution can receive, by webhook and in the feed. */
-export type PublishedEventType = (typeof APPLICATION_EVENT_TYPES)[number] | (typeof CONTRACT_EVENT_TYPES)[number];
+export type PublishedEventType = ApplicationEventType | (typeof CONTRACT_EVENT_TYPES)[number];
 
 /** The published type of an upstream change and the consent part a bank needs to receive it. */
 export function publishedTypeOf(change: Change['type']): { type: PublishedEventType; part: ConsentPart } {

@@ -1,5 +1,6 @@
+import { epochMs, systemClock, type Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
-import type { ClaimedDelivery, KnexEventsStore } from './events-knex-store.js';
+import type { AttemptOutcome, ClaimedDelivery, Endpoint, EventsStore } from './events-store.js';
 import { retryDelay } from './retry-schedule.js';
 import { WebhookSender } from './webhook-sender.js';
 import { webhookSignature } from './webhook-signature.js';
@@ -30,18 +31,22 @@ export class WebhookDispatcher {
   private stopped = false;
   private wakeUp: (() => void) | undefined;
 
+  private readonly clock: Clock;
+
   constructor(
     private readonly deps: {
-      store: KnexEventsStore;
+      store: Pick<EventsStore, 'claim' | 'endpoints' | 'complete'>;
       sender: WebhookSender;
       logger: Logger;
       options: DispatcherOptions;
-      now?: () => number;
+      clock?: Clock;
     },
-  ) {}
+  ) {
+    this.clock = deps.clock ?? systemClock;
+  }
 
   private now(): number {
-    return (this.deps.now ?? Date.now)();
+    return epochMs(this.clock);
   }
 
   /** Starts polling; a round that found a full batch is followed at once by the next. */
@@ -81,21 +86,20 @@ export class WebhookDispatcher {
     await this.running;
   }
 
-  /** Claims one batch of due deliveries and sends them. */
+  /** Claims one batch of due deliveries, sends them, and records every attempt of the batch in one transaction. */
   async runOnce(): Promise<DispatchRound> {
     const claimed = await this.deps.store.claim(this.now(), this.deps.options.batchSize, this.deps.options.leaseMs);
     if (claimed.length === 0) return { claimed: 0, delivered: 0 };
     const endpoints = await this.deps.store.endpoints(claimed.map((c) => c.institutionId), this.now());
-    const outcomes = await Promise.all(
-      claimed.map((c) =>
-        this.deliver(c, endpoints.get(c.institutionId)).catch((err: unknown) => {
-          // The claim's lease runs out and another round retries it.
-          this.deps.logger.warn({ err, delivery: c.id }, 'recording a webhook attempt failed');
-          return false;
-        }),
-      ),
-    );
-    return { claimed: claimed.length, delivered: outcomes.filter(Boolean).length };
+    const outcomes = await Promise.all(claimed.map((c) => this.deliver(c, endpoints.get(c.institutionId))));
+    try {
+      await this.deps.store.complete(outcomes);
+    } catch (err) {
+      // The claims' leases run out and a later round sends them again (receivers deduplicate by webhook-id).
+      this.deps.logger.warn({ err, deliveries: claimed.length }, 'recording webhook attempts failed');
+      return { claimed: claimed.length, delivered: 0 };
+    }
+    return { claimed: claimed.length, delivered: outcomes.filter((o) => o.next.status === 'delivered').length };
   }
 
   /** Runs rounds until nothing is due; for `zcd deliver --once` and tests. */
@@ -108,15 +112,12 @@ export class WebhookDispatcher {
     }
   }
 
-  private async deliver(c: ClaimedDelivery, endpoint: { url: string | null; secrets: string[]; active: boolean } | undefined): Promise<boolean> {
+  /** Sends one claimed delivery; what to record of it. */
+  private async deliver(c: ClaimedDelivery, endpoint: Endpoint | undefined): Promise<AttemptOutcome> {
     const startedAt = this.now();
     if (!endpoint?.url || !endpoint.active) {
-      await this.deps.store.complete(
-        c,
-        { url: endpoint?.url ?? '', startedAt, durationMs: 0, statusCode: null, error: endpoint?.url ? 'institution_not_active' : 'no_webhook_url', outcome: 'failed' },
-        { status: 'not_sent', nextAttemptAt: null },
-      );
-      return false;
+      const attempt = { url: endpoint?.url ?? '', startedAt, durationMs: 0, statusCode: null, error: endpoint?.url ? 'institution_not_active' : 'no_webhook_url', outcome: 'failed' as const };
+      return { claim: c, attempt, next: { status: 'not_sent', nextAttemptAt: null } };
     }
     const timestamp = Math.floor(startedAt / 1000);
     const headers = {
@@ -124,35 +125,31 @@ export class WebhookDispatcher {
       'webhook-timestamp': String(timestamp),
       'webhook-signature': webhookSignature(endpoint.secrets, c.id, timestamp, c.body),
     };
-    const r = await this.deps.sender.send(endpoint.url, headers, c.body, () => this.now());
+    const r = await this.deps.sender.send(endpoint.url, headers, c.body, this.clock);
     const attempt = { url: endpoint.url, startedAt, durationMs: r.durationMs, statusCode: r.status ?? null, error: r.error ?? null };
     if (r.status !== undefined && r.status >= 200 && r.status < 300) {
-      await this.deps.store.complete(c, { ...attempt, outcome: 'delivered' }, { status: 'delivered', nextAttemptAt: null, deliveredAt: this.now() });
-      return true;
+      return { claim: c, attempt: { ...attempt, outcome: 'delivered' }, next: { status: 'delivered', nextAttemptAt: null, deliveredAt: this.now() } };
     }
     if (r.status === 410) {
       // 410 Gone: the receiver asks us to stop. The endpoint is off until the institution asks for a redelivery.
-      await this.deps.store.complete(c, { ...attempt, outcome: 'disabled' }, { status: 'failed', nextAttemptAt: null, disableEndpoint: 'gone' });
       this.deps.logger.warn({ institution: c.institutionId }, 'webhook endpoint answered 410: disabled');
-      return false;
+      return { claim: c, attempt: { ...attempt, outcome: 'disabled' }, next: { status: 'failed', nextAttemptAt: null, disableEndpoint: 'gone' } };
     }
     const delay = retryDelay(c.attempt, r.retryAfterMs);
     if (delay === undefined) {
-      await this.deps.store.complete(c, { ...attempt, outcome: 'failed' }, { status: 'failed', nextAttemptAt: null });
       this.deps.logger.warn({ institution: c.institutionId, delivery: c.id }, 'webhook delivery failed after the last retry');
-    } else {
-      await this.deps.store.complete(c, { ...attempt, outcome: 'retry' }, { status: 'pending', nextAttemptAt: this.now() + delay });
+      return { claim: c, attempt: { ...attempt, outcome: 'failed' }, next: { status: 'failed', nextAttemptAt: null } };
     }
-    return false;
+    return { claim: c, attempt: { ...attempt, outcome: 'retry' }, next: { status: 'pending', nextAttemptAt: this.now() + delay } };
   }
 }
 
 /** A dispatcher on `store` with the settings of `config` (`zcd serve`, `zcd deliver`, tests). */
 export function createDispatcher(
-  store: KnexEventsStore,
+  store: Pick<EventsStore, 'claim' | 'endpoints' | 'complete'>,
   config: { webhookAllowPrivate: boolean; webhookTimeoutMs: number; webhookPollMs: number },
   logger: Logger,
-  o: { batchSize?: number; now?: () => number } = {},
+  o: { batchSize?: number; clock?: Clock } = {},
 ): WebhookDispatcher {
   return new WebhookDispatcher({
     store,
@@ -160,6 +157,6 @@ export function createDispatcher(
     logger,
     // The lease outlasts the hard send timeout, so a claim never lapses while its POST is still running.
     options: { pollMs: config.webhookPollMs, batchSize: o.batchSize ?? 32, leaseMs: config.webhookTimeoutMs + 5_000 },
-    ...(o.now ? { now: o.now } : {}),
+    ...(o.clock ? { clock: o.clock } : {}),
   });
 }

@@ -1,14 +1,29 @@
 import { randomUUID } from 'node:crypto';
+import { epochMs, isoTime, systemClock, type Clock } from '../../clock.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
-import { isUniqueViolation } from '../../db/errors.js';
+import { readPage, type Page } from '../../http/pagination.js';
 import type { BureauPrincipal, InstitutionPrincipal, SupplierPrincipal } from '../../http/principal.js';
 import type { Logger } from '../../logger.js';
+import type { Transactional } from '../../transactional.js';
 import type { RegionService } from '../regions/regions-service.js';
-import { recordAccess } from '../audit/access-chain.js';
-import type { ApplicationChanges, KnexFinancingStore } from './financing-knex-store.js';
-import type { Application, CollectionAccount, ConsentPart, Product, Transition } from './financing-store.js';
+import type { Application, ApplicationChanges, CollectionAccount, ConsentPart, FinancingStore, Product, Transition } from './financing-store.js';
 import { invalidTransition, statusesLeadingTo, type ApplicationStatus } from './lifecycle.js';
-import type { AccountLockRelay, ContractSource, EventRecorder, FinancingContract, InstitutionDirectory, LockStatus } from './ports.js';
+import type {
+  Acceptance,
+  AccessEntry,
+  AccessLog,
+  AccessOwner,
+  AccountLockRelay,
+  ContractSource,
+  EventRecorder,
+  FinancingContract,
+  FinancingEventType,
+  InstitutionDirectory,
+  InstitutionSummary,
+  LockStatus,
+  Payment,
+  RiskFlag,
+} from './ports.js';
 import { BusinessRuleError } from './products-service.js';
 
 /** Why a contract cannot be financed now. */
@@ -27,6 +42,59 @@ export interface Offer {
   maxLoanFen: number;
 }
 
+/** An application as its owners see it: with its institution's name and whether its consent is live now. */
+export interface ApplicationView extends Application {
+  institutionName: string;
+  consentLive: boolean;
+}
+
+/** An application with every transition it made, as the bank's operations answer. */
+export interface ApplicationDetail extends ApplicationView {
+  history: Transition[];
+}
+
+/** An audited read with the reading institution's name. */
+export interface AccessView extends AccessEntry {
+  institutionName: string;
+}
+
+/** What a bank reads of each consented part of a contract. */
+export interface ContractParts {
+  contract: FinancingContract;
+  acceptances: Acceptance[];
+  payments: { items: Payment[]; paidFen: number; unpaidFen: number };
+  risk_flags: RiskFlag[];
+}
+
+/** The stores a financing change writes, bound to one transaction: its own, and the outbox. */
+export interface FinancingUnit {
+  store: FinancingStore;
+  events: EventRecorder;
+}
+
+/** Input of an application. */
+export interface ApplicationInput {
+  contractNo: string;
+  productId: string;
+  requestedAmountFen: number;
+  parts: ConsentPart[];
+  expiresAt: number;
+}
+
+/** Input of an approval. */
+export interface Approval {
+  amountFen: number;
+  annualRateBp: number;
+  termDays: number;
+  account: CollectionAccount;
+}
+
+/** A reason code and text a caller may give with a move. */
+export interface Reason {
+  code?: string | undefined;
+  text?: string | undefined;
+}
+
 /** Longest consent an SME can grant. */
 export const MAX_CONSENT_MS = 366 * 24 * 3600 * 1000;
 
@@ -39,101 +107,141 @@ export function maxLoan(product: Pick<Product, 'maxAmountFen' | 'maxShareBp'>, u
   return Math.min(product.maxAmountFen, Math.floor((unpaidFen * product.maxShareBp) / 10_000));
 }
 
-/** Input of an approval. */
-export interface Approval {
-  amountFen: number;
-  annualRateBp: number;
-  termDays: number;
-  account: CollectionAccount;
+/**
+ * The offer `product` makes on `contract`, or undefined when it makes none: the product is approved, serves a
+ * region of the purchaser's lineage and the contract's category, its institution is active, and it would lend
+ * something on the unpaid balance.
+ */
+export function offerOf(
+  product: Product,
+  contract: Pick<ContractWithStanding, 'category' | 'unpaidFen'>,
+  purchaserLineage: readonly string[],
+  institution: InstitutionSummary | undefined,
+): Offer | undefined {
+  if (product.status !== 'approved' || !product.categories.includes(contract.category)) return undefined;
+  if (!product.regions.some((r) => purchaserLineage.includes(r))) return undefined;
+  if (!institution || institution.status !== 'active') return undefined;
+  const most = maxLoan(product, contract.unpaidFen);
+  return most > 0 ? { product, institutionName: institution.name, maxLoanFen: most } : undefined;
 }
+
+function standing(c: FinancingContract, reserved: boolean): ContractWithStanding {
+  const unpaidFen = Math.max(0, c.amountFen - c.paidFen);
+  const reasons: NotFinanceableReason[] = [];
+  if (c.status === 'terminated') reasons.push('terminated');
+  if (c.status === 'completed') reasons.push('completed');
+  if (unpaidFen === 0) reasons.push('fully_paid');
+  if (reserved) reasons.push('live_financing');
+  if (c.blockingRiskFlag) reasons.push('risk_flag');
+  return { ...c, unpaidFen, reasons };
+}
+
+const move = (from: ApplicationStatus | null, to: ApplicationStatus, actor: string, at: number, reason: Reason = {}): Transition => ({
+  from,
+  to,
+  actor,
+  reasonCode: reason.code ?? null,
+  reasonText: reason.text ?? null,
+  at,
+});
 
 /** Applications from submission to settlement, for SMEs, banks and bureaus. */
 export class ApplicationService {
+  private readonly clock: Clock;
+
   constructor(
     private readonly deps: {
-      store: KnexFinancingStore;
+      store: FinancingStore;
+      transactional: Transactional<FinancingUnit>;
       regions: RegionService;
       contracts: ContractSource;
       institutions: InstitutionDirectory;
+      accessLog: AccessLog;
       locks: AccountLockRelay;
-      events: EventRecorder;
       logger: Logger;
-      now?: () => number;
+      clock?: Clock;
     },
-  ) {}
+  ) {
+    this.clock = deps.clock ?? systemClock;
+  }
 
   private now(): number {
-    return (this.deps.now ?? Date.now)();
+    return epochMs(this.clock);
   }
 
-  private standing(c: FinancingContract, reserved: boolean): ContractWithStanding {
-    const unpaidFen = Math.max(0, c.amountFen - c.paidFen);
-    const reasons: NotFinanceableReason[] = [];
-    if (c.status === 'terminated') reasons.push('terminated');
-    if (c.status === 'completed') reasons.push('completed');
-    if (unpaidFen === 0) reasons.push('fully_paid');
-    if (reserved) reasons.push('live_financing');
-    if (c.blockingRiskFlag) reasons.push('risk_flag');
-    return { ...c, unpaidFen, reasons };
+  // Views
+
+  private async views(items: Application[]): Promise<ApplicationView[]> {
+    const institutions = await this.deps.institutions.summaries([...new Set(items.map((a) => a.institutionId))]);
+    const at = this.now();
+    return items.map((a) => this.view(a, institutions.get(a.institutionId)?.name ?? '', at));
   }
 
-  private async ownContract(s: SupplierPrincipal, contractNo: string): Promise<ContractWithStanding> {
-    const c = await this.deps.contracts.get(contractNo);
-    if (!c || c.supplierUscc !== s.uscc) throw contractNotFound();
-    const reserved = await this.deps.store.reservedContracts([contractNo]);
-    return this.standing(c, reserved.has(contractNo));
+  private view(a: Application, institutionName: string, at = this.now()): ApplicationView {
+    return { ...a, institutionName, consentLive: a.consentRevokedAt === null && a.consentExpiresAt > at && a.status !== 'withdrawn' };
+  }
+
+  private async viewPage(page: Page<Application>): Promise<Page<ApplicationView>> {
+    return { items: await this.views(page.items), more: page.more };
+  }
+
+  private async detail(a: Application): Promise<ApplicationDetail> {
+    const [[view], history] = await Promise.all([this.views([a]), this.deps.store.transitions(a.id)]);
+    return { ...view!, history };
+  }
+
+  private async accessPage(owner: AccessOwner, beforeId: number | undefined, limit: number): Promise<Page<AccessView>> {
+    const page = await readPage(limit, (n) => this.deps.accessLog.list(owner, { beforeId, limit: n }));
+    const institutions = await this.deps.institutions.summaries([...new Set(page.items.map((e) => e.institutionId))]);
+    return { items: page.items.map((e) => ({ ...e, institutionName: institutions.get(e.institutionId)?.name ?? '' })), more: page.more };
   }
 
   // SMEs
 
-  async listSupplierContracts(s: SupplierPrincipal, after: string | undefined, limit: number) {
-    const rows = await this.deps.contracts.listBySupplier(s.uscc, after, limit + 1);
-    const page = rows.slice(0, limit);
-    const reserved = await this.deps.store.reservedContracts(page.map((c) => c.contractNo));
-    return { items: page.map((c) => this.standing(c, reserved.has(c.contractNo))), more: rows.length > limit };
+  private async ownContract(s: SupplierPrincipal, contractNo: string): Promise<ContractWithStanding> {
+    const [c, reserved] = await Promise.all([this.deps.contracts.get(contractNo), this.deps.store.reservedContracts([contractNo])]);
+    if (!c || c.supplierUscc !== s.uscc) throw contractNotFound();
+    return standing(c, reserved.has(contractNo));
+  }
+
+  async listSupplierContracts(s: SupplierPrincipal, after: string | undefined, limit: number): Promise<Page<ContractWithStanding>> {
+    const page = await readPage(limit, (n) => this.deps.contracts.listBySupplier(s.uscc, after, n));
+    const reserved = await this.deps.store.reservedContracts(page.items.map((c) => c.contractNo));
+    return { items: page.items.map((c) => standing(c, reserved.has(c.contractNo))), more: page.more };
   }
 
   /** Approved products of active institutions serving the purchaser's region and the contract's category. */
   async offers(s: SupplierPrincipal, contractNo: string): Promise<{ contract: ContractWithStanding; offers: Offer[] }> {
     const contract = await this.ownContract(s, contractNo);
     const lineage = await this.deps.regions.lineageCodes(contract.purchaserRegionCode);
-    const products = (await this.deps.store.listProducts({ regionCodes: lineage, status: 'approved', limit: 500 })).filter(
-      (p) => p.categories.includes(contract.category),
-    );
-    const institutions = await this.deps.institutions.getMany([...new Set(products.map((p) => p.institutionId))]);
-    const offers: Offer[] = [];
-    for (const product of products) {
-      const inst = institutions.get(product.institutionId);
-      if (!inst || inst.status !== 'active') continue;
-      const most = maxLoan(product, contract.unpaidFen);
-      if (most > 0) offers.push({ product, institutionName: inst.name, maxLoanFen: most });
-    }
+    const products = await this.deps.store.listProducts({ regionCodes: lineage, status: 'approved', limit: 500 });
+    const institutions = await this.deps.institutions.summaries([...new Set(products.map((p) => p.institutionId))]);
+    const offers = products.flatMap((p) => offerOf(p, contract, lineage, institutions.get(p.institutionId)) ?? []);
     offers.sort((a, b) => b.maxLoanFen - a.maxLoanFen || a.product.id.localeCompare(b.product.id));
     return { contract, offers };
   }
 
-  async create(
-    s: SupplierPrincipal,
-    input: { contractNo: string; productId: string; requestedAmountFen: number; parts: ConsentPart[]; expiresAt: number },
-  ): Promise<Application> {
+  /** Applies for one product on one of the supplier's contracts, granting that product's institution the consent. */
+  async create(s: SupplierPrincipal, input: ApplicationInput): Promise<ApplicationView> {
     const at = this.now();
     if (input.expiresAt <= at || input.expiresAt > at + MAX_CONSENT_MS) {
       throw new BusinessRuleError('invalid_consent_expiry', 'The consent must end in the future and within 366 days.');
     }
-    const { contract, offers } = await this.offers(s, input.contractNo);
+    const [contract, product] = await Promise.all([this.ownContract(s, input.contractNo), this.deps.store.getProduct(input.productId)]);
     if (contract.reasons.length) {
-      throw new ConflictError('contract_not_financeable', 'This contract cannot be financed now.', {
-        reasons: contract.reasons,
-      });
+      throw new ConflictError('contract_not_financeable', 'This contract cannot be financed now.', { reasons: contract.reasons });
     }
-    const offer = offers.find((o) => o.product.id === input.productId);
+    const [lineage, institutions] = product
+      ? await Promise.all([this.deps.regions.lineageCodes(contract.purchaserRegionCode), this.deps.institutions.summaries([product.institutionId])])
+      : [[], new Map<string, InstitutionSummary>()];
+    const offer = product && offerOf(product, contract, lineage, institutions.get(product.institutionId));
     if (!offer) throw new BusinessRuleError('product_not_offered', 'This product does not serve this contract.');
     if (input.requestedAmountFen > offer.maxLoanFen) {
       throw new BusinessRuleError('amount_exceeds_limit', `The most this product lends on this contract is ${offer.maxLoanFen} fen.`, {
         max_amount: offer.maxLoanFen,
       });
     }
-    if (await this.deps.store.hasOpenApplication(s.uscc, contract.contractNo, input.productId)) {
+    if (await this.deps.store.hasOpenApplication(s.uscc, contract.contractNo, offer.product.id)) {
       throw new ConflictError('duplicate_application', 'An open application for this contract and product exists.');
     }
     const application: Application = {
@@ -165,20 +273,19 @@ export class ApplicationService {
       createdAt: at,
       updatedAt: at,
     };
-    await this.deps.store.transaction(async (tx) => {
-      await tx.insertApplication(application, this.move(null, 'submitted', `supplier:${s.uscc}`, at));
-      await this.event(tx, application, 'application.submitted', {
+    await this.deps.transactional(async ({ store, events }) => {
+      await store.insertApplication(application, move(null, 'submitted', `supplier:${s.uscc}`, at));
+      await this.event(events, application, 'application.submitted', {
         requested_amount: application.requestedAmountFen,
         consent_parts: application.consentParts,
-        consent_expires_at: new Date(application.consentExpiresAt).toISOString(),
+        consent_expires_at: isoTime(application.consentExpiresAt),
       });
     });
-    return application;
+    return this.view(application, offer.institutionName, at);
   }
 
-  async listForSupplier(s: SupplierPrincipal, before: { createdAt: number; id: string } | undefined, limit: number) {
-    const rows = await this.deps.store.listApplications({ supplierUscc: s.uscc, before, limit: limit + 1 });
-    return { items: rows.slice(0, limit), more: rows.length > limit };
+  async listForSupplier(s: SupplierPrincipal, before: { createdAt: number; id: string } | undefined, limit: number): Promise<Page<ApplicationView>> {
+    return this.viewPage(await readPage(limit, (n) => this.deps.store.listApplications({ supplierUscc: s.uscc, before, limit: n })));
   }
 
   private async supplierApplication(s: SupplierPrincipal, id: string): Promise<Application> {
@@ -188,33 +295,34 @@ export class ApplicationService {
   }
 
   /** Before disbursement: withdrawn if not yet approved, cancelled (reservation released) if approved. */
-  async withdraw(s: SupplierPrincipal, id: string, reason: { code?: string; text?: string }): Promise<Application> {
+  async withdraw(s: SupplierPrincipal, id: string, reason: Reason): Promise<ApplicationView> {
     const a = await this.supplierApplication(s, id);
     const to: ApplicationStatus = ['submitted', 'under_review'].includes(a.status) ? 'withdrawn' : 'cancelled';
     if (to === 'cancelled' && !['approved', 'account_lock_pending', 'account_locked'].includes(a.status)) {
       throw invalidTransition(a.status, 'withdrawn');
     }
     const at = this.now();
-    return this.apply(a, to, `supplier:${s.uscc}`, { consent_revoked_at: a.consentRevokedAt ?? at }, reason, async (tx) => {
-      if (to === 'cancelled') await tx.release(a.id);
-      await this.event(tx, a, 'application.withdrawn', { status: to });
+    const moved = await this.apply(a, to, `supplier:${s.uscc}`, { consentRevokedAt: a.consentRevokedAt ?? at }, reason, async ({ store, events }) => {
+      if (to === 'cancelled') await store.release(a.id);
+      await this.event(events, a, 'application.withdrawn', { status: to });
     });
+    return (await this.views([moved]))[0]!;
   }
 
-  async revokeConsent(s: SupplierPrincipal, id: string): Promise<Application> {
+  async revokeConsent(s: SupplierPrincipal, id: string): Promise<ApplicationView> {
     const a = await this.supplierApplication(s, id);
-    if (a.consentRevokedAt !== null) return a;
+    if (a.consentRevokedAt !== null) return (await this.views([a]))[0]!;
     const at = this.now();
-    await this.deps.store.transaction(async (tx) => {
-      await tx.update(a.id, { consent_revoked_at: at }, at);
-      await this.event(tx, a, 'consent.revoked', {});
+    const revoked = await this.deps.transactional(async ({ store, events }) => {
+      const updated = await store.update(a.id, { consentRevokedAt: at }, at);
+      await this.event(events, a, 'consent.revoked', {});
+      return updated ?? { ...a, consentRevokedAt: at, updatedAt: at };
     });
-    return { ...a, consentRevokedAt: at, updatedAt: at };
+    return (await this.views([revoked]))[0]!;
   }
 
-  async dataAccessForSupplier(s: SupplierPrincipal, beforeId: number | undefined, limit: number) {
-    const rows = await this.deps.store.listAccess({ supplierUscc: s.uscc, beforeId, limit: limit + 1 });
-    return { items: rows.slice(0, limit), more: rows.length > limit };
+  dataAccessForSupplier(s: SupplierPrincipal, beforeId: number | undefined, limit: number): Promise<Page<AccessView>> {
+    return this.accessPage({ supplierUscc: s.uscc }, beforeId, limit);
   }
 
   // Banks
@@ -224,27 +332,30 @@ export class ApplicationService {
     status: ApplicationStatus | undefined,
     before: { createdAt: number; id: string } | undefined,
     limit: number,
-  ) {
-    const rows = await this.deps.store.listApplications({ institutionId: p.institutionId, status, before, limit: limit + 1 });
-    return { items: rows.slice(0, limit), more: rows.length > limit };
+  ): Promise<Page<ApplicationView>> {
+    return this.viewPage(await readPage(limit, (n) => this.deps.store.listApplications({ institutionId: p.institutionId, status, before, limit: n })));
   }
 
-  async getForInstitution(p: InstitutionPrincipal, id: string): Promise<{ application: Application; history: Transition[] }> {
-    const a = await this.deps.store.getApplication(id);
-    if (!a || a.institutionId !== p.institutionId) throw applicationNotFound();
-    return { application: a, history: await this.deps.store.transitions(id) };
+  async getForInstitution(p: InstitutionPrincipal, id: string): Promise<ApplicationDetail> {
+    return this.detail(await this.bankApplication(p, id));
   }
 
-  /** The stored transitions of an application the caller already holds. */
-  history(id: string): Promise<Transition[]> {
-    return this.deps.store.transitions(id);
-  }
+  private readonly partReaders: { [P in ConsentPart]: (contractNo: string) => Promise<ContractParts[P] | undefined> } = {
+    contract: (no) => this.deps.contracts.get(no),
+    acceptances: (no) => this.deps.contracts.acceptances(no),
+    payments: async (no) => {
+      const contract = await this.deps.contracts.get(no);
+      if (!contract) return undefined;
+      return { items: await this.deps.contracts.payments(no), paidFen: contract.paidFen, unpaidFen: Math.max(0, contract.amountFen - contract.paidFen) };
+    },
+    risk_flags: (no) => this.deps.contracts.riskFlags(no),
+  };
 
   /**
-   * Reads one consented part of the contract's data, and audits the read. Every refusal — another bank's
+   * Reads one consented part of the contract's data, and logs the read. Every refusal — another bank's
    * application, a withdrawn one, a revoked or expired consent, a part not consented — is the same 404.
    */
-  async readPart<T>(p: InstitutionPrincipal, id: string, part: ConsentPart, read: (contractNo: string) => Promise<T | undefined>): Promise<T> {
+  async readPart<P extends ConsentPart>(p: InstitutionPrincipal, id: string, part: P): Promise<ContractParts[P]> {
     const at = this.now();
     const a = await this.deps.store.getApplicationAccess(id);
     const live =
@@ -255,9 +366,9 @@ export class ApplicationService {
       a.consentExpiresAt > at &&
       a.consentParts.includes(part);
     if (!live) throw applicationNotFound();
-    const data = await read(a.contractNo);
+    const data = await (this.partReaders[part] as (contractNo: string) => Promise<ContractParts[P] | undefined>)(a.contractNo);
     if (data === undefined) throw applicationNotFound();
-    await recordAccess(this.deps.store, {
+    await this.deps.accessLog.append({
       at,
       institutionId: a.institutionId,
       applicationId: a.id,
@@ -276,27 +387,28 @@ export class ApplicationService {
     return a;
   }
 
-  async startReview(p: InstitutionPrincipal, id: string, reason: { code?: string; text?: string }) {
+  async startReview(p: InstitutionPrincipal, id: string, reason: Reason): Promise<ApplicationDetail> {
     const a = await this.bankApplication(p, id);
-    return this.apply(a, 'under_review', `institution:${p.institutionId}`, {}, reason);
+    return this.detail(await this.apply(a, 'under_review', `institution:${p.institutionId}`, {}, reason));
   }
 
-  async reject(p: InstitutionPrincipal, id: string, reasonCode: string, reasonText?: string) {
+  async reject(p: InstitutionPrincipal, id: string, reasonCode: string, reasonText?: string): Promise<ApplicationDetail> {
     const a = await this.bankApplication(p, id);
-    return this.apply(a, 'rejected', `institution:${p.institutionId}`, { reason_code: reasonCode, decided_at: this.now() }, { code: reasonCode, text: reasonText }, (tx) =>
-      this.event(tx, a, 'application.rejected', { reason_code: reasonCode }),
+    const changes = { reasonCode, decidedAt: this.now() };
+    const moved = await this.apply(a, 'rejected', `institution:${p.institutionId}`, changes, { code: reasonCode, text: reasonText }, ({ events }) =>
+      this.event(events, a, 'application.rejected', { reason_code: reasonCode }),
     );
+    return this.detail(moved);
   }
 
   /**
    * Approves: reserves the contract (one live financing; the second concurrent approval gets 409),
    * then asks the cloud to lock the collection account.
    */
-  async approve(p: InstitutionPrincipal, id: string, d: Approval): Promise<Application> {
+  async approve(p: InstitutionPrincipal, id: string, d: Approval): Promise<ApplicationDetail> {
     const a = await this.bankApplication(p, id);
     if (!['submitted', 'under_review'].includes(a.status)) throw invalidTransition(a.status, 'approved');
-    const contract = await this.deps.contracts.get(a.contractNo);
-    const product = await this.deps.store.getProduct(a.productId);
+    const [contract, product] = await Promise.all([this.deps.contracts.get(a.contractNo), this.deps.store.getProduct(a.productId)]);
     if (!contract || !product) throw applicationNotFound();
     const unpaid = Math.max(0, contract.amountFen - contract.paidFen);
     if (contract.status !== 'active' || contract.blockingRiskFlag) {
@@ -314,76 +426,66 @@ export class ApplicationService {
     }
     const at = this.now();
     const actor = `institution:${p.institutionId}`;
-    try {
-      await this.deps.store.transaction(async (tx) => {
-        const moved = await tx.transition(
-          a.id,
-          ['submitted', 'under_review'],
-          'approved',
-          {
-            approved_amount_fen: d.amountFen,
-            annual_rate_bp: d.annualRateBp,
-            term_days: d.termDays,
-            account_bank_name: d.account.bankName,
-            account_name: d.account.accountName,
-            account_number: d.account.accountNumber,
-            decided_at: at,
-          },
-          this.move(a.status, 'approved', actor, at),
-        );
-        if (!moved) throw await this.conflictNow(tx, a.id, 'approved');
-        await tx.reserve(a.contractNo, a.id, at);
-        await tx.transition(a.id, ['approved'], 'account_lock_pending', {}, this.move('approved', 'account_lock_pending', actor, at));
-        await this.event(tx, a, 'application.approved', { amount: d.amountFen });
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) {
+    const pending = await this.deps.transactional(async ({ store, events }) => {
+      const approved = await store.transition(
+        a.id,
+        ['submitted', 'under_review'],
+        'approved',
+        { approvedAmountFen: d.amountFen, annualRateBp: d.annualRateBp, termDays: d.termDays, account: d.account, decidedAt: at },
+        move(a.status, 'approved', actor, at),
+      );
+      if (!approved) throw await this.conflictNow(store, a.id, 'approved');
+      if (!(await store.reserve(a.contractNo, a.id, at))) {
         throw new ConflictError('contract_already_financed', 'Another financing already holds this contract.');
       }
-      throw err;
-    }
-    await this.requestLock(a.id);
-    return (await this.deps.store.getApplication(a.id))!;
+      const locking = await store.transition(a.id, ['approved'], 'account_lock_pending', {}, move('approved', 'account_lock_pending', actor, at));
+      await this.event(events, a, 'application.approved', { amount: d.amountFen });
+      return locking!;
+    });
+    return this.detail(await this.requestLock(pending));
   }
 
   /** Relays the lock request; a cloud that cannot be reached leaves it pending for the poller. */
-  private async requestLock(id: string): Promise<void> {
-    const a = await this.deps.store.getApplication(id);
-    if (!a || a.status !== 'account_lock_pending' || !a.account) return;
+  private async requestLock(a: Application): Promise<Application> {
+    if (a.status !== 'account_lock_pending' || !a.account) return a;
     let status: LockStatus;
     try {
       status = await this.deps.locks.request(a.contractNo, a.account, a.id);
     } catch (err) {
       this.deps.logger.warn({ err, application_id: a.id }, 'collection-account lock request failed; will retry');
-      return;
+      return a;
     }
-    await this.applyLock(a, status);
+    return this.applyLock(a, status);
   }
 
-  private async applyLock(a: Application, status: LockStatus): Promise<void> {
+  /** Records the cloud's answer on an application waiting for its lock; the application as it now stands. */
+  private async applyLock(a: Application, status: LockStatus): Promise<Application> {
     const at = this.now();
     if (status.status === 'pending') {
-      if (a.lockRef !== status.ref) await this.deps.store.update(a.id, { lock_ref: status.ref }, at);
-      return;
+      if (a.lockRef === status.ref) return a;
+      return (await this.deps.store.update(a.id, { lockRef: status.ref }, at)) ?? a;
     }
-    await this.deps.store.transaction(async (tx) => {
+    const moved = await this.deps.transactional(async ({ store, events }) => {
       if (status.status === 'confirmed') {
-        const moved = await tx.transition(a.id, ['account_lock_pending'], 'account_locked', { lock_ref: status.ref }, this.move('account_lock_pending', 'account_locked', 'cloud', at));
-        if (moved) await this.event(tx, a, 'account_lock.confirmed', { lock_ref: status.ref });
-      } else {
-        const moved = await tx.transition(
-          a.id,
-          ['account_lock_pending'],
-          'lock_failed',
-          { lock_ref: status.ref, reason_code: 'lock_refused' },
-          { ...this.move('account_lock_pending', 'lock_failed', 'cloud', at), reasonCode: 'lock_refused', reasonText: status.reason ?? null },
-        );
-        if (moved) {
-          await tx.release(a.id);
-          await this.event(tx, a, 'account_lock.failed', { reason: status.reason ?? 'refused' });
-        }
+        const locked = await store.transition(a.id, ['account_lock_pending'], 'account_locked', { lockRef: status.ref }, move('account_lock_pending', 'account_locked', 'cloud', at));
+        if (locked) await this.event(events, a, 'account_lock.confirmed', { lock_ref: status.ref });
+        return locked;
       }
+      const failed = await store.transition(
+        a.id,
+        ['account_lock_pending'],
+        'lock_failed',
+        { lockRef: status.ref, reasonCode: 'lock_refused' },
+        move('account_lock_pending', 'lock_failed', 'cloud', at, { code: 'lock_refused', text: status.reason }),
+      );
+      if (failed) {
+        await store.release(a.id);
+        await this.event(events, a, 'account_lock.failed', { reason: status.reason ?? 'refused' });
+      }
+      return failed;
     });
+    // Another instance's poller got there first: read what it left.
+    return moved ?? (await this.deps.store.getApplication(a.id)) ?? a;
   }
 
   /** Asks the cloud about every pending lock once; returns how many were looked at. */
@@ -391,7 +493,7 @@ export class ApplicationService {
     const pending = await this.deps.store.pendingLocks(limit);
     for (const a of pending) {
       if (!a.lockRef) {
-        await this.requestLock(a.id);
+        await this.requestLock(a);
         continue;
       }
       try {
@@ -403,20 +505,22 @@ export class ApplicationService {
     return pending.length;
   }
 
-  async disburse(p: InstitutionPrincipal, id: string, d: { loanNo: string; amountFen: number; on: string }) {
+  async disburse(p: InstitutionPrincipal, id: string, d: { loanNo: string; amountFen: number; on: string }): Promise<ApplicationDetail> {
     const a = await this.bankApplication(p, id);
     if (a.status !== 'account_locked') throw invalidTransition(a.status, 'disbursed');
     if (d.amountFen > (a.approvedAmountFen ?? 0)) {
       throw new BusinessRuleError('amount_exceeds_approved', `At most ${a.approvedAmountFen} fen was approved.`);
     }
     const at = this.now();
-    return this.apply(a, 'disbursed', `institution:${p.institutionId}`, { loan_no: d.loanNo, disbursed_fen: d.amountFen, disbursed_at: at }, {}, async (tx) => {
-      await tx.insertDisbursement({ applicationId: a.id, loanNo: d.loanNo, amountFen: d.amountFen, on: d.on, at });
-      await this.event(tx, a, 'financing.disbursed', { amount: d.amountFen, loan_no: d.loanNo });
+    const changes = { loanNo: d.loanNo, disbursedFen: d.amountFen, disbursedAt: at };
+    const moved = await this.apply(a, 'disbursed', `institution:${p.institutionId}`, changes, {}, async ({ store, events }) => {
+      await store.insertDisbursement({ applicationId: a.id, loanNo: d.loanNo, amountFen: d.amountFen, on: d.on, at });
+      await this.event(events, a, 'financing.disbursed', { amount: d.amountFen, loan_no: d.loanNo });
     });
+    return this.detail(moved);
   }
 
-  async repay(p: InstitutionPrincipal, id: string, r: { amountFen: number; on: string; reference?: string }) {
+  async repay(p: InstitutionPrincipal, id: string, r: { amountFen: number; on: string; reference?: string | undefined }): Promise<ApplicationDetail> {
     const a = await this.bankApplication(p, id);
     if (!['disbursed', 'repaying', 'overdue', 'defaulted'].includes(a.status)) throw invalidTransition(a.status, 'repaying');
     const outstanding = a.disbursedFen - a.repaidFen;
@@ -424,40 +528,43 @@ export class ApplicationService {
       throw new BusinessRuleError('amount_exceeds_outstanding', `Only ${outstanding} fen is outstanding.`, { outstanding });
     }
     const at = this.now();
-    return this.apply(a, 'repaying', `institution:${p.institutionId}`, { repaid_fen: a.repaidFen + r.amountFen }, {}, (tx) =>
-      tx.insertRepayment({ applicationId: a.id, amountFen: r.amountFen, on: r.on, reference: r.reference, at }),
+    const moved = await this.apply(a, 'repaying', `institution:${p.institutionId}`, { repaidFen: a.repaidFen + r.amountFen }, {}, ({ store }) =>
+      store.insertRepayment({ applicationId: a.id, amountFen: r.amountFen, on: r.on, reference: r.reference, at }),
     );
+    return this.detail(moved);
   }
 
-  async settle(p: InstitutionPrincipal, id: string, s: { on: string; note?: string }) {
+  async settle(p: InstitutionPrincipal, id: string, s: { on: string; note?: string | undefined }): Promise<ApplicationDetail> {
     const a = await this.bankApplication(p, id);
     if (!['disbursed', 'repaying', 'overdue', 'defaulted'].includes(a.status)) throw invalidTransition(a.status, 'settled');
     const outstanding = a.disbursedFen - a.repaidFen;
     if (outstanding > 0) {
       throw new BusinessRuleError('outstanding_balance', `${outstanding} fen is still outstanding; report the repayment first.`, { outstanding });
     }
-    return this.apply(a, 'settled', `institution:${p.institutionId}`, { settled_at: this.now() }, { text: s.note }, async (tx) => {
-      await tx.release(a.id);
-      await this.event(tx, a, 'financing.settled', { settled_on: s.on });
+    const moved = await this.apply(a, 'settled', `institution:${p.institutionId}`, { settledAt: this.now() }, { text: s.note }, async ({ store, events }) => {
+      await store.release(a.id);
+      await this.event(events, a, 'financing.settled', { settled_on: s.on });
     });
+    return this.detail(moved);
   }
 
-  async markOverdue(p: InstitutionPrincipal, id: string, reason: { code?: string; text?: string }) {
+  async markOverdue(p: InstitutionPrincipal, id: string, reason: Reason): Promise<ApplicationDetail> {
     const a = await this.bankApplication(p, id);
-    return this.apply(a, 'overdue', `institution:${p.institutionId}`, {}, reason);
+    return this.detail(await this.apply(a, 'overdue', `institution:${p.institutionId}`, {}, reason));
   }
 
-  async markDefaulted(p: InstitutionPrincipal, id: string, reason: { code?: string; text?: string }) {
+  async markDefaulted(p: InstitutionPrincipal, id: string, reason: Reason): Promise<ApplicationDetail> {
     const a = await this.bankApplication(p, id);
-    return this.apply(a, 'defaulted', `institution:${p.institutionId}`, {}, reason);
+    return this.detail(await this.apply(a, 'defaulted', `institution:${p.institutionId}`, {}, reason));
   }
 
-  async cancel(p: InstitutionPrincipal, id: string, reason: { code?: string; text?: string }) {
+  async cancel(p: InstitutionPrincipal, id: string, reason: Reason): Promise<ApplicationDetail> {
     const a = await this.bankApplication(p, id);
-    return this.apply(a, 'cancelled', `institution:${p.institutionId}`, {}, reason, async (tx) => {
-      await tx.release(a.id);
-      await this.event(tx, a, 'application.cancelled', {});
+    const moved = await this.apply(a, 'cancelled', `institution:${p.institutionId}`, {}, reason, async ({ store, events }) => {
+      await store.release(a.id);
+      await this.event(events, a, 'application.cancelled', {});
     });
+    return this.detail(moved);
   }
 
   // Bureaus
@@ -471,64 +578,49 @@ export class ApplicationService {
 
   async listForBureau(
     b: BureauPrincipal,
-    q: { status?: ApplicationStatus; region?: string; before?: { createdAt: number; id: string }; limit: number },
-  ) {
+    q: { status?: ApplicationStatus | undefined; region?: string | undefined; before?: { createdAt: number; id: string } | undefined; limit: number },
+  ): Promise<Page<ApplicationView>> {
     const regionCodes = await this.bureauRegions(b, q.region);
-    const rows = await this.deps.store.listApplications({ regionCodes, status: q.status, before: q.before, limit: q.limit + 1 });
-    return { items: rows.slice(0, q.limit), more: rows.length > q.limit };
+    return this.viewPage(await readPage(q.limit, (n) => this.deps.store.listApplications({ regionCodes, status: q.status, before: q.before, limit: n })));
   }
 
-  async dataAccessForBureau(b: BureauPrincipal, beforeId: number | undefined, limit: number) {
-    const regionCodes = await this.bureauRegions(b, undefined);
-    const rows = await this.deps.store.listAccess({ regionCodes, beforeId, limit: limit + 1 });
-    return { items: rows.slice(0, limit), more: rows.length > limit };
+  async dataAccessForBureau(b: BureauPrincipal, beforeId: number | undefined, limit: number): Promise<Page<AccessView>> {
+    return this.accessPage({ regionCodes: await this.bureauRegions(b, undefined) }, beforeId, limit);
   }
 
   // Shared
 
-  private move(from: ApplicationStatus | null, to: ApplicationStatus, actor: string, at: number): Transition {
-    return { from, to, actor, reasonCode: null, reasonText: null, at };
-  }
-
-  private async conflictNow(tx: KnexFinancingStore, id: string, to: ApplicationStatus) {
-    const now = await tx.getApplication(id);
+  private async conflictNow(store: FinancingStore, id: string, to: ApplicationStatus) {
+    const now = await store.getApplication(id);
     return invalidTransition(now?.status ?? 'submitted', to);
   }
 
-  /** One checked transition with its side effects, in one transaction. */
+  /** One checked transition with its side effects, in one transaction; the application as it then stands. */
   private async apply(
     a: Application,
     to: ApplicationStatus,
     actor: string,
     changes: ApplicationChanges,
-    reason: { code?: string; text?: string },
-    effects?: (tx: KnexFinancingStore) => Promise<void>,
+    reason: Reason,
+    effects?: (unit: FinancingUnit) => Promise<void>,
   ): Promise<Application> {
-    const from = statusesLeadingTo(to);
-    if (!from.includes(a.status)) throw invalidTransition(a.status, to);
+    if (!statusesLeadingTo(to).includes(a.status)) throw invalidTransition(a.status, to);
     const at = this.now();
-    await this.deps.store.transaction(async (tx) => {
-      const moved = await tx.transition(a.id, [a.status], to, changes, {
-        from: a.status,
-        to,
-        actor,
-        reasonCode: reason.code ?? null,
-        reasonText: reason.text ?? null,
-        at,
-      });
-      if (!moved) throw await this.conflictNow(tx, a.id, to);
-      await effects?.(tx);
+    return this.deps.transactional(async (unit) => {
+      const moved = await unit.store.transition(a.id, [a.status], to, changes, move(a.status, to, actor, at, reason));
+      if (!moved) throw await this.conflictNow(unit.store, a.id, to);
+      await effects?.(unit);
+      return moved;
     });
-    return (await this.deps.store.getApplication(a.id))!;
   }
 
-  private event(tx: KnexFinancingStore, a: Application, type: string, payload: Record<string, unknown>) {
-    return this.deps.events.record(tx.db, {
+  private event(events: EventRecorder, a: Application, type: FinancingEventType, data: Record<string, unknown>): Promise<void> {
+    return events.record({
       type,
       contractNo: a.contractNo,
       applicationId: a.id,
       institutionId: a.institutionId,
-      payload: { application_id: a.id, contract_no: a.contractNo, ...payload },
+      data: { application_id: a.id, contract_no: a.contractNo, ...data },
     });
   }
 }

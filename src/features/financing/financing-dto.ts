@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { isoTime as iso } from '../../clock.js';
 import type { components } from '../../generated/openapi.js';
-import { ValidationError } from '../../errors.js';
-import { decodePageToken, encodePageToken } from '../../http/pagination.js';
-import type { ContractWithStanding, Offer } from './applications-service.js';
-import type { Application, DataAccessEntry, Product, Transition } from './financing-store.js';
-import type { FinancingContract } from './ports.js';
+import type { AccessView, ApplicationDetail, ApplicationView, ContractParts, ContractWithStanding, Offer } from './applications-service.js';
+import type { Application, Product, Transition } from './financing-store.js';
+import type { ProductView } from './products-service.js';
 
 type S = components['schemas'];
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A product's terms and who offers it → wire (shared by the institution's and the public view). */
 export function productTermsDto(
@@ -31,9 +29,9 @@ export function productTermsDto(
 }
 
 /** Product → wire. */
-export function productDto(p: Product, institutionName: string): S['Product'] {
+export function productDto(p: ProductView): S['Product'] {
   return {
-    ...productTermsDto(p, institutionName),
+    ...productTermsDto(p, p.institutionName),
     status: p.status,
     ...(p.reviewReason ? { review_reason: p.reviewReason } : {}),
     created_at: iso(p.createdAt),
@@ -42,13 +40,13 @@ export function productDto(p: Product, institutionName: string): S['Product'] {
 }
 
 /** Application → wire. */
-export function applicationDto(a: Application, institutionName: string, now: number): S['Application'] {
+export function applicationDto(a: ApplicationView): S['Application'] {
   return {
     id: a.id,
     contract_no: a.contractNo,
     product_id: a.productId,
     institution_id: a.institutionId,
-    institution_name: institutionName,
+    institution_name: a.institutionName,
     supplier_uscc: a.supplierUscc,
     supplier_name: a.supplierName,
     purchaser_region_code: a.purchaserRegionCode,
@@ -74,11 +72,16 @@ export function applicationDto(a: Application, institutionName: string, now: num
       parts: a.consentParts,
       expires_at: iso(a.consentExpiresAt),
       revoked_at: a.consentRevokedAt === null ? null : iso(a.consentRevokedAt),
-      live: a.consentRevokedAt === null && a.consentExpiresAt > now && a.status !== 'withdrawn',
+      live: a.consentLive,
     },
     created_at: iso(a.createdAt),
     updated_at: iso(a.updatedAt),
   };
+}
+
+/** Application with its history → wire. */
+export function applicationDetailDto(a: ApplicationDetail): S['ApplicationDetail'] {
+  return { ...applicationDto(a), history: a.history.map(transitionDto) };
 }
 
 /** Transition → wire. */
@@ -111,7 +114,7 @@ export function supplierContractDto(c: ContractWithStanding): S['SupplierContrac
 }
 
 /** Contract as a consented bank reads it → wire. */
-export function contractDto(c: FinancingContract): S['Contract'] {
+export function contractDto(c: ContractParts['contract']): S['Contract'] {
   return {
     contract_no: c.contractNo,
     project_no: c.projectNo,
@@ -144,13 +147,30 @@ export function offerDto(o: Offer): S['Offer'] {
   };
 }
 
+/** The acceptances of a contract → wire. */
+export function acceptanceListDto(items: ContractParts['acceptances']): S['AcceptanceList'] {
+  return { items: items.map((r) => ({ id: r.id, accepted_on: r.acceptedOn, result: r.result })) };
+}
+
+/** The treasury payments of a contract, with what is paid and unpaid → wire. */
+export function paymentListDto(p: ContractParts['payments']): S['PaymentList'] {
+  return { items: p.items.map((r) => ({ id: r.id, paid_on: r.paidOn, amount: r.amountFen })), paid: p.paidFen, unpaid: p.unpaidFen };
+}
+
+/** The risk flags on a contract's supplier → wire. */
+export function riskFlagListDto(items: ContractParts['risk_flags']): S['RiskFlagList'] {
+  return {
+    items: items.map((r) => ({ id: r.id, kind: r.kind, added_on: r.addedOn, lifted_on: r.liftedOn, ...(r.note ? { note: r.note } : {}) })),
+  };
+}
+
 /** Audit entry → wire. */
-export function dataAccessDto(e: DataAccessEntry, institutionName: string): S['DataAccessEntry'] {
+export function dataAccessDto(e: AccessView): S['DataAccessEntry'] {
   return {
     id: e.id,
     at: iso(e.at),
     institution_id: e.institutionId,
-    institution_name: institutionName,
+    institution_name: e.institutionName,
     application_id: e.applicationId,
     contract_no: e.contractNo,
     part: e.part,
@@ -158,24 +178,10 @@ export function dataAccessDto(e: DataAccessEntry, institutionName: string): S['D
   };
 }
 
-const badToken = () => new ValidationError([{ in: 'query', pointer: '/page_token', detail: 'not a page token of this list' }]);
-
-/** Decodes a page token with its schema; a foreign token is a 400. */
-export function cursor<T>(token: string | undefined, schema: z.ZodType<T>): T | undefined {
-  if (token === undefined) return undefined;
-  const value = decodePageToken(token, schema);
-  if (value === undefined) throw badToken();
-  return value;
-}
-
+/** Cursor of the newest-first application lists: the last item's creation time and id. */
 export const applicationCursor = z.strictObject({ c: z.number().int(), id: z.string().max(64) });
-export const idCursor = z.strictObject({ after: z.string().max(64) });
+/** Cursor of the newest-first data-access lists: the last entry's id. */
 export const seqCursor = z.strictObject({ before: z.number().int() });
 
-/** Token for the page after `last` of a newest-first application list. */
-export const nextApplicationToken = (more: boolean, last: Application | undefined) =>
-  more && last ? { next_page_token: encodePageToken({ c: last.createdAt, id: last.id }) } : {};
-export const nextIdToken = (more: boolean, last: string | undefined) =>
-  more && last !== undefined ? { next_page_token: encodePageToken({ after: last }) } : {};
-export const nextSeqToken = (more: boolean, last: number | undefined) =>
-  more && last !== undefined ? { next_page_token: encodePageToken({ before: last }) } : {};
+/** The cursor after an application. */
+export const applicationCursorOf = (a: Application) => ({ c: a.createdAt, id: a.id });

@@ -1,17 +1,23 @@
 import type { Knex } from 'knex';
-import { PreparedStatements } from '../../db/prepared.js';
+import { PreparedStatements, type Param } from '../../db/prepared.js';
 import type { ApplicationStatus } from './lifecycle.js';
 import type {
   Application,
   ApplicationAccess,
+  ApplicationChanges,
   ApplicationQuery,
   ConsentPart,
   ContractCategory,
-  DataAccessEntry,
+  Disbursement,
+  FinancingStore,
   Product,
+  ProductQuery,
+  Repayment,
   Transition,
 } from './financing-store.js';
-import { withTransactionRetry } from '../../db/transaction-retry.js';
+
+// The statements every createApplication, approval and bank read runs are prepared once per connection
+// (src/db/prepared.ts); knex builds the rarer ones. Rows become domain objects here and nowhere else.
 
 const num = (v: unknown): number => (typeof v === 'string' ? Number(v) : (v as number));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
@@ -34,38 +40,73 @@ interface ProductRow {
   updated_at: number | string;
 }
 
-type ApplicationRow = Record<string, unknown> & { id: string };
+interface ApplicationRow {
+  id: string;
+  contract_no: string;
+  supplier_uscc: string;
+  supplier_name: string;
+  supplier_is_sme: boolean | number;
+  institution_id: string;
+  product_id: string;
+  purchaser_region_code: string;
+  requested_amount_fen: number | string;
+  status: ApplicationStatus;
+  approved_amount_fen: number | string | null;
+  annual_rate_bp: number | null;
+  term_days: number | null;
+  account_bank_name: string | null;
+  account_name: string | null;
+  account_number: string | null;
+  lock_ref: string | null;
+  loan_no: string | null;
+  disbursed_fen: number | string;
+  repaid_fen: number | string;
+  consent_parts: string;
+  consent_expires_at: number | string;
+  consent_revoked_at: number | string | null;
+  reason_code: string | null;
+  decided_at: number | string | null;
+  disbursed_at: number | string | null;
+  settled_at: number | string | null;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+interface TransitionRow {
+  from_status: ApplicationStatus | null;
+  to_status: ApplicationStatus;
+  actor: string;
+  reason_code: string | null;
+  reason_text: string | null;
+  at: number | string;
+}
 
 function toApplication(r: ApplicationRow): Application {
   return {
     id: r.id,
-    contractNo: r.contract_no as string,
-    supplierUscc: r.supplier_uscc as string,
-    supplierName: r.supplier_name as string,
+    contractNo: r.contract_no,
+    supplierUscc: r.supplier_uscc,
+    supplierName: r.supplier_name,
     supplierIsSme: Boolean(r.supplier_is_sme),
-    institutionId: r.institution_id as string,
-    productId: r.product_id as string,
-    purchaserRegionCode: r.purchaser_region_code as string,
+    institutionId: r.institution_id,
+    productId: r.product_id,
+    purchaserRegionCode: r.purchaser_region_code,
     requestedAmountFen: num(r.requested_amount_fen),
-    status: r.status as ApplicationStatus,
+    status: r.status,
     approvedAmountFen: numOrNull(r.approved_amount_fen),
     annualRateBp: numOrNull(r.annual_rate_bp),
     termDays: numOrNull(r.term_days),
     account: r.account_number
-      ? {
-          bankName: r.account_bank_name as string,
-          accountName: r.account_name as string,
-          accountNumber: r.account_number as string,
-        }
+      ? { bankName: r.account_bank_name ?? '', accountName: r.account_name ?? '', accountNumber: r.account_number }
       : null,
-    lockRef: (r.lock_ref as string | null) ?? null,
-    loanNo: (r.loan_no as string | null) ?? null,
+    lockRef: r.lock_ref ?? null,
+    loanNo: r.loan_no ?? null,
     disbursedFen: num(r.disbursed_fen),
     repaidFen: num(r.repaid_fen),
-    consentParts: list<ConsentPart>(r.consent_parts as string),
+    consentParts: list<ConsentPart>(r.consent_parts),
     consentExpiresAt: num(r.consent_expires_at),
     consentRevokedAt: numOrNull(r.consent_revoked_at),
-    reasonCode: (r.reason_code as string | null) ?? null,
+    reasonCode: r.reason_code ?? null,
     decidedAt: numOrNull(r.decided_at),
     disbursedAt: numOrNull(r.disbursed_at),
     settledAt: numOrNull(r.settled_at),
@@ -73,6 +114,33 @@ function toApplication(r: ApplicationRow): Application {
     updatedAt: num(r.updated_at),
   };
 }
+
+const toProduct = (r: ProductRow, regions: string[]): Product => ({
+  id: r.id,
+  institutionId: r.institution_id,
+  name: r.name,
+  maxAmountFen: num(r.max_amount_fen),
+  maxShareBp: r.max_share_bp,
+  rateMinBp: r.rate_min_bp,
+  rateMaxBp: r.rate_max_bp,
+  termMinDays: r.term_min_days,
+  termMaxDays: r.term_max_days,
+  categories: list<ContractCategory>(r.categories),
+  regions,
+  status: r.status as Product['status'],
+  reviewReason: r.review_reason,
+  createdAt: num(r.created_at),
+  updatedAt: num(r.updated_at),
+});
+
+const toTransition = (r: TransitionRow): Transition => ({
+  from: r.from_status,
+  to: r.to_status,
+  actor: r.actor,
+  reasonCode: r.reason_code,
+  reasonText: r.reason_text,
+  at: num(r.at),
+});
 
 /** The columns of a product that change over its life. */
 function productColumns(p: Product) {
@@ -91,36 +159,56 @@ function productColumns(p: Product) {
   };
 }
 
-/** Column values for the fields of an application a transition may change. */
-export type ApplicationChanges = Partial<{
-  approved_amount_fen: number;
-  annual_rate_bp: number;
-  term_days: number;
-  account_bank_name: string;
-  account_name: string;
-  account_number: string;
-  lock_ref: string;
-  loan_no: string;
-  disbursed_fen: number;
-  repaid_fen: number;
-  consent_revoked_at: number;
-  reason_code: string;
-  decided_at: number;
-  disbursed_at: number;
-  settled_at: number;
-}>;
+/** The column values of `changes`, in a fixed order (so each call site always prepares the same SQL). */
+function changeColumns(c: ApplicationChanges): [string, Param][] {
+  const out: [string, Param][] = [];
+  const put = (column: string, value: Param | undefined) => {
+    if (value !== undefined) out.push([column, value]);
+  };
+  put('approved_amount_fen', c.approvedAmountFen);
+  put('annual_rate_bp', c.annualRateBp);
+  put('term_days', c.termDays);
+  if (c.account !== undefined) {
+    put('account_bank_name', c.account?.bankName ?? null);
+    put('account_name', c.account?.accountName ?? null);
+    put('account_number', c.account?.accountNumber ?? null);
+  }
+  put('lock_ref', c.lockRef);
+  put('loan_no', c.loanNo);
+  put('disbursed_fen', c.disbursedFen);
+  put('repaid_fen', c.repaidFen);
+  put('consent_revoked_at', c.consentRevokedAt);
+  put('reason_code', c.reasonCode);
+  put('decided_at', c.decidedAt);
+  put('disbursed_at', c.disbursedAt);
+  put('settled_at', c.settledAt);
+  return out;
+}
 
-/** Products, applications, reservations and the data-access audit chain in SQLite or PostgreSQL. */
-export class KnexFinancingStore {
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+const INSERT_APPLICATION = `insert into applications (id, contract_no, supplier_uscc, supplier_name, supplier_is_sme, institution_id,
+    product_id, purchaser_region_code, requested_amount_fen, status, consent_parts, consent_expires_at, created_at, updated_at)
+  values (${placeholders(14)})`;
+const INSERT_TRANSITION = `insert into application_transitions (application_id, from_status, to_status, actor, reason_code, reason_text, at)
+  values (${placeholders(7)})`;
+const APPLICATION_BY_ID = 'select * from applications where id = ?';
+/** Nine columns as an array row: about a third of the cost of the whole 29-column row as an object on SQLite. */
+const ACCESS_BY_ID = `select id, contract_no, supplier_uscc, institution_id, purchaser_region_code, status, consent_parts, consent_expires_at,
+    consent_revoked_at from applications where id = ?`;
+const OPEN_APPLICATION = `select id from applications where contract_no = ? and supplier_uscc = ? and product_id = ?
+    and status in ('submitted', 'under_review') limit 1`;
+const RESERVED = 'select contract_no from contract_reservations where contract_no = ?';
+const RESERVE = 'insert into contract_reservations (contract_no, application_id, created_at) values (?, ?, ?) on conflict do nothing';
+const PRODUCT_BY_ID = 'select * from products where id = ?';
+const PRODUCT_REGIONS = 'select region_code from product_regions where product_id = ? order by region_code';
+
+/** Products, applications, transitions, reservations and money movements in SQLite or PostgreSQL. */
+export class KnexFinancingStore implements FinancingStore {
   private readonly statements: PreparedStatements;
 
-  constructor(readonly db: Knex) {
+  constructor(private readonly db: Knex) {
     this.statements = new PreparedStatements(db);
-  }
-
-  /** Runs `fn` with a store bound to one transaction. */
-  transaction<T>(fn: (store: KnexFinancingStore) => Promise<T>): Promise<T> {
-    return withTransactionRetry(this.db, (trx) => fn(new KnexFinancingStore(trx)));
   }
 
   // Products
@@ -137,96 +225,59 @@ export class KnexFinancingStore {
   }
 
   async getProduct(id: string): Promise<Product | undefined> {
-    const row = await this.db<ProductRow>('products').where({ id }).first();
+    const row = await this.statements.get<ProductRow>(PRODUCT_BY_ID, [id]);
     if (!row) return undefined;
-    return (await this.withRegions([row]))[0];
+    const regions = await this.statements.rows<[string]>(PRODUCT_REGIONS, [id]);
+    return toProduct(row, regions.map((r) => r[0]));
   }
 
-  /** Products by owner or by served region, oldest first after the cursor id. */
-  async listProducts(q: {
-    institutionId?: string;
-    regionCodes?: readonly string[];
-    status?: Product['status'];
-    categories?: ContractCategory;
-    afterId?: string;
-    limit: number;
-  }): Promise<Product[]> {
+  async listProducts(q: ProductQuery): Promise<Product[]> {
     const query = this.db<ProductRow>('products').select('products.*').orderBy('products.id').limit(q.limit);
     if (q.institutionId !== undefined) query.where('institution_id', q.institutionId);
     if (q.status !== undefined) query.where('status', q.status);
     if (q.afterId !== undefined) query.where('products.id', '>', q.afterId);
     if (q.regionCodes !== undefined) {
-      query.whereIn(
-        'products.id',
-        this.db('product_regions').select('product_id').whereIn('region_code', [...q.regionCodes]),
-      );
+      query.whereIn('products.id', this.db('product_regions').select('product_id').whereIn('region_code', [...q.regionCodes]));
     }
-    return this.withRegions(await query);
-  }
-
-  private async withRegions(rows: ProductRow[]): Promise<Product[]> {
+    const rows = (await query) as ProductRow[];
     if (!rows.length) return [];
-    const regions = await this.db('product_regions')
+    const regions = (await this.db('product_regions')
       .select('product_id', 'region_code')
-      .whereIn(
-        'product_id',
-        rows.map((r) => r.id),
-      )
-      .orderBy('region_code');
-    return rows.map((r) => ({
-      id: r.id,
-      institutionId: r.institution_id,
-      name: r.name,
-      maxAmountFen: num(r.max_amount_fen),
-      maxShareBp: r.max_share_bp,
-      rateMinBp: r.rate_min_bp,
-      rateMaxBp: r.rate_max_bp,
-      termMinDays: r.term_min_days,
-      termMaxDays: r.term_max_days,
-      categories: list<ContractCategory>(r.categories),
-      regions: regions.filter((x) => x.product_id === r.id).map((x) => x.region_code as string),
-      status: r.status as Product['status'],
-      reviewReason: r.review_reason,
-      createdAt: num(r.created_at),
-      updatedAt: num(r.updated_at),
-    }));
+      .whereIn('product_id', rows.map((r) => r.id))
+      .orderBy('region_code')) as { product_id: string; region_code: string }[];
+    return rows.map((r) => toProduct(r, regions.filter((x) => x.product_id === r.id).map((x) => x.region_code)));
   }
 
   // Applications
 
-  async insertApplication(a: Application, transition: Transition): Promise<void> {
-    await this.db('applications').insert({
-      id: a.id,
-      contract_no: a.contractNo,
-      supplier_uscc: a.supplierUscc,
-      supplier_name: a.supplierName,
-      supplier_is_sme: a.supplierIsSme,
-      institution_id: a.institutionId,
-      product_id: a.productId,
-      purchaser_region_code: a.purchaserRegionCode,
-      requested_amount_fen: a.requestedAmountFen,
-      status: a.status,
-      consent_parts: a.consentParts.join(','),
-      consent_expires_at: a.consentExpiresAt,
-      created_at: a.createdAt,
-      updated_at: a.updatedAt,
-    });
-    await this.insertTransition(a.id, transition);
+  async insertApplication(a: Application, first: Transition): Promise<void> {
+    await this.statements.run(INSERT_APPLICATION, [
+      a.id,
+      a.contractNo,
+      a.supplierUscc,
+      a.supplierName,
+      a.supplierIsSme,
+      a.institutionId,
+      a.productId,
+      a.purchaserRegionCode,
+      a.requestedAmountFen,
+      a.status,
+      a.consentParts.join(','),
+      a.consentExpiresAt,
+      a.createdAt,
+      a.updatedAt,
+    ]);
+    await this.insertTransition(a.id, first);
   }
 
   async getApplication(id: string): Promise<Application | undefined> {
-    const row = await this.statements.get<ApplicationRow>('select * from applications where id = ?', [id]);
+    const row = await this.statements.get<ApplicationRow>(APPLICATION_BY_ID, [id]);
     return row ? toApplication(row) : undefined;
   }
 
-  /**
-   * On every bank read of a contract part: nine columns as an array row from a prepared statement. The
-   * whole 29-column row as an object cost about three times as much on SQLite, most of it building the object.
-   */
   async getApplicationAccess(id: string): Promise<ApplicationAccess | undefined> {
     const [r] = await this.statements.rows<[string, string, string, string, string, ApplicationStatus, string, number | string, number | string | null]>(
-      `select id, contract_no, supplier_uscc, institution_id, purchaser_region_code, status, consent_parts, consent_expires_at, consent_revoked_at
-         from applications where id = ?`,
+      ACCESS_BY_ID,
       [id],
     );
     if (!r) return undefined;
@@ -259,84 +310,66 @@ export class KnexFinancingStore {
       const { createdAt, id } = q.before;
       query.where((w) => w.where('created_at', '<', createdAt).orWhere((x) => x.where('created_at', createdAt).where('id', '<', id)));
     }
-    return (await query).map(toApplication);
+    return ((await query) as ApplicationRow[]).map(toApplication);
   }
 
-  /** True when the supplier already has an application for this contract and product not yet decided. */
   async hasOpenApplication(supplierUscc: string, contractNo: string, productId: string): Promise<boolean> {
-    const row = await this.db('applications')
-      .select('id')
-      .where({ contract_no: contractNo, supplier_uscc: supplierUscc, product_id: productId })
-      .whereIn('status', ['submitted', 'under_review'])
-      .first();
-    return row !== undefined;
+    return (await this.statements.rows(OPEN_APPLICATION, [contractNo, supplierUscc, productId])).length > 0;
   }
 
-  /** Applications of one supplier on the given contracts that still hold a reservation. */
   async reservedContracts(contractNos: readonly string[]): Promise<Set<string>> {
     if (!contractNos.length) return new Set();
-    const rows = await this.db('contract_reservations').select('contract_no').whereIn('contract_no', [...contractNos]);
-    return new Set(rows.map((r) => r.contract_no as string));
+    if (contractNos.length === 1) return new Set((await this.statements.rows<[string]>(RESERVED, [contractNos[0]!])).map((r) => r[0]));
+    const rows = (await this.db('contract_reservations').select('contract_no').whereIn('contract_no', [...contractNos])) as { contract_no: string }[];
+    return new Set(rows.map((r) => r.contract_no));
   }
 
-  /**
-   * Moves an application from one of `from` to `to`, atomically: false when its state changed meanwhile.
-   */
   async transition(
     id: string,
     from: readonly ApplicationStatus[],
     to: ApplicationStatus,
     changes: ApplicationChanges,
     t: Transition,
-  ): Promise<boolean> {
-    const updated = await this.db('applications')
-      .where({ id })
-      .whereIn('status', [...from])
-      .update({ ...changes, status: to, updated_at: t.at });
-    if (updated !== 1) return false;
+  ): Promise<Application | undefined> {
+    const columns = changeColumns(changes);
+    const row = await this.statements.get<ApplicationRow>(
+      `update applications set ${columns.map(([c]) => `${c} = ?, `).join('')}status = ?, updated_at = ?
+         where id = ? and status in (${placeholders(from.length)}) returning *`,
+      [...columns.map(([, v]) => v), to, t.at, id, ...from],
+    );
+    if (!row) return undefined;
     await this.insertTransition(id, t);
-    return true;
+    return toApplication(row);
   }
 
-  /** Changes fields without a state change (e.g. consent revocation). */
-  async update(id: string, changes: ApplicationChanges, at: number): Promise<void> {
-    await this.db('applications').where({ id }).update({ ...changes, updated_at: at });
+  async update(id: string, changes: ApplicationChanges, at: number): Promise<Application | undefined> {
+    const columns = changeColumns(changes);
+    const row = await this.statements.get<ApplicationRow>(
+      `update applications set ${columns.map(([c]) => `${c} = ?, `).join('')}updated_at = ? where id = ? returning *`,
+      [...columns.map(([, v]) => v), at, id],
+    );
+    return row ? toApplication(row) : undefined;
   }
 
-  async insertTransition(applicationId: string, t: Transition): Promise<void> {
-    await this.db('application_transitions').insert({
-      application_id: applicationId,
-      from_status: t.from,
-      to_status: t.to,
-      actor: t.actor,
-      reason_code: t.reasonCode,
-      reason_text: t.reasonText,
-      at: t.at,
-    });
+  private async insertTransition(applicationId: string, t: Transition): Promise<void> {
+    await this.statements.run(INSERT_TRANSITION, [applicationId, t.from, t.to, t.actor, t.reasonCode, t.reasonText, t.at]);
   }
 
   async transitions(applicationId: string): Promise<Transition[]> {
-    const rows = await this.db('application_transitions').where({ application_id: applicationId }).orderBy('id');
-    return rows.map((r) => ({
-      from: r.from_status,
-      to: r.to_status,
-      actor: r.actor,
-      reasonCode: r.reason_code,
-      reasonText: r.reason_text,
-      at: num(r.at),
-    }));
+    const rows = (await this.db('application_transitions').where({ application_id: applicationId }).orderBy('id')) as TransitionRow[];
+    return rows.map(toTransition);
   }
 
-  /** Reserves the contract for the application; throws a unique violation when another holds it. */
-  async reserve(contractNo: string, applicationId: string, at: number): Promise<void> {
-    await this.db('contract_reservations').insert({ contract_no: contractNo, application_id: applicationId, created_at: at });
+  async reserve(contractNo: string, applicationId: string, at: number): Promise<boolean> {
+    // The primary key decides between two concurrent approvals; the loser inserts nothing.
+    return (await this.statements.run(RESERVE, [contractNo, applicationId, at])) === 1;
   }
 
   async release(applicationId: string): Promise<void> {
     await this.db('contract_reservations').where({ application_id: applicationId }).delete();
   }
 
-  async insertDisbursement(d: { applicationId: string; loanNo: string; amountFen: number; on: string; at: number }) {
+  async insertDisbursement(d: Disbursement): Promise<void> {
     await this.db('disbursements').insert({
       application_id: d.applicationId,
       loan_no: d.loanNo,
@@ -346,7 +379,7 @@ export class KnexFinancingStore {
     });
   }
 
-  async insertRepayment(r: { applicationId: string; amountFen: number; on: string; reference?: string; at: number }) {
+  async insertRepayment(r: Repayment): Promise<void> {
     await this.db('repayments').insert({
       application_id: r.applicationId,
       amount_fen: r.amountFen,
@@ -356,94 +389,8 @@ export class KnexFinancingStore {
     });
   }
 
-  /** Applications waiting for the cloud to confirm their collection-account lock. */
   async pendingLocks(limit: number): Promise<Application[]> {
-    const rows = await this.db<ApplicationRow>('applications').where({ status: 'account_lock_pending' }).orderBy('updated_at').limit(limit);
+    const rows = (await this.db('applications').where({ status: 'account_lock_pending' }).orderBy('updated_at').limit(limit)) as ApplicationRow[];
     return rows.map(toApplication);
-  }
-
-  // Audit chain
-
-  /** The chain head, locked for this transaction (PostgreSQL; SQLite serialises writers anyway). */
-  async lockChainHead(): Promise<{ lastId: number; lastHash: string }> {
-    const row = await this.db('audit_chain_head').where({ id: 1 }).forUpdate().first();
-    return { lastId: num(row.last_id), lastHash: row.last_hash as string };
-  }
-
-  /**
-   * Appends the entry `next` builds from the chain head, in one transaction holding the head: on SQLite
-   * synchronously with prepared statements (one writer, nothing interleaves), group-committed with the
-   * appends that arrive in the same turn; elsewhere through knex, the head row locked FOR UPDATE.
-   */
-  async appendToChain(next: (head: { lastId: number; lastHash: string }) => DataAccessEntry): Promise<DataAccessEntry> {
-    if (!this.statements.sqlite) {
-      return this.transaction(async (tx) => {
-        const e = next(await tx.lockChainHead());
-        await tx.appendAccess(e);
-        return e;
-      });
-    }
-    // Reads that arrive together are appended in one group commit, each entry still linked to the one before.
-    return this.statements.batched((s) => {
-      const head = s.get<{ last_id: number; last_hash: string }>('select last_id, last_hash from audit_chain_head where id = 1')!;
-      const e = next({ lastId: num(head.last_id), lastHash: head.last_hash });
-      s.run(
-        `insert into data_access_log (id, at, institution_id, application_id, contract_no, supplier_uscc, purchaser_region_code, part,
-           consent_expires_at, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [e.id, e.at, e.institutionId, e.applicationId, e.contractNo, e.supplierUscc, e.purchaserRegionCode, e.part, e.consentExpiresAt, e.prevHash, e.hash],
-      );
-      s.run('update audit_chain_head set last_id = ?, last_hash = ? where id = 1', [e.id, e.hash]);
-      return e;
-    });
-  }
-
-  async appendAccess(e: DataAccessEntry): Promise<void> {
-    await this.db('data_access_log').insert({
-      id: e.id,
-      at: e.at,
-      institution_id: e.institutionId,
-      application_id: e.applicationId,
-      contract_no: e.contractNo,
-      supplier_uscc: e.supplierUscc,
-      purchaser_region_code: e.purchaserRegionCode,
-      part: e.part,
-      consent_expires_at: e.consentExpiresAt,
-      prev_hash: e.prevHash,
-      hash: e.hash,
-    });
-    await this.db('audit_chain_head').where({ id: 1 }).update({ last_id: e.id, last_hash: e.hash });
-  }
-
-  async listAccess(q: {
-    supplierUscc?: string;
-    regionCodes?: readonly string[];
-    institutionId?: string;
-    beforeId?: number;
-    afterId?: number;
-    limit: number;
-    ascending?: boolean;
-  }): Promise<DataAccessEntry[]> {
-    const query = this.db('data_access_log')
-      .select('*')
-      .orderBy('id', q.ascending ? 'asc' : 'desc')
-      .limit(q.limit);
-    if (q.supplierUscc !== undefined) query.where('supplier_uscc', q.supplierUscc);
-    if (q.institutionId !== undefined) query.where('institution_id', q.institutionId);
-    if (q.regionCodes !== undefined) query.whereIn('purchaser_region_code', [...q.regionCodes]);
-    if (q.beforeId !== undefined) query.where('id', '<', q.beforeId);
-    if (q.afterId !== undefined) query.where('id', '>', q.afterId);
-    return (await query).map((r: Record<string, unknown>) => ({
-      id: num(r.id),
-      at: num(r.at),
-      institutionId: r.institution_id as string,
-      applicationId: r.application_id as string,
-      contractNo: r.contract_no as string,
-      supplierUscc: r.supplier_uscc as string,
-      purchaserRegionCode: r.purchaser_region_code as string,
-      part: r.part as ConsentPart,
-      consentExpiresAt: num(r.consent_expires_at),
-      prevHash: r.prev_hash as string,
-      hash: r.hash as string,
-    }));
   }
 }

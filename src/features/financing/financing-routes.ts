@@ -1,29 +1,23 @@
-import { defineRoute } from '../../http/route.js';
+import type { z } from 'zod';
+import { afterCursor, nextPageToken, pageCursor, type Page } from '../../http/pagination.js';
 import { bureauOf, institutionOf, supplierOf } from '../../http/principal-of.js';
-import type { ApplicationService } from './applications-service.js';
+import { defineRoute } from '../../http/route.js';
+import type { ApplicationService, ApplicationView } from './applications-service.js';
 import type { ProductService, ProductTerms } from './products-service.js';
-import type { Application, DataAccessEntry, Product } from './financing-store.js';
-import type { ContractSource, InstitutionDirectory } from './ports.js';
 import {
-  acceptanceList,
-  paymentList,
-  riskFlagList,
-} from './contract-parts.js';
-import {
+  acceptanceListDto,
   applicationCursor,
+  applicationCursorOf,
+  applicationDetailDto,
   applicationDto,
   contractDto,
-  cursor,
   dataAccessDto,
-  idCursor,
-  nextApplicationToken,
-  nextIdToken,
-  nextSeqToken,
   offerDto,
+  paymentListDto,
   productDto,
+  riskFlagListDto,
   seqCursor,
   supplierContractDto,
-  transitionDto,
 } from './financing-dto.js';
 import {
   adminApplicationsQuery,
@@ -48,22 +42,10 @@ import {
 export interface FinancingRouteDeps {
   products: ProductService;
   applications: ApplicationService;
-  contracts: ContractSource;
-  institutions: InstitutionDirectory;
-  now?: () => number;
 }
 
-type TermsBody = Partial<{
-  name: string;
-  max_amount: number;
-  max_share_bp: number;
-  rate_min_bp: number;
-  rate_max_bp: number;
-  term_min_days: number;
-  term_max_days: number;
-  categories: ProductTerms['categories'];
-  regions: string[];
-}>;
+/** A product's terms as a body carries them (all of them to create, some to update). */
+type TermsBody = z.infer<typeof productPatch>;
 
 function terms(b: TermsBody): Partial<ProductTerms> {
   const out: Partial<ProductTerms> = {};
@@ -79,38 +61,25 @@ function terms(b: TermsBody): Partial<ProductTerms> {
   return out;
 }
 
-const reason = (b: { reason_code?: string; reason_text?: string } | undefined) => ({
-  code: b?.reason_code,
-  text: b?.reason_text,
+/** Every term of a creation body. */
+const allTerms = (b: z.infer<typeof productInput>): ProductTerms => terms(b) as ProductTerms;
+
+const reason = (b: z.infer<typeof reasonInput> | undefined) => ({ code: b?.reason_code, text: b?.reason_text });
+
+/** The `before` cursor of an application list's page token. */
+const applicationsBefore = (token: string | undefined) => {
+  const c = pageCursor(token, applicationCursor);
+  return c && { createdAt: c.c, id: c.id };
+};
+
+const applicationPage = (page: Page<ApplicationView>) => ({
+  items: page.items.map(applicationDto),
+  ...nextPageToken(page, applicationCursorOf),
 });
 
 /** Every products, SME, bank and supervision route of the financing lifecycle. */
 export function createFinancingRoutes(deps: FinancingRouteDeps) {
-  const { products, applications, contracts, institutions } = deps;
-  const now = deps.now ?? Date.now;
-
-  const names = async (ids: string[]) => {
-    const found = await institutions.getMany([...new Set(ids)]);
-    return (id: string) => found.get(id)?.name ?? '';
-  };
-  const productsOut = async (items: Product[]) => {
-    const name = await names(items.map((p) => p.institutionId));
-    return items.map((p) => productDto(p, name(p.institutionId)));
-  };
-  const applicationsOut = async (items: Application[]) => {
-    const name = await names(items.map((a) => a.institutionId));
-    const at = now();
-    return items.map((a) => applicationDto(a, name(a.institutionId), at));
-  };
-  const accessOut = async (items: DataAccessEntry[]) => {
-    const name = await names(items.map((e) => e.institutionId));
-    return items.map((e) => dataAccessDto(e, name(e.institutionId)));
-  };
-  const detail = async (a: Application) => {
-    const [out] = await applicationsOut([a]);
-    // Only called with an application the service just returned to its owner.
-    return { ...out!, history: (await applications.history(a.id)).map(transitionDto) };
-  };
+  const { products, applications } = deps;
 
   return [
     // Products
@@ -123,8 +92,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       successStatus: 201,
       body: productInput,
       handler: async ({ body, principal }) => {
-        const p = await products.create(institutionOf(principal), terms(body) as ProductTerms);
-        return (await productsOut([p]))[0];
+        return productDto(await products.create(institutionOf(principal), allTerms(body)));
       },
     }),
     defineRoute({
@@ -134,9 +102,8 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       access: { scope: 'institution' },
       query: listQuery,
       handler: async ({ query, principal }) => {
-        const after = cursor(query.page_token, idCursor)?.after;
-        const page = await products.list(institutionOf(principal), after, query.page_size);
-        return { items: await productsOut(page.items), ...nextIdToken(page.more, page.items.at(-1)?.id) };
+        const page = await products.list(institutionOf(principal), pageCursor(query.page_token, afterCursor)?.after, query.page_size);
+        return { items: page.items.map(productDto), ...nextPageToken(page, (p) => ({ after: p.id })) };
       },
     }),
     defineRoute({
@@ -148,8 +115,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       params: productParams,
       body: productPatch,
       handler: async ({ params, body, principal }) => {
-        const p = await products.update(institutionOf(principal), params.productId, terms(body));
-        return (await productsOut([p]))[0];
+        return productDto(await products.update(institutionOf(principal), params.productId, terms(body)));
       },
     }),
     defineRoute({
@@ -159,9 +125,8 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       access: { scope: 'admin', role: 'viewer' },
       query: adminProductsQuery,
       handler: async ({ query, principal }) => {
-        const after = cursor(query.page_token, idCursor)?.after;
-        const page = await products.listForBureau(bureauOf(principal), query.status, after, query.page_size);
-        return { items: await productsOut(page.items), ...nextIdToken(page.more, page.items.at(-1)?.id) };
+        const page = await products.listForBureau(bureauOf(principal), query.status, pageCursor(query.page_token, afterCursor)?.after, query.page_size);
+        return { items: page.items.map(productDto), ...nextPageToken(page, (p) => ({ after: p.id })) };
       },
     }),
     defineRoute({
@@ -172,8 +137,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       params: productParams,
       body: productReview,
       handler: async ({ params, body, principal }) => {
-        const p = await products.review(bureauOf(principal), params.productId, body.decision, body.reason);
-        return (await productsOut([p]))[0];
+        return productDto(await products.review(bureauOf(principal), params.productId, body.decision, body.reason));
       },
     }),
 
@@ -185,14 +149,13 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       access: { scope: 'admin', role: 'viewer' },
       query: adminApplicationsQuery,
       handler: async ({ query, principal }) => {
-        const before = cursor(query.page_token, applicationCursor);
         const page = await applications.listForBureau(bureauOf(principal), {
           status: query.status,
           region: query.region,
-          before: before && { createdAt: before.c, id: before.id },
+          before: applicationsBefore(query.page_token),
           limit: query.page_size,
         });
-        return { items: await applicationsOut(page.items), ...nextApplicationToken(page.more, page.items.at(-1)) };
+        return applicationPage(page);
       },
     }),
     defineRoute({
@@ -202,9 +165,8 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       access: { scope: 'admin', role: 'viewer' },
       query: listQuery,
       handler: async ({ query, principal }) => {
-        const before = cursor(query.page_token, seqCursor)?.before;
-        const page = await applications.dataAccessForBureau(bureauOf(principal), before, query.page_size);
-        return { items: await accessOut(page.items), ...nextSeqToken(page.more, page.items.at(-1)?.id) };
+        const page = await applications.dataAccessForBureau(bureauOf(principal), pageCursor(query.page_token, seqCursor)?.before, query.page_size);
+        return { items: page.items.map(dataAccessDto), ...nextPageToken(page, (e) => ({ before: e.id })) };
       },
     }),
 
@@ -216,9 +178,8 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       access: { supplier: true },
       query: listQuery,
       handler: async ({ query, principal }) => {
-        const after = cursor(query.page_token, idCursor)?.after;
-        const page = await applications.listSupplierContracts(supplierOf(principal), after, query.page_size);
-        return { items: page.items.map(supplierContractDto), ...nextIdToken(page.more, page.items.at(-1)?.contractNo) };
+        const page = await applications.listSupplierContracts(supplierOf(principal), pageCursor(query.page_token, afterCursor)?.after, query.page_size);
+        return { items: page.items.map(supplierContractDto), ...nextPageToken(page, (c) => ({ after: c.contractNo })) };
       },
     }),
     defineRoute({
@@ -241,14 +202,15 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       successStatus: 201,
       body: applicationInput,
       handler: async ({ body, principal }) => {
-        const a = await applications.create(supplierOf(principal), {
-          contractNo: body.contract_no,
-          productId: body.product_id,
-          requestedAmountFen: body.requested_amount,
-          parts: body.consent.parts,
-          expiresAt: body.consent.expires_at,
-        });
-        return (await applicationsOut([a]))[0];
+        return applicationDto(
+          await applications.create(supplierOf(principal), {
+            contractNo: body.contract_no,
+            productId: body.product_id,
+            requestedAmountFen: body.requested_amount,
+            parts: body.consent.parts,
+            expiresAt: body.consent.expires_at,
+          }),
+        );
       },
     }),
     defineRoute({
@@ -258,9 +220,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       access: { supplier: true },
       query: listQuery,
       handler: async ({ query, principal }) => {
-        const before = cursor(query.page_token, applicationCursor);
-        const page = await applications.listForSupplier(supplierOf(principal), before && { createdAt: before.c, id: before.id }, query.page_size);
-        return { items: await applicationsOut(page.items), ...nextApplicationToken(page.more, page.items.at(-1)) };
+        return applicationPage(await applications.listForSupplier(supplierOf(principal), applicationsBefore(query.page_token), query.page_size));
       },
     }),
     defineRoute({
@@ -271,8 +231,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       params: applicationParams,
       body: reasonInput,
       handler: async ({ params, body, principal }) => {
-        const a = await applications.withdraw(supplierOf(principal), params.applicationId, reason(body));
-        return (await applicationsOut([a]))[0];
+        return applicationDto(await applications.withdraw(supplierOf(principal), params.applicationId, reason(body)));
       },
     }),
     defineRoute({
@@ -282,8 +241,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       access: { supplier: true },
       params: applicationParams,
       handler: async ({ params, principal }) => {
-        const a = await applications.revokeConsent(supplierOf(principal), params.applicationId);
-        return (await applicationsOut([a]))[0];
+        return applicationDto(await applications.revokeConsent(supplierOf(principal), params.applicationId));
       },
     }),
     defineRoute({
@@ -293,9 +251,8 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       access: { supplier: true },
       query: listQuery,
       handler: async ({ query, principal }) => {
-        const before = cursor(query.page_token, seqCursor)?.before;
-        const page = await applications.dataAccessForSupplier(supplierOf(principal), before, query.page_size);
-        return { items: await accessOut(page.items), ...nextSeqToken(page.more, page.items.at(-1)?.id) };
+        const page = await applications.dataAccessForSupplier(supplierOf(principal), pageCursor(query.page_token, seqCursor)?.before, query.page_size);
+        return { items: page.items.map(dataAccessDto), ...nextPageToken(page, (e) => ({ before: e.id })) };
       },
     }),
 
@@ -307,14 +264,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       access: { scope: 'institution' },
       query: bankListQuery,
       handler: async ({ query, principal }) => {
-        const before = cursor(query.page_token, applicationCursor);
-        const page = await applications.listForInstitution(
-          institutionOf(principal),
-          query.status,
-          before && { createdAt: before.c, id: before.id },
-          query.page_size,
-        );
-        return { items: await applicationsOut(page.items), ...nextApplicationToken(page.more, page.items.at(-1)) };
+        return applicationPage(await applications.listForInstitution(institutionOf(principal), query.status, applicationsBefore(query.page_token), query.page_size));
       },
     }),
     defineRoute({
@@ -324,9 +274,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       access: { scope: 'institution' },
       params: applicationParams,
       handler: async ({ params, principal }) => {
-        const { application, history } = await applications.getForInstitution(institutionOf(principal), params.applicationId);
-        const [out] = await applicationsOut([application]);
-        return { ...out!, history: history.map(transitionDto) };
+        return applicationDetailDto(await applications.getForInstitution(institutionOf(principal), params.applicationId));
       },
     }),
     defineRoute({
@@ -336,8 +284,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       access: { scope: 'institution' },
       params: applicationParams,
       handler: async ({ params, principal }) => {
-        const c = await applications.readPart(institutionOf(principal), params.applicationId, 'contract', (no) => contracts.get(no));
-        return contractDto(c);
+        return contractDto(await applications.readPart(institutionOf(principal), params.applicationId, 'contract'));
       },
     }),
     defineRoute({
@@ -346,8 +293,8 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       operationId: 'listApplicationAcceptances',
       access: { scope: 'institution' },
       params: applicationParams,
-      handler: ({ params, principal }) =>
-        applications.readPart(institutionOf(principal), params.applicationId, 'acceptances', (no) => acceptanceList(contracts, no)),
+      handler: async ({ params, principal }) =>
+        acceptanceListDto(await applications.readPart(institutionOf(principal), params.applicationId, 'acceptances')),
     }),
     defineRoute({
       method: 'get',
@@ -355,8 +302,8 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       operationId: 'listApplicationPayments',
       access: { scope: 'institution' },
       params: applicationParams,
-      handler: ({ params, principal }) =>
-        applications.readPart(institutionOf(principal), params.applicationId, 'payments', (no) => paymentList(contracts, no)),
+      handler: async ({ params, principal }) =>
+        paymentListDto(await applications.readPart(institutionOf(principal), params.applicationId, 'payments')),
     }),
     defineRoute({
       method: 'get',
@@ -364,8 +311,8 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       operationId: 'listApplicationRiskFlags',
       access: { scope: 'institution' },
       params: applicationParams,
-      handler: ({ params, principal }) =>
-        applications.readPart(institutionOf(principal), params.applicationId, 'risk_flags', (no) => riskFlagList(contracts, no)),
+      handler: async ({ params, principal }) =>
+        riskFlagListDto(await applications.readPart(institutionOf(principal), params.applicationId, 'risk_flags')),
     }),
     defineRoute({
       method: 'post',
@@ -376,7 +323,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       params: applicationParams,
       body: reasonInput,
       handler: async ({ params, body, principal }) =>
-        detail(await applications.startReview(institutionOf(principal), params.applicationId, reason(body))),
+        applicationDetailDto(await applications.startReview(institutionOf(principal), params.applicationId, reason(body))),
     }),
     defineRoute({
       method: 'post',
@@ -401,7 +348,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
                 },
               })
             : await applications.reject(p, params.applicationId, body.reason_code, body.reason_text);
-        return detail(a);
+        return applicationDetailDto(a);
       },
     }),
     defineRoute({
@@ -413,7 +360,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       params: applicationParams,
       body: disbursementInput,
       handler: async ({ params, body, principal }) =>
-        detail(
+        applicationDetailDto(
           await applications.disburse(institutionOf(principal), params.applicationId, {
             loanNo: body.loan_no,
             amountFen: body.amount,
@@ -430,7 +377,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       params: applicationParams,
       body: repaymentInput,
       handler: async ({ params, body, principal }) =>
-        detail(
+        applicationDetailDto(
           await applications.repay(institutionOf(principal), params.applicationId, {
             amountFen: body.amount,
             on: body.repaid_on,
@@ -447,7 +394,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       params: applicationParams,
       body: settlementInput,
       handler: async ({ params, body, principal }) =>
-        detail(await applications.settle(institutionOf(principal), params.applicationId, { on: body.settled_on, note: body.note })),
+        applicationDetailDto(await applications.settle(institutionOf(principal), params.applicationId, { on: body.settled_on, note: body.note })),
     }),
     defineRoute({
       method: 'post',
@@ -458,7 +405,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       params: applicationParams,
       body: reasonInput,
       handler: async ({ params, body, principal }) =>
-        detail(await applications.markOverdue(institutionOf(principal), params.applicationId, reason(body))),
+        applicationDetailDto(await applications.markOverdue(institutionOf(principal), params.applicationId, reason(body))),
     }),
     defineRoute({
       method: 'post',
@@ -469,7 +416,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       params: applicationParams,
       body: reasonInput,
       handler: async ({ params, body, principal }) =>
-        detail(await applications.markDefaulted(institutionOf(principal), params.applicationId, reason(body))),
+        applicationDetailDto(await applications.markDefaulted(institutionOf(principal), params.applicationId, reason(body))),
     }),
     defineRoute({
       method: 'post',
@@ -480,7 +427,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       params: applicationParams,
       body: reasonInput,
       handler: async ({ params, body, principal }) =>
-        detail(await applications.cancel(institutionOf(principal), params.applicationId, reason(body))),
+        applicationDetailDto(await applications.cancel(institutionOf(principal), params.applicationId, reason(body))),
     }),
   ];
 }

@@ -1,10 +1,14 @@
+import type { components } from '../../generated/openapi.js';
 import type { ApplicationStatus } from './lifecycle.js';
 
+type Schemas = components['schemas'];
+
 /** Contract categories (货物 / 服务 / 工程). */
-export type ContractCategory = 'goods' | 'services' | 'works';
+export type ContractCategory = Schemas['ContractCategory'];
 /** Parts of a contract's data an SME can let a bank read. */
-export type ConsentPart = 'contract' | 'acceptances' | 'payments' | 'risk_flags';
-export type ProductStatus = 'pending' | 'approved' | 'withdrawn';
+export type ConsentPart = Schemas['ConsentPart'];
+/** Where a product stands in its review. */
+export type ProductStatus = Schemas['ProductStatus'];
 
 /** A financing product of an institution. */
 export interface Product {
@@ -63,6 +67,26 @@ export interface Application {
   updatedAt: number;
 }
 
+/** The fields of an application a transition or an update may change besides its status. */
+export type ApplicationChanges = Partial<
+  Pick<
+    Application,
+    | 'approvedAmountFen'
+    | 'annualRateBp'
+    | 'termDays'
+    | 'account'
+    | 'lockRef'
+    | 'loanNo'
+    | 'disbursedFen'
+    | 'repaidFen'
+    | 'consentRevokedAt'
+    | 'reasonCode'
+    | 'decidedAt'
+    | 'disbursedAt'
+    | 'settledAt'
+  >
+>;
+
 /** What a bank's read of a consented part needs to know about the application: whose, which contract, the consent. */
 export type ApplicationAccess = Pick<
   Application,
@@ -91,17 +115,68 @@ export interface ApplicationQuery {
   limit: number;
 }
 
-/** One audited read of contract data. */
-export interface DataAccessEntry {
-  id: number;
-  at: number;
-  institutionId: string;
+/** Filters of product lists: by owner or by served region, oldest id first after the cursor. */
+export interface ProductQuery {
+  institutionId?: string;
+  regionCodes?: readonly string[];
+  status?: ProductStatus;
+  afterId?: string;
+  limit: number;
+}
+
+/** A disbursement a bank reports. */
+export interface Disbursement {
   applicationId: string;
-  contractNo: string;
-  supplierUscc: string;
-  purchaserRegionCode: string;
-  part: ConsentPart;
-  consentExpiresAt: number;
-  prevHash: string;
-  hash: string;
+  loanNo: string;
+  amountFen: number;
+  /** The calendar date of the transfer (`YYYY-MM-DD`). */
+  on: string;
+  at: number;
+}
+
+/** A repayment a bank reports. */
+export interface Repayment {
+  applicationId: string;
+  amountFen: number;
+  on: string;
+  reference?: string | undefined;
+  at: number;
+}
+
+/** Persistence of products, applications, their transitions, reservations and money movements. */
+export interface FinancingStore {
+  insertProduct(p: Product): Promise<void>;
+  /** Replaces a product's terms, status and regions. */
+  saveProduct(p: Product): Promise<void>;
+  getProduct(id: string): Promise<Product | undefined>;
+  listProducts(q: ProductQuery): Promise<Product[]>;
+
+  /** Inserts a new application with its first transition. */
+  insertApplication(a: Application, first: Transition): Promise<void>;
+  getApplication(id: string): Promise<Application | undefined>;
+  /** The few fields a consented read checks (the hot path of every bank read). */
+  getApplicationAccess(id: string): Promise<ApplicationAccess | undefined>;
+  /** Applications newest first. */
+  listApplications(q: ApplicationQuery): Promise<Application[]>;
+  /** True when the supplier already has an application for this contract and product not yet decided. */
+  hasOpenApplication(supplierUscc: string, contractNo: string, productId: string): Promise<boolean>;
+  /** Which of these contracts a live financing holds. */
+  reservedContracts(contractNos: readonly string[]): Promise<Set<string>>;
+  /**
+   * Moves an application from one of `from` to `to` with `changes`, and stores the transition, atomically:
+   * the application as it now stands, or undefined when its state changed meanwhile.
+   */
+  transition(id: string, from: readonly ApplicationStatus[], to: ApplicationStatus, changes: ApplicationChanges, t: Transition): Promise<Application | undefined>;
+  /** Changes fields without a state change; the application as it now stands. */
+  update(id: string, changes: ApplicationChanges, at: number): Promise<Application | undefined>;
+  /** The stored transitions of an application, oldest first. */
+  transitions(applicationId: string): Promise<Transition[]>;
+  /** Reserves the contract for the application; false when another application holds it. */
+  reserve(contractNo: string, applicationId: string, at: number): Promise<boolean>;
+  /** Releases whatever reservation the application holds. */
+  release(applicationId: string): Promise<void>;
+  insertDisbursement(d: Disbursement): Promise<void>;
+  insertRepayment(r: Repayment): Promise<void>;
+  /** Applications waiting for the cloud to confirm their collection-account lock, longest waiting first. */
+  pendingLocks(limit: number): Promise<Application[]>;
 }

@@ -1,23 +1,17 @@
-import type { Institution, InstitutionStore } from '../institutions/institutions-store.js';
-import type { InstitutionDirectory, InstitutionView } from './ports.js';
+import type { InstitutionStore } from '../institutions/institutions-store.js';
+import type { InstitutionDirectory, InstitutionSummary, InstitutionView } from './ports.js';
 
-const view = (i: Institution): InstitutionView => ({
-  id: i.clientId,
-  name: i.name,
-  status: i.status as InstitutionView['status'],
-  coverage: i.regions,
-});
-
-/** Financing's view of onboarded institutions: name, status and coverage. */
+/** Financing's view of onboarded institutions, read from onboarding's store: name, status and coverage. */
 export class StoreInstitutionDirectory implements InstitutionDirectory {
-  constructor(private readonly store: InstitutionStore) {}
+  constructor(private readonly store: Pick<InstitutionStore, 'get' | 'summaries'>) {}
 
   async get(id: string): Promise<InstitutionView | undefined> {
     const i = await this.store.get(id);
-    return i && view(i);
+    return i && { id: i.clientId, name: i.name, status: i.status, coverage: i.regions };
   }
 
-  async getMany(ids: readonly string[]): Promise<Map<string, InstitutionView>> {
-    return new Map((await this.store.getMany(ids)).map((i) => [i.clientId, view(i)]));
+  async summaries(ids: readonly string[]): Promise<Map<string, InstitutionSummary>> {
+    if (ids.length === 0) return new Map();
+    return new Map((await this.store.summaries(ids)).map((s) => [s.clientId, { id: s.clientId, name: s.name, status: s.status }]));
   }
 }

@@ -1,17 +1,29 @@
 import { randomUUID } from 'node:crypto';
+import { epochMs, systemClock, type Clock } from '../../clock.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { readPage, type Page } from '../../http/pagination.js';
 import type { BureauPrincipal, InstitutionPrincipal } from '../../http/principal.js';
+import type { Transactional } from '../../transactional.js';
 import type { RegionService } from '../regions/regions-service.js';
-import type { KnexFinancingStore } from './financing-knex-store.js';
-import type { Product, ProductStatus } from './financing-store.js';
-import type { InstitutionDirectory } from './ports.js';
-import { recordAdminAction } from '../audit/admin-audit.js';
+import type { FinancingStore, Product, ProductStatus } from './financing-store.js';
+import type { AdminActionLog, InstitutionDirectory } from './ports.js';
 
 /** The terms an institution sets on a product. */
 export type ProductTerms = Pick<
   Product,
   'name' | 'maxAmountFen' | 'maxShareBp' | 'rateMinBp' | 'rateMaxBp' | 'termMinDays' | 'termMaxDays' | 'categories' | 'regions'
 >;
+
+/** A product with the name of the institution offering it. */
+export interface ProductView extends Product {
+  institutionName: string;
+}
+
+/** What a product review writes, bound to one transaction: the product and the administrative trail. */
+export interface ProductUnit {
+  store: FinancingStore;
+  audit: AdminActionLog;
+}
 
 /** 422: well-formed, but breaks a business rule. */
 export class BusinessRuleError extends DomainError {
@@ -24,15 +36,22 @@ const productNotFound = () => new NotFoundError('product_not_found', 'No such pr
 
 /** Products: published by institutions, reviewed by bureaus. */
 export class ProductService {
+  private readonly clock: Clock;
+
   constructor(
-    private readonly store: KnexFinancingStore,
-    private readonly regions: RegionService,
-    private readonly institutions: InstitutionDirectory,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly deps: {
+      store: FinancingStore;
+      transactional: Transactional<ProductUnit>;
+      regions: RegionService;
+      institutions: InstitutionDirectory;
+      clock?: Clock;
+    },
+  ) {
+    this.clock = deps.clock ?? systemClock;
+  }
 
   private async activeInstitution(p: InstitutionPrincipal) {
-    const inst = await this.institutions.get(p.institutionId);
+    const inst = await this.deps.institutions.get(p.institutionId);
     if (!inst || inst.status !== 'active') {
       throw new ForbiddenError('institution_not_active', 'Only an active institution can publish products.');
     }
@@ -45,7 +64,7 @@ export class ProductService {
       throw new BusinessRuleError('invalid_term_range', 'term_min_days exceeds term_max_days.');
     }
     for (const code of t.regions) {
-      const lineage = await this.regions.lineageCodes(code);
+      const lineage = await this.deps.regions.lineageCodes(code);
       if (!lineage.length) throw new BusinessRuleError('unknown_region', `No region has the code ${code}.`);
       if (!lineage.some((c) => coverage.includes(c))) {
         throw new BusinessRuleError('region_outside_coverage', `Region ${code} is outside the institution's coverage.`);
@@ -53,10 +72,19 @@ export class ProductService {
     }
   }
 
-  async create(p: InstitutionPrincipal, terms: ProductTerms): Promise<Product> {
+  private async views(products: Product[]): Promise<ProductView[]> {
+    const names = await this.deps.institutions.summaries([...new Set(products.map((p) => p.institutionId))]);
+    return products.map((p) => ({ ...p, institutionName: names.get(p.institutionId)?.name ?? '' }));
+  }
+
+  private async viewPage(page: Page<Product>): Promise<Page<ProductView>> {
+    return { items: await this.views(page.items), more: page.more };
+  }
+
+  async create(p: InstitutionPrincipal, terms: ProductTerms): Promise<ProductView> {
     const inst = await this.activeInstitution(p);
     await this.checkTerms(terms, inst.coverage);
-    const at = this.now();
+    const at = epochMs(this.clock);
     const product: Product = {
       id: randomUUID(),
       institutionId: inst.id,
@@ -67,18 +95,17 @@ export class ProductService {
       createdAt: at,
       updatedAt: at,
     };
-    await this.store.transaction((s) => s.insertProduct(product));
-    return product;
+    await this.deps.transactional(({ store }) => store.insertProduct(product));
+    return { ...product, institutionName: inst.name };
   }
 
-  async list(p: InstitutionPrincipal, afterId: string | undefined, limit: number) {
-    const items = await this.store.listProducts({ institutionId: p.institutionId, afterId, limit: limit + 1 });
-    return { items: items.slice(0, limit), more: items.length > limit };
+  async list(p: InstitutionPrincipal, afterId: string | undefined, limit: number): Promise<Page<ProductView>> {
+    return this.viewPage(await readPage(limit, (n) => this.deps.store.listProducts({ institutionId: p.institutionId, afterId, limit: n })));
   }
 
   /** Changes terms; an approved product goes back to review. */
-  async update(p: InstitutionPrincipal, id: string, patch: Partial<ProductTerms>): Promise<Product> {
-    const current = await this.store.getProduct(id);
+  async update(p: InstitutionPrincipal, id: string, patch: Partial<ProductTerms>): Promise<ProductView> {
+    const current = await this.deps.store.getProduct(id);
     if (!current || current.institutionId !== p.institutionId) throw productNotFound();
     const inst = await this.activeInstitution(p);
     const next: Product = { ...current, ...patch };
@@ -88,22 +115,21 @@ export class ProductService {
       next.status = 'pending';
       next.reviewReason = null;
     }
-    next.updatedAt = this.now();
-    await this.store.transaction((s) => s.saveProduct(next));
-    return next;
+    next.updatedAt = epochMs(this.clock);
+    await this.deps.transactional(({ store }) => store.saveProduct(next));
+    return { ...next, institutionName: inst.name };
   }
 
   /** Products with a region in the bureau's subtree. */
-  async listForBureau(b: BureauPrincipal, status: ProductStatus | undefined, afterId: string | undefined, limit: number) {
-    const subtree = await this.regions.subtreeCodes(b.regionCode);
-    const items = await this.store.listProducts({ regionCodes: subtree, status, afterId, limit: limit + 1 });
-    return { items: items.slice(0, limit), more: items.length > limit };
+  async listForBureau(b: BureauPrincipal, status: ProductStatus | undefined, afterId: string | undefined, limit: number): Promise<Page<ProductView>> {
+    const subtree = await this.deps.regions.subtreeCodes(b.regionCode);
+    return this.viewPage(await readPage(limit, (n) => this.deps.store.listProducts({ regionCodes: subtree, status, afterId, limit: n })));
   }
 
   /** Approves or withdraws; every region the product serves must lie in the bureau's subtree. */
-  async review(b: BureauPrincipal, id: string, decision: 'approve' | 'withdraw', reason: string): Promise<Product> {
-    const product = await this.store.getProduct(id);
-    const subtree = new Set(await this.regions.subtreeCodes(b.regionCode));
+  async review(b: BureauPrincipal, id: string, decision: 'approve' | 'withdraw', reason: string): Promise<ProductView> {
+    const product = await this.deps.store.getProduct(id);
+    const subtree = await this.deps.regions.subtree(b.regionCode);
     if (!product || !product.regions.some((r) => subtree.has(r))) throw productNotFound();
     if (!product.regions.every((r) => subtree.has(r))) {
       throw new ForbiddenError('outside_subtree', 'The product serves regions outside this bureau\'s subtree.');
@@ -112,11 +138,11 @@ export class ProductService {
     if (product.status === to) {
       throw new ConflictError('invalid_state', `The product is already ${to}.`, { state: product.status });
     }
-    const next: Product = { ...product, status: to, reviewReason: reason, updatedAt: this.now() };
-    await this.store.transaction(async (s) => {
-      await s.saveProduct(next);
-      await recordAdminAction(s.db, {
-        at: new Date(next.updatedAt).toISOString(),
+    const next: Product = { ...product, status: to, reviewReason: reason, updatedAt: epochMs(this.clock) };
+    await this.deps.transactional(async ({ store, audit }) => {
+      await store.saveProduct(next);
+      await audit.record({
+        at: next.updatedAt,
         actor: b.clientId,
         action: 'reviewProduct',
         target: product.id,
@@ -124,6 +150,6 @@ export class ProductService {
         after: { status: next.status, review_reason: next.reviewReason },
       });
     });
-    return next;
+    return (await this.views([next]))[0]!;
   }
 }

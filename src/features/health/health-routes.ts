@@ -1,5 +1,3 @@
-import type { Knex } from 'knex';
-import { pendingMigrations } from '../../db/knex.js';
 import { defineRoute } from '../../http/route.js';
 import type { components } from '../../generated/openapi.js';
 
@@ -7,20 +5,6 @@ type Readiness = components['schemas']['Readiness'];
 
 /** A named readiness check: resolves to ok or not, with a short reason. */
 export type ReadinessCheck = () => Promise<{ ok: boolean; detail?: string }>;
-
-/** The database answers and no migration is pending. */
-export function databaseChecks(db: Knex): Record<string, ReadinessCheck> {
-  return {
-    database: async () => {
-      await db.raw('select 1');
-      return { ok: true };
-    },
-    migrations: async () => {
-      const pending = await pendingMigrations(db);
-      return pending.length === 0 ? { ok: true } : { ok: false, detail: `${pending.length} pending` };
-    },
-  };
-}
 
 async function run(check: ReadinessCheck): Promise<{ ok: boolean; detail?: string }> {
   try {

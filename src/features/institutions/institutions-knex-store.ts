@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
 import type { JWK } from 'jose';
-import { recordAdminAction } from '../audit/admin-audit.js';
-import { insertClient, writeClientKeys, type ClientStatus } from '../auth/clients-store.js';
+import { PreparedStatements } from '../../db/prepared.js';
+import { KnexAdminAuditStore } from '../audit/admin-audit-knex-store.js';
+import { insertClient, writeClientKeys } from '../auth/clients-knex-store.js';
+import type { ClientStatus } from '../auth/clients-store.js';
 import type { RegisteredKey } from '../auth/jwks.js';
-import type { Institution, InstitutionQuery, InstitutionStore, InstitutionType, NewInstitution } from './institutions-store.js';
+import type { Institution, InstitutionQuery, InstitutionStore, InstitutionSummary, InstitutionType, NewInstitution } from './institutions-store.js';
 import { withTransactionRetry } from '../../db/transaction-retry.js';
 
 interface Row {
@@ -20,8 +22,8 @@ interface Row {
   contact_name: string | null;
   contact_phone: string | null;
   contact_email: string | null;
-  created_at: string;
-  updated_at: string;
+  created_at: number | string;
+  updated_at: number | string;
 }
 
 const columns = [
@@ -29,9 +31,16 @@ const columns = [
   'c.jwks_uri', 'i.webhook_url', 'i.contact_name', 'i.contact_phone', 'i.contact_email', 'i.created_at', 'i.updated_at',
 ];
 
+// Name and status of one institution: read by every application a supplier submits.
+const SUMMARY = 'select i.client_id, i.name, c.status from institutions i join clients c on c.client_id = i.client_id where i.client_id = ?';
+
 /** Institutions in SQLite or PostgreSQL: `institutions` joined with their `clients` row. */
 export class KnexInstitutionStore implements InstitutionStore {
-  constructor(private readonly db: Knex) {}
+  private readonly statements: PreparedStatements;
+
+  constructor(private readonly db: Knex) {
+    this.statements = new PreparedStatements(db);
+  }
 
   transaction<T>(fn: (store: InstitutionStore) => Promise<T>): Promise<T> {
     return withTransactionRetry(this.db, (trx) => fn(new KnexInstitutionStore(trx)));
@@ -75,6 +84,18 @@ export class KnexInstitutionStore implements InstitutionStore {
     return this.hydrate(this.base().whereIn('i.client_id', [...clientIds]));
   }
 
+  async summaries(clientIds: readonly string[]): Promise<InstitutionSummary[]> {
+    if (clientIds.length === 1) {
+      return (await this.statements.rows<[string, string, ClientStatus]>(SUMMARY, [clientIds[0]!])).map((r) => ({ clientId: r[0], name: r[1], status: r[2] }));
+    }
+    if (!clientIds.length) return [];
+    const rows = (await this.db('institutions as i')
+      .join('clients as c', 'c.client_id', 'i.client_id')
+      .whereIn('i.client_id', [...clientIds])
+      .select('i.client_id', 'i.name', 'c.status')) as { client_id: string; name: string; status: ClientStatus }[];
+    return rows.map((r) => ({ clientId: r.client_id, name: r.name, status: r.status }));
+  }
+
   async findByUscc(uscc: string): Promise<string | undefined> {
     const row = await this.db('institutions').where({ uscc }).first<{ client_id: string } | undefined>('client_id');
     return row?.client_id;
@@ -90,7 +111,7 @@ export class KnexInstitutionStore implements InstitutionStore {
     return this.hydrate(query);
   }
 
-  async setStatus(clientId: string, status: ClientStatus, reason: string, at: string, from?: ClientStatus): Promise<boolean> {
+  async setStatus(clientId: string, status: ClientStatus, reason: string, at: number, from?: ClientStatus): Promise<boolean> {
     const query = this.db('clients').where({ client_id: clientId });
     // Compare-and-set: of two concurrent changes from the same status, only one applies.
     if (from !== undefined) query.where({ status: from });
@@ -99,14 +120,14 @@ export class KnexInstitutionStore implements InstitutionStore {
     return true;
   }
 
-  async setKeys(clientId: string, keys: RegisteredKey[], jwksUri: string | null, at: string): Promise<void> {
+  async setKeys(clientId: string, keys: RegisteredKey[], jwksUri: string | null, at: number): Promise<void> {
     await this.db('clients').where({ client_id: clientId }).update({ jwks_uri: jwksUri });
     await writeClientKeys(this.db, clientId, keys);
     await this.db('institutions').where({ client_id: clientId }).update({ updated_at: at });
   }
 
   async audit(entry: Parameters<InstitutionStore['audit']>[0]): Promise<void> {
-    await recordAdminAction(this.db, entry);
+    await new KnexAdminAuditStore(this.db).record(entry);
   }
 
   private base() {
@@ -139,8 +160,8 @@ export class KnexInstitutionStore implements InstitutionStore {
         ...(r.contact_phone === null ? {} : { phone: r.contact_phone }),
         ...(r.contact_email === null ? {} : { email: r.contact_email }),
       },
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
+      createdAt: Number(r.created_at),
+      updatedAt: Number(r.updated_at),
     }));
   }
 }

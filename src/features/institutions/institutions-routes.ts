@@ -1,11 +1,10 @@
-import { ValidationError } from '../../errors.js';
-import { decodePageToken, encodePageToken } from '../../http/pagination.js';
+import { isoTime } from '../../clock.js';
+import { afterCursor, nextPageToken, pageCursor } from '../../http/pagination.js';
 import type { BureauPrincipal, InstitutionPrincipal } from '../../http/principal.js';
 import { defineRoute } from '../../http/route.js';
 import type { InstitutionService } from './institutions-service.js';
 import type { Institution } from './institutions-store.js';
 import {
-  clientCursor,
   createInstitutionBody,
   institutionParams,
   institutionStatusBody,
@@ -31,23 +30,9 @@ export const institutionDto = (i: Institution): InstitutionDto => ({
   jwks_uri: i.jwksUri,
   webhook_url: i.webhookUrl,
   contact: i.contact,
-  created_at: i.createdAt,
-  updated_at: i.updatedAt,
+  created_at: isoTime(i.createdAt),
+  updated_at: isoTime(i.updatedAt),
 });
-
-/** Reads the `after` of a client-id cursor, or refuses the token. */
-export function afterClientId(token: string | undefined): string | undefined {
-  if (token === undefined) return undefined;
-  const after = decodePageToken(token, clientCursor)?.after;
-  if (after === undefined) throw new ValidationError([{ in: 'query', pointer: '/page_token', detail: 'not a page token of this list' }]);
-  return after;
-}
-
-/** The `next_page_token` member of a page ordered by client id. */
-export const nextPage = (page: { items: { clientId: string }[]; more: boolean }) => {
-  const last = page.items.at(-1);
-  return page.more && last ? { next_page_token: encodePageToken({ after: last.clientId }) } : {};
-};
 
 const bureau = (p: unknown) => p as BureauPrincipal;
 
@@ -70,10 +55,10 @@ export function createInstitutionRoutes({ institutions }: { institutions: Instit
       handler: async ({ principal, query }): Promise<InstitutionPageDto> => {
         const page = await institutions.list(bureau(principal), {
           status: query.status,
-          afterClientId: afterClientId(query.page_token),
+          afterClientId: pageCursor(query.page_token, afterCursor)?.after,
           limit: query.page_size,
         });
-        return { items: page.items.map(institutionDto), ...nextPage(page) };
+        return { items: page.items.map(institutionDto), ...nextPageToken(page, (i) => ({ after: i.clientId })) };
       },
     }),
     defineRoute({

@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
-import { systemClock, type Clock } from '../../clock.js';
+import { epochMs, systemClock, type Clock } from '../../clock.js';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../errors.js';
+import { readPage, type Page } from '../../http/pagination.js';
 import type { BureauPrincipal, InstitutionPrincipal } from '../../http/principal.js';
 import type { ClientStatus } from '../auth/clients-store.js';
 import { clientKeysRegistration } from '../auth/client-keys-input.js';
 import type { RegionService } from '../regions/regions-service.js';
+import { ClientOnboarding, newWebhookSecret } from './client-onboarding.js';
 import type { Institution, InstitutionStore, InstitutionType } from './institutions-store.js';
 
 /** What a bureau submits to onboard an institution. */
@@ -37,15 +38,10 @@ export class OutsideRegionError extends DomainError {
   }
 }
 
-/** A new Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. */
-export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
-
-/** A new client id with a prefix naming its kind. */
-export const newClientId = (prefix: 'ins' | 'bur'): string => `${prefix}_${randomBytes(12).toString('hex')}`;
-
 /** Institution onboarding (准入) and lifecycle, always within the acting bureau's subtree. */
 export class InstitutionService {
   private readonly clock: Clock;
+  private readonly onboarding: ClientOnboarding;
 
   constructor(
     private readonly deps: {
@@ -56,6 +52,7 @@ export class InstitutionService {
     },
   ) {
     this.clock = deps.clock ?? systemClock;
+    this.onboarding = new ClientOnboarding({ config: deps.config, clock: this.clock });
   }
 
   /** Registers an institution (`pending`, or `active` when `activate`); returns it and its webhook secret. */
@@ -69,9 +66,8 @@ export class InstitutionService {
         throw new OutsideRegionError(`Region ${code} is outside the region your bureau administers.`);
       }
     }
-    const keys = await clientKeysRegistration({ jwks: input.jwks, jwks_uri: input.jwksUri }, this.deps.config.jwksUriAllowPrivate);
-    const now = this.clock().toISOString();
-    const clientId = newClientId('ins');
+    const client = await this.onboarding.newClient('institution', input);
+    const { clientId, at: now } = client;
     const webhookSecret = newWebhookSecret();
     const institution = await this.deps.store.transaction(async (store) => {
       if (await store.findByUscc(input.uscc)) throw new ConflictError('institution_exists', 'An institution with this USCC is already registered.');
@@ -84,8 +80,8 @@ export class InstitutionService {
         status: 'pending',
         regions: [...new Set(input.regions)].sort(),
         dpopRequired: input.dpopRequired,
-        keys: keys.keys,
-        jwksUri: keys.jwksUri,
+        keys: client.keys,
+        jwksUri: client.jwksUri,
         webhookUrl: input.webhookUrl ?? null,
         webhookSecret,
         contact: input.contact ?? {},
@@ -93,10 +89,10 @@ export class InstitutionService {
         createdAt: now,
       });
       const created = (await store.get(clientId))!;
-      await store.audit({ at: now, actor: actor.clientId, action: 'createInstitution', target: clientId, before: null, after: created });
+      await store.audit(this.onboarding.created(client, actor.clientId, 'createInstitution', created));
       if (!activate) return created;
       await store.setStatus(clientId, 'active', 'onboarded', now);
-      const active = (await store.get(clientId))!;
+      const active: Institution = { ...created, status: 'active', statusReason: 'onboarded', updatedAt: now };
       await store.audit({ at: now, actor: actor.clientId, action: 'updateInstitutionStatus', target: clientId, before: created, after: active });
       return active;
     });
@@ -104,10 +100,9 @@ export class InstitutionService {
   }
 
   /** One page of the institutions serving the bureau's subtree. */
-  async list(actor: BureauPrincipal, q: { status?: ClientStatus; afterClientId?: string; limit: number }) {
-    const regions = [...(await this.deps.regions.subtree(actor.regionCode))];
-    const rows = await this.deps.store.list({ ...q, regions, limit: q.limit + 1 });
-    return { items: rows.slice(0, q.limit), more: rows.length > q.limit };
+  async list(actor: BureauPrincipal, q: { status?: ClientStatus | undefined; afterClientId?: string | undefined; limit: number }): Promise<Page<Institution>> {
+    const regions = await this.deps.regions.subtreeCodes(actor.regionCode);
+    return readPage(q.limit, (limit) => this.deps.store.list({ ...q, regions, limit }));
   }
 
   /** An institution serving the bureau's subtree; any other is not found. */
@@ -137,32 +132,40 @@ export class InstitutionService {
       if (!(await store.setStatus(clientId, status, reason, now, before.status))) {
         throw new ConflictError('invalid_status_transition', 'The institution changed meanwhile; read it and try again.');
       }
+      return { ...before, status, statusReason: reason, updatedAt: now };
     });
   }
 
   /** Replaces the institution's registered keys (inline JWKS or `jwks_uri`). */
   async replaceKeys(actor: BureauPrincipal, clientId: string, input: { jwks?: { keys: object[] }; jwks_uri?: string }): Promise<Institution> {
-    await this.get(actor, clientId);
-    const keys = await clientKeysRegistration(input, this.deps.config.jwksUriAllowPrivate);
-    return this.change(actor, clientId, 'replaceInstitutionKeys', (store, _before, now) => store.setKeys(clientId, keys.keys, keys.jwksUri, now));
+    return this.change(actor, clientId, 'replaceInstitutionKeys', async (store, before, now) => {
+      // Checked once the institution is known to be the bureau's: another bureau's institution is a 404, whatever the keys.
+      const keys = await clientKeysRegistration(input, this.deps.config.jwksUriAllowPrivate);
+      await store.setKeys(clientId, keys.keys, keys.jwksUri, now);
+      const jwks = keys.jwksUri === null ? [...keys.keys].sort((a, b) => (a.jkt < b.jkt ? -1 : 1)).map((k) => k.jwk) : null;
+      return { ...before, jwks, jwksUri: keys.jwksUri, updatedAt: now };
+    });
   }
 
+  /**
+   * One change to an institution, in one transaction with its audit entry: read once, refused as not found outside
+   * the bureau's subtree and as outside its region when the institution also serves regions beyond it.
+   */
   private async change(
     actor: BureauPrincipal,
     clientId: string,
     action: string,
-    apply: (store: InstitutionStore, before: Institution, now: string) => Promise<void>,
+    apply: (store: InstitutionStore, before: Institution, now: number) => Promise<Institution>,
   ): Promise<Institution> {
-    await this.get(actor, clientId);
     const subtree = await this.deps.regions.subtree(actor.regionCode);
     return this.deps.store.transaction(async (store) => {
-      const before = (await store.get(clientId))!;
+      const before = await store.get(clientId);
+      if (!before || !before.regions.some((r) => subtree.has(r))) throw notFound();
       if (!before.regions.every((r) => subtree.has(r))) {
         throw new OutsideRegionError('The institution also serves regions outside the region your bureau administers.');
       }
-      const now = this.clock().toISOString();
-      await apply(store, before, now);
-      const after = (await store.get(clientId))!;
+      const now = epochMs(this.clock);
+      const after = await apply(store, before, now);
       await store.audit({ at: now, actor: actor.clientId, action, target: clientId, before, after });
       return after;
     });

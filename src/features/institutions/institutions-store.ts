@@ -1,4 +1,5 @@
 import type { JWK } from 'jose';
+import type { AdminAuditEntry } from '../audit/admin-audit.js';
 import type { ClientStatus } from '../auth/clients-store.js';
 import type { RegisteredKey } from '../auth/jwks.js';
 
@@ -21,8 +22,15 @@ export interface Institution {
   jwksUri: string | null;
   webhookUrl: string | null;
   contact: { name?: string; phone?: string; email?: string };
-  createdAt: string;
-  updatedAt: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Name and status of an institution. */
+export interface InstitutionSummary {
+  clientId: string;
+  name: string;
+  status: ClientStatus;
 }
 
 /** A new institution. */
@@ -47,12 +55,14 @@ export interface InstitutionStore {
   transaction<T>(fn: (store: InstitutionStore) => Promise<T>): Promise<T>;
   create(i: NewInstitution): Promise<void>;
   get(clientId: string): Promise<Institution | undefined>;
+  /** Name and status of those of `clientIds` that exist (one read, without regions or keys). */
+  summaries(clientIds: readonly string[]): Promise<InstitutionSummary[]>;
   /** Those of `clientIds` that exist, in three queries whatever their number. */
   getMany(clientIds: readonly string[]): Promise<Institution[]>;
   findByUscc(uscc: string): Promise<string | undefined>;
   list(q: InstitutionQuery): Promise<Institution[]>;
   /** Sets the status (only while it is still `from`, when given); false when nothing changed. */
-  setStatus(clientId: string, status: ClientStatus, reason: string, at: string, from?: ClientStatus): Promise<boolean>;
-  setKeys(clientId: string, keys: RegisteredKey[], jwksUri: string | null, at: string): Promise<void>;
-  audit(entry: { at: string; actor: string | null; action: string; target: string; before: unknown; after: unknown }): Promise<void>;
+  setStatus(clientId: string, status: ClientStatus, reason: string, at: number, from?: ClientStatus): Promise<boolean>;
+  setKeys(clientId: string, keys: RegisteredKey[], jwksUri: string | null, at: number): Promise<void>;
+  audit(entry: AdminAuditEntry): Promise<void>;
 }

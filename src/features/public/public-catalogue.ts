@@ -1,3 +1,4 @@
+import { readPage } from '../../http/pagination.js';
 import type { RegionService } from '../regions/regions-service.js';
 import type { ContractCategory } from '../financing/financing-store.js';
 import type { PublicCatalogueStore, PublicInstitution, PublicProduct } from './public-store.js';
@@ -20,13 +21,9 @@ export class PublicCatalogue {
     more: boolean;
   }> {
     const regions = await this.servingRegions(q.region);
-    const rows = await this.store.institutions({ regions, afterId: q.afterId, limit: q.limit + 1 });
-    const page = rows.slice(0, q.limit);
-    const products = page.length ? await this.store.products({ institutionIds: page.map((i) => i.id) }) : [];
-    return {
-      items: page.map((i) => ({ ...i, products: products.filter((p) => p.institutionId === i.id) })),
-      more: rows.length > q.limit,
-    };
+    const page = await readPage(q.limit, (limit) => this.store.institutions({ regions, afterId: q.afterId, limit }));
+    const products = page.items.length ? await this.store.products({ institutionIds: page.items.map((i) => i.id) }) : [];
+    return { items: page.items.map((i) => ({ ...i, products: products.filter((p) => p.institutionId === i.id) })), more: page.more };
   }
 
   /** One page of approved products of active institutions. */
@@ -35,7 +32,6 @@ export class PublicCatalogue {
     more: boolean;
   }> {
     const regions = await this.servingRegions(q.region);
-    const rows = await this.store.products({ regions, category: q.category, afterId: q.afterId, limit: q.limit + 1 });
-    return { items: rows.slice(0, q.limit), more: rows.length > q.limit };
+    return readPage(q.limit, (limit) => this.store.products({ regions, category: q.category, afterId: q.afterId, limit }));
   }
 }

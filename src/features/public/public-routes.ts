@@ -1,8 +1,7 @@
 import { productTermsDto } from '../financing/financing-dto.js';
 import type { RequestHandler } from 'express';
 import type { components } from '../../generated/openapi.js';
-import { ValidationError } from '../../errors.js';
-import { decodePageToken, encodePageToken } from '../../http/pagination.js';
+import { nextPageToken, pageCursor } from '../../http/pagination.js';
 import { problem, sendProblem } from '../../http/problem.js';
 import { defineRoute } from '../../http/route.js';
 import { PUBLIC_MIN_CELL, type PublicCell, type StatisticsService } from '../statistics/statistics-service.js';
@@ -17,15 +16,8 @@ type S = components['schemas'];
 /** Where the public (no-token) operations live; the rate limit guards this prefix. */
 export const PUBLIC_PREFIX = '/api/v1/public';
 
-function afterOf(token: string | undefined): string | undefined {
-  if (token === undefined) return undefined;
-  const after = decodePageToken(token, idCursor)?.after;
-  if (after === undefined) throw new ValidationError([{ in: 'query', pointer: '/page_token', detail: 'not a page token of this list' }]);
-  return after;
-}
-
-const next = (more: boolean, lastId: string | undefined) =>
-  more && lastId !== undefined ? { next_page_token: encodePageToken({ after: lastId }) } : {};
+const afterOf = (token: string | undefined) => pageCursor(token, idCursor)?.after;
+const next = (page: { items: { id: string }[]; more: boolean }) => nextPageToken(page, (last) => ({ after: last.id }));
 
 /** Product → public wire: terms and who offers it, nothing about its review. */
 export const publicProductDto = (p: PublicProduct): S['PublicProduct'] => productTermsDto(p, p.institutionName);
@@ -85,7 +77,7 @@ export function createPublicRoutes({ catalogue, statistics }: { catalogue: Publi
             coverage: i.coverage,
             products: i.products.map(publicProductDto),
           })),
-          ...next(page.more, page.items.at(-1)?.id),
+          ...next(page),
         };
         return sendCacheable(req, res, body);
       },
@@ -103,7 +95,7 @@ export function createPublicRoutes({ catalogue, statistics }: { catalogue: Publi
           afterId: afterOf(query.page_token),
           limit: query.page_size,
         });
-        const body: S['PublicProductPage'] = { items: page.items.map(publicProductDto), ...next(page.more, page.items.at(-1)?.id) };
+        const body: S['PublicProductPage'] = { items: page.items.map(publicProductDto), ...next(page) };
         return sendCacheable(req, res, body);
       },
     }),

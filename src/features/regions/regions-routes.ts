@@ -1,5 +1,4 @@
-import { ValidationError } from '../../errors.js';
-import { decodePageToken, encodePageToken } from '../../http/pagination.js';
+import { nextPageToken, pageCursor } from '../../http/pagination.js';
 import { defineRoute } from '../../http/route.js';
 import type { RegionService } from './regions-service.js';
 import type { Region } from './regions-store.js';
@@ -24,24 +23,13 @@ export function createRegionRoutes({ regions }: { regions: RegionService }) {
       access: { public: true },
       query: listRegionsQuery,
       handler: async ({ query }): Promise<RegionPageDto> => {
-        let afterCode: string | undefined;
-        if (query.page_token !== undefined) {
-          afterCode = decodePageToken(query.page_token, regionCursor)?.after;
-          if (afterCode === undefined) {
-            throw new ValidationError([{ in: 'query', pointer: '/page_token', detail: 'not a page token of this list' }]);
-          }
-        }
         const page = await regions.list({
           parent: query.parent,
           level: query.level,
-          afterCode,
+          afterCode: pageCursor(query.page_token, regionCursor)?.after,
           limit: query.page_size,
         });
-        const last = page.items.at(-1);
-        return {
-          items: page.items.map(toDto),
-          ...(page.more && last ? { next_page_token: encodePageToken({ after: last.code }) } : {}),
-        };
+        return { items: page.items.map(toDto), ...nextPageToken(page, (r) => ({ after: r.code })) };
       },
     }),
     defineRoute({

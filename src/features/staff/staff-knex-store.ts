@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
-import { recordAdminAction } from '../audit/admin-audit.js';
+import { withTransactionRetry } from '../../db/transaction-retry.js';
+import { KnexAdminAuditStore } from '../audit/admin-audit-knex-store.js';
+import type { AdminAuditEntry } from '../audit/admin-audit.js';
 import type { StaffMember, StaffRole, StaffStore } from './staff-store.js';
 
 interface Row {
@@ -32,7 +34,7 @@ export class KnexStaffStore implements StaffStore {
   constructor(private readonly db: Knex) {}
 
   transaction<T>(fn: (store: StaffStore) => Promise<T>): Promise<T> {
-    return this.db.transaction((trx) => fn(new KnexStaffStore(trx)));
+    return withTransactionRetry(this.db, (trx) => fn(new KnexStaffStore(trx)));
   }
 
   async create(m: Parameters<StaffStore['create']>[0]): Promise<void> {
@@ -78,8 +80,8 @@ export class KnexStaffStore implements StaffStore {
     return row && { clientId: row.client_id, regionCode: row.region_code, name: row.name };
   }
 
-  async audit(entry: Parameters<StaffStore['audit']>[0]): Promise<void> {
-    await recordAdminAction(this.db, entry);
+  async audit(entry: AdminAuditEntry): Promise<void> {
+    await new KnexAdminAuditStore(this.db).record(entry);
   }
 
   private base() {

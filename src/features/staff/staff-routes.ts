@@ -1,7 +1,5 @@
-import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
-import { ValidationError } from '../../errors.js';
-import { decodePageToken, encodePageToken } from '../../http/pagination.js';
+import { afterCursor, nextPageToken, pageCursor } from '../../http/pagination.js';
 import type { BureauPrincipal } from '../../http/principal.js';
 import { defineRoute } from '../../http/route.js';
 import { createStaffBody, listStaffQuery, staffIdParams } from './staff-schemas.js';
@@ -21,16 +19,6 @@ export const staffDto = (m: StaffMember): Schemas['Staff'] => ({
   created_at: new Date(m.createdAt).toISOString(),
 });
 
-const staffCursor = z.strictObject({ after: z.string().max(40) });
-
-/** The `after` id of a `listStaff` page token. */
-export function afterStaffId(token: string | undefined): string | undefined {
-  if (token === undefined) return undefined;
-  const after = decodePageToken(token, staffCursor)?.after;
-  if (after === undefined) throw new ValidationError([{ in: 'query', pointer: '/page_token', detail: 'not a page token of this list' }]);
-  return after;
-}
-
 /** The actor of a staff operation: the calling bureau, and the person when a member of staff acts. */
 export const staffActor = (p: BureauPrincipal & { staffId?: string }): StaffActor => ({ clientId: p.clientId, regionCode: p.regionCode, staffId: p.staffId });
 
@@ -44,9 +32,8 @@ export function createStaffRoutes({ staff }: { staff: StaffService }) {
       access: { scope: 'admin', role: 'admin' },
       query: listStaffQuery,
       handler: async ({ principal, query }): Promise<Schemas['StaffPage']> => {
-        const page = await staff.list(staffActor(principal as BureauPrincipal), { afterId: afterStaffId(query.page_token), limit: query.page_size });
-        const last = page.items.at(-1);
-        return { items: page.items.map(staffDto), ...(page.more && last ? { next_page_token: encodePageToken({ after: last.id }) } : {}) };
+        const page = await staff.list(staffActor(principal as BureauPrincipal), { afterId: pageCursor(query.page_token, afterCursor)?.after, limit: query.page_size });
+        return { items: page.items.map(staffDto), ...nextPageToken(page, (last) => ({ after: last.id })) };
       },
     }),
     defineRoute({

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { readPage, type Page } from '../../http/pagination.js';
 import { OutsideRegionError } from '../institutions/institutions-service.js';
 import type { RegionService } from '../regions/regions-service.js';
 import type { StaffMember, StaffRole, StaffStore } from './staff-store.js';
@@ -23,12 +24,6 @@ export interface StaffInput {
   role: StaffRole;
   /** The identity provider; the configured staff provider when not given. */
   issuer?: string | undefined;
-}
-
-/** One page of staff. */
-export interface StaffPage {
-  items: StaffMember[];
-  more: boolean;
 }
 
 const newStaffId = () => `stf_${randomBytes(12).toString('hex')}`;
@@ -77,16 +72,15 @@ export class StaffService {
         createdAt: now.getTime(),
       });
       const created = (await store.get(id))!;
-      await store.audit({ at: now.toISOString(), actor: actorId(actor), action: 'createStaff', target: id, before: null, after: created });
+      await store.audit({ at: now.getTime(), actor: actorId(actor), action: 'createStaff', target: id, before: null, after: created });
       return created;
     });
   }
 
   /** One page of the staff of the bureaus in the actor's subtree (every bureau for the operator), by id. */
-  async list(actor: StaffActor | undefined, q: { afterId?: string | undefined; limit: number }): Promise<StaffPage> {
+  async list(actor: StaffActor | undefined, q: { afterId?: string | undefined; limit: number }): Promise<Page<StaffMember>> {
     const regions = actor ? await this.deps.regions.subtreeCodes(actor.regionCode) : undefined;
-    const rows = await this.deps.store.list({ ...(regions ? { regions } : {}), ...(q.afterId ? { afterId: q.afterId } : {}), limit: q.limit + 1 });
-    return { items: rows.slice(0, q.limit), more: rows.length > q.limit };
+    return readPage(q.limit, (limit) => this.deps.store.list({ ...(regions ? { regions } : {}), ...(q.afterId ? { afterId: q.afterId } : {}), limit }));
   }
 
   /** Removes a member and ends their sessions; a member outside the actor's subtree does not exist for it. */
@@ -101,7 +95,7 @@ export class StaffService {
       }
       if (actor?.staffId === id) throw new ConflictError('cannot_remove_self', 'You cannot remove yourself; ask another admin.');
       await store.remove(id);
-      await store.audit({ at: now.toISOString(), actor: actorId(actor), action: 'removeStaff', target: id, before: found, after: null });
+      await store.audit({ at: now.getTime(), actor: actorId(actor), action: 'removeStaff', target: id, before: found, after: null });
     });
   }
 

@@ -1,4 +1,5 @@
 import type { components } from '../../generated/openapi.js';
+import type { AdminAuditEntry } from '../audit/admin-audit.js';
 
 /** What a member of a bureau's staff may do: `admin` everything in the bureau's subtree (staff included), `reviewer` products, institutions' status and reports, `viewer` read only. */
 export type StaffRole = components['schemas']['StaffRole'];
@@ -35,5 +36,5 @@ export interface StaffStore {
   remove(id: string): Promise<void>;
   /** The bureau of a region, if there is one. */
   bureauOfRegion(regionCode: string): Promise<{ clientId: string; regionCode: string; name: string } | undefined>;
-  audit(entry: { at: string; actor: string | null; action: string; target: string; before: unknown; after: unknown }): Promise<void>;
+  audit(entry: AdminAuditEntry): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Knex } from 'knex';
+import type { Knex } from '../../db/knex.js';
 import { systemClock, type Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { RouteDefinition } from '../../http/route.js';
@@ -23,7 +23,7 @@ export function createStatisticsModule(deps: { db: Knex; regions: RegionService;
   publicPrefix: string;
 } {
   const clock = deps.clock ?? systemClock;
-  const statistics = new StatisticsService(new KnexStatisticsStore(deps.db), () => clock().getTime());
+  const statistics = new StatisticsService(new KnexStatisticsStore(deps.db), clock);
   const catalogue = new PublicCatalogue(new KnexPublicCatalogueStore(deps.db), deps.regions);
   return {
     routes: [...createStatisticsRoutes({ statistics }), ...createPublicRoutes({ catalogue, statistics })],

@@ -1,3 +1,4 @@
+import { epochMs, systemClock, type Clock } from '../../clock.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { BureauPrincipal } from '../../http/principal.js';
 import { OutsideRegionError } from '../institutions/institutions-service.js';
@@ -50,8 +51,12 @@ export type Viewer = BureauPrincipal | 'operator';
 export class StatisticsService {
   constructor(
     private readonly store: StatisticsStore,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
+
+  private now(): number {
+    return epochMs(this.clock);
+  }
 
   /** The previous calendar month in UTC+08:00. */
   previousMonth(): string {

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { CloudKeys } from '../../../adapters/procurement-cloud.js';
+import type { Clock } from '../../clock.js';
 import { isValidUscc } from '../../domain/uscc.js';
 import { DomainError } from '../../errors.js';
 import type { SupplierIdentityVerifier } from '../../http/principal.js';
@@ -34,7 +35,7 @@ export class CloudSupplierIdentityVerifier implements SupplierIdentityVerifier {
       keys: (kid?: string) => Promise<CloudKeys>;
       audience: string;
       clockToleranceSeconds?: number;
-      now?: () => number;
+      clock?: Clock;
     },
   ) {}
 
@@ -74,7 +75,7 @@ export class CloudSupplierIdentityVerifier implements SupplierIdentityVerifier {
       audience: this.deps.audience,
       requiredClaims: ['exp', 'iat'],
       clockTolerance: this.deps.clockToleranceSeconds ?? 30,
-      ...(this.deps.now ? { currentDate: new Date(this.deps.now()) } : {}),
+      ...(this.deps.clock ? { currentDate: this.deps.clock() } : {}),
     });
     const { uscc, name } = payload as { uscc?: unknown; name?: unknown };
     if (typeof uscc !== 'string' || !isValidUscc(uscc)) throw new SupplierIdentityError('uscc_invalid');

@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
+import { isoTime, msOfIso } from '../../clock.js';
 import { bulkInsert } from '../../db/bulk.js';
+import { isPostgres } from '../../db/knex.js';
 import type { ChangeEntry, Contract } from '../../../adapters/procurement-cloud.js';
 import { contractNosOf, type IngestContext, type IngestPlan, type StoredContract } from './ingest.js';
+import type { QuarantinedRecord, SyncStore } from './sync-store.js';
 
 const CHUNK = 400;
 
@@ -21,18 +24,7 @@ interface ContractRow {
   status: string;
   version: number;
   last_change_id: string;
-  updated_at: string;
-}
-
-/** A quarantined record as the store returns it. */
-export interface QuarantinedRecord {
-  id: string;
-  source: string;
-  changeId: string | null;
-  reason: string;
-  rawPayload: string;
-  regionCode: string | null;
-  receivedAt: string;
+  updated_at: number | string;
 }
 
 const contractColumns = [
@@ -66,7 +58,7 @@ const toContract = (r: ContractRow): StoredContract => ({
   status: r.status as Contract['status'],
   version: r.version,
   lastChangeId: r.last_change_id,
-  updatedAt: r.updated_at,
+  updatedAt: isoTime(Number(r.updated_at)),
 });
 
 const toRow = (c: StoredContract): ContractRow => ({
@@ -85,7 +77,7 @@ const toRow = (c: StoredContract): ContractRow => ({
   status: c.status,
   version: c.version,
   last_change_id: c.lastChangeId,
-  updated_at: c.updatedAt,
+  updated_at: msOfIso(c.updatedAt),
 });
 
 async function inChunks<T, R>(items: readonly T[], fn: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
@@ -95,25 +87,19 @@ async function inChunks<T, R>(items: readonly T[], fn: (chunk: T[]) => Promise<R
 }
 
 
-/** Contracts, their history, acceptances, payments, risk flags, the outbox and quarantine, in SQL. */
-export class KnexSyncStore {
+/** Contracts, their history, acceptances, payments, risk flags, cursors and quarantine, in SQL. */
+export class KnexSyncStore implements SyncStore {
   constructor(private readonly db: Knex) {}
 
-  /** What the database already holds for a batch. */
-  async context(trx: Knex, entries: readonly ChangeEntry[], flagIds: readonly string[]): Promise<IngestContext> {
-    const ids = entries.flatMap((e) => (e.ok ? [e.change.changeId] : []));
-    const applied = await inChunks(ids, (chunk) => trx('events').whereIn('id', chunk).pluck('id') as Promise<string[]>);
-    const rows = await inChunks(contractNosOf(entries), (chunk) => trx<ContractRow>('contracts').whereIn('contract_no', chunk).select('*'));
-    const flags = await inChunks(flagIds, (chunk) => trx('supplier_risk_flags').whereIn('flag_id', chunk).pluck('flag_id') as Promise<string[]>);
-    return {
-      contracts: new Map(rows.map((r) => [r.contract_no, toContract(r)])),
-      appliedChangeIds: new Set(applied),
-      flagIds: new Set(flags),
-    };
+  async context(entries: readonly ChangeEntry[], flagIds: readonly string[]): Promise<Omit<IngestContext, 'appliedChangeIds'>> {
+    const rows = await inChunks(contractNosOf(entries), (chunk) => this.db<ContractRow>('contracts').whereIn('contract_no', chunk).select('*'));
+    const flags = await inChunks(flagIds, (chunk) => this.db('supplier_risk_flags').whereIn('flag_id', chunk).pluck('flag_id') as Promise<string[]>);
+    return { contracts: new Map(rows.map((r) => [r.contract_no, toContract(r)])), flagIds: new Set(flags) };
   }
 
-  /** Writes a plan; the caller holds the transaction. */
-  async write(trx: Knex, plan: IngestPlan, nowIso: string): Promise<void> {
+  /** Writes a plan; bound to the page's transaction. */
+  async write(plan: IngestPlan, receivedAt: number): Promise<void> {
+    const trx = this.db;
     await bulkInsert(trx, 'contracts', plan.contracts.map((c) => ({ ...toRow(c) })), { target: ['contract_no'], merge: contractColumns });
     await bulkInsert(
       trx,
@@ -122,7 +108,7 @@ export class KnexSyncStore {
         change_id: a.changeId,
         contract_no: a.contractNo,
         version: a.version,
-        occurred_at: a.occurredAt,
+        occurred_at: msOfIso(a.occurredAt),
         kind: a.kind,
         changes: JSON.stringify(a.changes),
       })),
@@ -131,35 +117,29 @@ export class KnexSyncStore {
     await bulkInsert(
       trx,
       'acceptances',
-      plan.acceptances.map((a) => ({ acceptance_id: a.acceptanceId, contract_no: a.contractNo, accepted_at: a.acceptedAt, result: a.result })),
+      plan.acceptances.map((a) => ({ acceptance_id: a.acceptanceId, contract_no: a.contractNo, accepted_at: msOfIso(a.acceptedAt), result: a.result })),
       { target: ['acceptance_id'], merge: ['contract_no', 'accepted_at', 'result'] },
     );
     await bulkInsert(
       trx,
       'payments',
-      plan.payments.map((p) => ({ payment_id: p.paymentId, contract_no: p.contractNo, amount_fen: p.amountFen, paid_at: p.paidAt })),
+      plan.payments.map((p) => ({ payment_id: p.paymentId, contract_no: p.contractNo, amount_fen: p.amountFen, paid_at: msOfIso(p.paidAt) })),
       { target: ['payment_id'], ignore: true },
     );
     await bulkInsert(
       trx,
       'supplier_risk_flags',
-      plan.flags.map((f) => ({ flag_id: f.flagId, supplier_uscc: f.uscc, kind: f.kind, recorded_at: f.recordedAt, description: f.description, lifted_at: null })),
+      plan.flags.map((f) => ({
+        flag_id: f.flagId,
+        supplier_uscc: f.uscc,
+        kind: f.kind,
+        recorded_at: msOfIso(f.recordedAt),
+        description: f.description,
+        lifted_at: null,
+      })),
       { target: ['flag_id'], merge: ['supplier_uscc', 'kind', 'recorded_at', 'description'] },
     );
-    for (const lift of plan.flagLifts) await trx('supplier_risk_flags').where({ flag_id: lift.flagId }).update({ lifted_at: lift.liftedAt });
-    await bulkInsert(
-      trx,
-      'events',
-      plan.events.map((e) => ({
-        id: e.id,
-        type: e.type,
-        occurred_at: e.occurredAt,
-        contract_no: e.contractNo,
-        payload: JSON.stringify(e.payload),
-        created_at: nowIso,
-      })),
-      { target: ['id'], ignore: true },
-    );
+    for (const lift of plan.flagLifts) await trx('supplier_risk_flags').where({ flag_id: lift.flagId }).update({ lifted_at: msOfIso(lift.liftedAt) });
     await bulkInsert(
       trx,
       'quarantined_records',
@@ -170,31 +150,27 @@ export class KnexSyncStore {
         reason: q.reason.slice(0, 1000),
         raw_payload: q.rawPayload,
         region_code: q.regionCode,
-        received_at: nowIso,
+        received_at: receivedAt,
       })),
       { target: ['id'], ignore: true },
     );
   }
 
-  /** The feed cursor of a source; on PostgreSQL the row stays locked until the transaction ends. */
-  async cursor(db: Knex, source: string, lock = false): Promise<string | undefined> {
-    const q = db('sync_cursors').where({ source }).first<{ cursor: string } | undefined>('cursor');
-    if (lock && db.client.config.client === 'pg') q.forUpdate();
+  async cursor(source: string, lock = false): Promise<string | undefined> {
+    const q = this.db('sync_cursors').where({ source }).first<{ cursor: string } | undefined>('cursor');
+    if (lock && isPostgres(this.db)) q.forUpdate();
     return (await q)?.cursor;
   }
 
-  /** Moves the feed cursor of a source. */
-  async setCursor(trx: Knex, source: string, cursor: string, nowIso: string): Promise<void> {
-    await trx('sync_cursors').insert({ source, cursor, updated_at: nowIso }).onConflict('source').merge(['cursor', 'updated_at']);
+  async setCursor(source: string, cursor: string, at: number): Promise<void> {
+    await this.db('sync_cursors').insert({ source, cursor, updated_at: at }).onConflict('source').merge(['cursor', 'updated_at']);
   }
 
-  /** The contract as synced; undefined when the gateway does not know it. */
   async getContract(contractNo: string): Promise<StoredContract | undefined> {
     const row = await this.db<ContractRow>('contracts').where({ contract_no: contractNo }).first();
     return row ? toContract(row) : undefined;
   }
 
-  /** Amount minus every payment received, in fen; undefined for an unknown contract. */
   async unpaidBalance(contractNo: string): Promise<number | undefined> {
     const contract = await this.getContract(contractNo);
     if (!contract) return undefined;
@@ -202,15 +178,7 @@ export class KnexSyncStore {
     return contract.amountFen - Number(row?.paid ?? 0);
   }
 
-  /** Quarantined records, newest first, after a (received_at, id) cursor. */
-  async listQuarantined(q: {
-    limit: number;
-    before?: { receivedAt: string; id: string };
-    /** Only records whose region code starts with this prefix. */
-    regionPrefix: string;
-    /** Also records whose region is unknown. */
-    includeUnknownRegion: boolean;
-  }): Promise<QuarantinedRecord[]> {
+  async listQuarantined(q: Parameters<SyncStore['listQuarantined']>[0]): Promise<QuarantinedRecord[]> {
     const query = this.db('quarantined_records')
       .select('*')
       .orderBy([
@@ -233,7 +201,7 @@ export class KnexSyncStore {
       reason: string;
       raw_payload: string;
       region_code: string | null;
-      received_at: string;
+      received_at: number | string;
     }[];
     return rows.map((r) => ({
       id: r.id,
@@ -242,7 +210,7 @@ export class KnexSyncStore {
       reason: r.reason,
       rawPayload: r.raw_payload,
       regionCode: r.region_code,
-      receivedAt: r.received_at,
+      receivedAt: Number(r.received_at),
     }));
   }
 }

@@ -1,15 +1,23 @@
-import type { Knex } from 'knex';
-import type { ChangeEntry, ChangePage, ProcurementCloud } from '../../../adapters/procurement-cloud.js';
+import { CloudSignatureError, type ChangeEntry, type ChangePage, type ProcurementCloud } from '../../../adapters/procurement-cloud.js';
+import { epochMs, systemClock, type Clock } from '../../clock.js';
+import { DomainError } from '../../errors.js';
+import type { Transactional } from '../../transactional.js';
 import { planIngest } from './ingest.js';
-import type { KnexSyncStore } from './sync-knex-store.js';
-import { EventFanOut } from '../events/event-fan-out.js';
-import { withTransactionRetry } from '../../db/transaction-retry.js';
+import type { SyncStore, SyncUnit } from './sync-store.js';
 
 /** The cursor row of the cloud's change feed. */
 export const FEED_SOURCE = 'procurement_cloud';
 
 /** Where pushed notifications are recorded as coming from. */
 export const NOTIFICATION_SOURCE = 'cloud_notification';
+
+/** 401: a pushed notification whose signature, issuer or age is not acceptable. */
+export class NotificationSignatureError extends DomainError {
+  constructor(options?: { cause?: unknown }) {
+    super(401, 'invalid_notification_signature', 'The notification is not signed by the procurement cloud.');
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
 
 /** What one batch did. */
 export interface IngestResult {
@@ -28,48 +36,52 @@ export interface SyncProgress extends IngestResult {
 
 /** Brings the cloud's changes into the gateway: page by page, each page one transaction with its cursor. */
 export class SyncService {
+  private readonly clock: Clock;
+
   constructor(
     private readonly deps: {
-      db: Knex;
-      store: KnexSyncStore;
+      /** Reads outside a page's transaction (the cursor a pass starts from). */
+      store: Pick<SyncStore, 'cursor'>;
+      /** A page's transaction: the sync's store and the outbox, bound to it. */
+      transactional: Transactional<SyncUnit>;
       cloud: ProcurementCloud;
       pageSize: number;
-      now?: () => Date;
+      clock?: Clock;
       onIngest?: (source: string, result: IngestResult) => void;
-      /** Who receives each change; the default decides by the applications' consent at the moment of the change. */
-      fanOut?: EventFanOut;
     },
   ) {
-    this.fanOut = deps.fanOut ?? new EventFanOut();
-  }
-
-  private readonly fanOut: EventFanOut;
-
-  private nowIso(): string {
-    return (this.deps.now?.() ?? new Date()).toISOString();
+    this.clock = deps.clock ?? systemClock;
   }
 
   /** Applies a batch in the caller's transaction: the shared ingest path of the feed and of notifications. */
-  async ingest(trx: Knex, entries: readonly ChangeEntry[], source: string): Promise<IngestResult> {
+  private async ingest({ store, outbox }: SyncUnit, entries: readonly ChangeEntry[], source: string): Promise<IngestResult> {
+    const changeIds = entries.flatMap((e) => (e.ok ? [e.change.changeId] : []));
     const flagIds = entries.flatMap((e) => (e.ok && e.change.type === 'supplier_risk_flag.lifted' ? [e.change.flagId] : []));
-    const ctx = await this.deps.store.context(trx, entries, flagIds);
-    const plan = planIngest(entries, ctx, source);
-    await this.deps.store.write(trx, plan, this.nowIso());
-    await this.fanOut.changes(trx, plan.events);
+    const [known, appliedChangeIds] = await Promise.all([store.context(entries, flagIds), outbox.recorded(changeIds)]);
+    const plan = planIngest(entries, { ...known, appliedChangeIds }, source);
+    await store.write(plan, epochMs(this.clock));
+    await outbox.recordChanges(plan.events);
     const result = { applied: plan.applied, skipped: plan.skipped, quarantined: plan.quarantine.length };
     this.deps.onIngest?.(source, result);
     return result;
   }
 
-  /** Applies pushed changes in one transaction; idempotent by change id. */
-  async ingestNotification(entries: readonly ChangeEntry[]): Promise<IngestResult> {
-    return withTransactionRetry(this.deps.db, (trx) => this.ingest(trx, entries, NOTIFICATION_SOURCE));
+  /** Applies the changes of a notification the cloud pushed (a JWS it signed), in one transaction; idempotent by change id. */
+  async receiveNotification(jws: string): Promise<IngestResult> {
+    let entries: ChangeEntry[];
+    try {
+      entries = await this.deps.cloud.readNotification(jws);
+    } catch (err) {
+      if (err instanceof CloudSignatureError) throw new NotificationSignatureError({ cause: err });
+      throw err;
+    }
+    return this.deps.transactional((unit) => this.ingest(unit, entries, NOTIFICATION_SOURCE));
   }
 
   /** One pass over the feed until the cloud has nothing more; stops between pages when `signal` aborts. */
   async runOnce(opts: { onProgress?: (p: SyncProgress) => void; signal?: AbortSignal } = {}): Promise<SyncProgress> {
-    const { db, store, cloud, pageSize } = this.deps;
-    const total: SyncProgress = { pages: 0, applied: 0, skipped: 0, quarantined: 0, cursor: await store.cursor(db, FEED_SOURCE), remaining: undefined };
+    const { cloud, pageSize } = this.deps;
+    const total: SyncProgress = { pages: 0, applied: 0, skipped: 0, quarantined: 0, cursor: await this.deps.store.cursor(FEED_SOURCE), remaining: undefined };
     let prefetched: Promise<ChangePage> | undefined;
     try {
       while (!opts.signal?.aborted) {
@@ -81,12 +93,12 @@ export class SyncService {
           prefetched = cloud.listChanges(page.nextCursor, pageSize);
           prefetched.catch(() => undefined);
         }
-        const moved = await withTransactionRetry(db, async (trx) => {
+        const moved = await this.deps.transactional(async (unit) => {
           // Another gateway instance may have applied this page meanwhile: then start again from its cursor.
-          const current = await store.cursor(trx, FEED_SOURCE, true);
+          const current = await unit.store.cursor(FEED_SOURCE, true);
           if (current !== cursor) return { current };
-          const result = await this.ingest(trx, page.entries, FEED_SOURCE);
-          await store.setCursor(trx, FEED_SOURCE, page.nextCursor, this.nowIso());
+          const result = await this.ingest(unit, page.entries, FEED_SOURCE);
+          await unit.store.setCursor(FEED_SOURCE, page.nextCursor, epochMs(this.clock));
           return { current: page.nextCursor, result };
         });
         total.cursor = moved.current;

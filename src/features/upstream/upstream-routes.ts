@@ -1,6 +1,6 @@
-import { CloudSignatureError, type ProcurementCloud } from '../../../adapters/procurement-cloud.js';
-import { DomainError, ForbiddenError, ValidationError } from '../../errors.js';
-import { decodePageToken, encodePageToken } from '../../http/pagination.js';
+import { isoTime, msOfIso } from '../../clock.js';
+import { ForbiddenError, ValidationError } from '../../errors.js';
+import { nextPageToken, pageCursor } from '../../http/pagination.js';
 import { defineRoute } from '../../http/route.js';
 import type { SyncService } from '../sync/sync-service.js';
 import type { QuarantineService } from './quarantine-service.js';
@@ -12,16 +12,8 @@ import {
   type UpstreamNotificationResultDto,
 } from './upstream-schemas.js';
 
-/** 401: a pushed notification whose signature, issuer or age is not acceptable. */
-export class NotificationSignatureError extends DomainError {
-  constructor(options?: { cause?: unknown }) {
-    super(401, 'invalid_notification_signature', 'The notification is not signed by the procurement cloud.');
-    if (options?.cause !== undefined) this.cause = options.cause;
-  }
-}
-
 /** Pushed notifications from the cloud, and the quarantine bureaus inspect. */
-export function createUpstreamRoutes({ cloud, sync, quarantine }: { cloud: ProcurementCloud; sync: SyncService; quarantine: QuarantineService }) {
+export function createUpstreamRoutes({ sync, quarantine }: { sync: SyncService; quarantine: QuarantineService }) {
   return [
     defineRoute({
       method: 'post',
@@ -30,16 +22,7 @@ export function createUpstreamRoutes({ cloud, sync, quarantine }: { cloud: Procu
       // The JWS is the authentication.
       access: { public: true },
       body: upstreamNotificationBody,
-      handler: async ({ body }): Promise<UpstreamNotificationResultDto> => {
-        let entries;
-        try {
-          entries = await cloud.readNotification(body.jws);
-        } catch (err) {
-          if (err instanceof CloudSignatureError) throw new NotificationSignatureError({ cause: err });
-          throw err;
-        }
-        return sync.ingestNotification(entries);
-      },
+      handler: ({ body }): Promise<UpstreamNotificationResultDto> => sync.receiveNotification(body.jws),
     }),
     defineRoute({
       method: 'get',
@@ -49,14 +32,11 @@ export function createUpstreamRoutes({ cloud, sync, quarantine }: { cloud: Procu
       query: listQuarantinedQuery,
       handler: async ({ query, principal }): Promise<QuarantinedRecordPageDto> => {
         if (principal?.kind !== 'bureau') throw new ForbiddenError('bureau_only', 'Only a finance bureau may list quarantined records.');
-        let before: { receivedAt: string; id: string } | undefined;
-        if (query.page_token !== undefined) {
-          const c = decodePageToken(query.page_token, quarantineCursor);
-          if (!c) throw new ValidationError([{ in: 'query', pointer: '/page_token', detail: 'not a page token of this list' }]);
-          before = { receivedAt: c.t, id: c.id };
-        }
+        const cursor = pageCursor(query.page_token, quarantineCursor);
+        // The token keeps the time as the list shows it (ISO 8601), as tokens made before times were stored as numbers did.
+        const before = cursor && { receivedAt: msOfIso(cursor.t), id: cursor.id };
+        if (before && Number.isNaN(before.receivedAt)) throw new ValidationError([{ in: 'query', pointer: '/page_token', detail: 'not a page token of this list' }]);
         const page = await quarantine.list(principal, { limit: query.page_size, before });
-        const last = page.items.at(-1);
         return {
           items: page.items.map((r) => ({
             id: r.id,
@@ -65,9 +45,9 @@ export function createUpstreamRoutes({ cloud, sync, quarantine }: { cloud: Procu
             reason: r.reason,
             raw_payload: r.rawPayload,
             region_code: r.regionCode,
-            received_at: r.receivedAt,
+            received_at: isoTime(r.receivedAt),
           })),
-          ...(page.more && last ? { next_page_token: encodePageToken({ t: last.receivedAt, id: last.id }) } : {}),
+          ...nextPageToken(page, (last) => ({ t: isoTime(last.receivedAt), id: last.id })),
         };
       },
     }),
