@@ -136,6 +136,20 @@ describe('the sandbox login page by keyboard alone', () => {
   });
 });
 
+describe('one browser, several people', () => {
+  it('signs in as a supplier, then as staff, then as a supplier again without signing out in between', async () => {
+    const tp = await newPage(browser, gateway, 1280);
+    const { page } = tp;
+    await signIn(page, { as: 'supplier' });
+    await signIn(page, { as: 'staff', bureau: '150100', role: 'viewer' });
+    await page.getByText('呼和浩特市财政局').first().waitFor();
+    await signIn(page, { as: 'supplier' });
+    expect(await page.evaluate(async () => ((await (await fetch('/api/v1/session')).json()) as { kind: string }).kind)).toBe('supplier');
+    expectNoProblems(tp, [/401 \(Unauthorized\)/]);
+    await tp.context.close();
+  });
+});
+
 describe('a cross-site request with the session cookie', () => {
   it('is refused (403 origin_mismatch) and the session stays', async () => {
     const tp = await newPage(browser, gateway, 1280);

@@ -89,6 +89,19 @@ describe(`signing in through the sandbox provider on ${testDatabaseKind}`, () =>
     expect((await stale.get('/api/v1/session')).status).toBe(401);
   });
 
+  it('lets one browser switch people: staff, then a supplier, then staff again', async () => {
+    const client = new CookieClient(gw.issuer);
+    for (const [kind, choice, expected] of [
+      ['staff', { subject: 'czt-150000-admin' }, 'staff'],
+      ['supplier', { uscc: supplier.uscc }, 'supplier'],
+      ['staff', { subject: 'czt-150000-admin' }, 'staff'],
+    ] as const) {
+      const { answer } = await signIn(gw, kind, choice, { client });
+      expect(answer.status, `${kind}: ${answer.text}`).toBe(303);
+      expect((await client.get('/api/v1/session')).body.kind).toBe(expected);
+    }
+  });
+
   it('answers getSession with 401 problem+json without a live session', async () => {
     const none = await new CookieClient(gw.issuer).get('/api/v1/session');
     expect(none.status).toBe(401);

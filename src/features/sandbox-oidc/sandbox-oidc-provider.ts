@@ -87,16 +87,20 @@ async function buildProvider(deps: SandboxOidcDeps): Promise<Provider> {
       return claims && { accountId: sub, claims: () => ({ ...claims }) };
     },
     // The gateway is the sandbox's only, first-party client: what it asks for is granted without a consent page.
+    // A grant is reused only for the same person and scopes: one browser switches between demo people.
     loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
       const { oidc } = ctx;
       const clientId = oidc.client!.clientId;
-      const existing = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(clientId);
+      const accountId = oidc.session!.accountId!;
+      const scope = String(oidc.params?.scope ?? 'openid');
+      const existing = oidc.session!.grantIdFor(clientId);
       if (existing) {
         const grant = await oidc.provider.Grant.find(existing);
-        if (grant) return grant;
+        const covered = grant?.getOIDCScope().split(' ') ?? [];
+        if (grant && grant.accountId === accountId && scope.split(' ').every((s) => covered.includes(s))) return grant;
       }
-      const grant = new oidc.provider.Grant({ clientId, accountId: oidc.session!.accountId! });
-      grant.addOIDCScope(String(oidc.params?.scope ?? 'openid'));
+      const grant = new oidc.provider.Grant({ clientId, accountId });
+      grant.addOIDCScope(scope);
       await grant.save();
       oidc.session!.grantIdFor(clientId, grant.jti);
       return grant;
@@ -174,7 +178,15 @@ export function createSandboxOidcRouter(deps: SandboxOidcDeps): Router {
       page(res, 400, await render(details.uid, kind, error));
       return;
     }
-    await (await provider()).interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
+    const oidc = await provider();
+    // The sandbox keeps nobody signed in between sign-ins: a person the browser signed in as before is
+    // signed out here, or oidc-provider would answer the switch with a logout page that runs an inline script.
+    if (details.session?.uid) {
+      await (await oidc.Session.findByUid(details.session.uid))?.destroy();
+      details.session = undefined;
+      await details.save(Math.max(1, details.exp - Math.floor(Date.now() / 1000)));
+    }
+    await oidc.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
   });
   router.post('/interaction/:uid/abort', async (req, res) => {
     if (!(await interaction(req, res))) return;
