@@ -190,7 +190,9 @@ export async function tabTo(page: Page, accept: (focused: { role: string; name: 
 }
 
 /** Who to sign in as through the sandbox identity provider. */
-export type SignInAs = { as: 'supplier'; uscc?: string } | { as: 'staff'; bureau?: string; role?: 'admin' | 'reviewer' | 'viewer' };
+export type SignInAs =
+  | { as: 'supplier'; /** A seeded supplier's USCC; the first on the provider's list when not given. */ uscc?: string }
+  | { as: 'staff'; /** The demo bureau, 150000 or 150100. */ bureau?: '150000' | '150100'; role?: 'admin' | 'reviewer' | 'viewer' };
 
 /**
  * Signs `page` in through the sandbox identity provider's login page, as a person would, and waits until it

@@ -7,12 +7,13 @@ import {
   launchBrowser,
   newPage,
   screenshot,
+  signIn,
   startGateway,
   tabTo,
   WIDTHS,
   type BrowserGateway,
+  type TestPage,
 } from './harness.js';
-import { pretendSignedOut, pretendStaffSession, pretendSupplierSession } from './session.temporary.js';
 
 const publishedStatistics = {
   from: '2026-01',
@@ -25,6 +26,13 @@ const publishedStatistics = {
     { league_code: '150100', league_name: '呼和浩特市', month: '2026-03', applications: 12, sme_share_bp: 9167, applied_amount: 1200000000, approvals: 10, approved_amount: 1000000000, disbursements: 8, disbursed_amount: 800000000, median_hours_to_funds: 30.1, suppressed: [] },
   ],
 } satisfies components['schemas']['PublicStatistics'];
+
+/** The signed-in person, as the page's own session answer says. */
+async function sessionOf(tp: TestPage): Promise<components['schemas']['Session']> {
+  const res = await tp.context.request.get('/api/v1/session');
+  expect(res.status()).toBe(200);
+  return (await res.json()) as components['schemas']['Session'];
+}
 
 let gateway: BrowserGateway;
 let browser: Browser;
@@ -86,7 +94,6 @@ describe.each(WIDTHS)('the web app at %i px', (width) => {
   it('/portal signed out asks an SME to sign in at the procurement cloud and comes back to the page asked for', async () => {
     const tp = await newPage(browser, gateway, width);
     const { page } = tp;
-    await pretendSignedOut(tp.context);
     await page.goto('/portal');
     await page.getByRole('heading', { level: 1, name: '请登录企业门户' }).waitFor();
     const signIn = page.getByRole('link', { name: '通过政府采购云平台登录' });
@@ -105,7 +112,6 @@ describe.each(WIDTHS)('the web app at %i px', (width) => {
   it('/console signed out asks bureau staff to sign in at their identity provider', async () => {
     const tp = await newPage(browser, gateway, width);
     const { page } = tp;
-    await pretendSignedOut(tp.context);
     await page.goto('/console');
     await page.getByRole('heading', { level: 1, name: '请登录监管控制台' }).waitFor();
     expect(await page.getByRole('link', { name: '通过统一身份认证登录' }).getAttribute('href')).toBe(
@@ -120,12 +126,13 @@ describe.each(WIDTHS)('the web app at %i px', (width) => {
   it('/portal signed in shows the supplier, the navigation, sign-out and 我的合同 from the real API', async () => {
     const tp = await newPage(browser, gateway, width);
     const { page } = tp;
-    const session = await pretendSupplierSession(tp.context, gateway);
-    await page.goto('/portal');
+    await signIn(page, { as: 'supplier' });
     await page.getByRole('heading', { level: 1, name: '我的合同' }).waitFor();
+    const session = await sessionOf(tp);
     const header = page.getByRole('banner');
     await header.getByText(session.name).waitFor();
     await header.getByText(session.organisation.name).waitFor();
+    await header.getByText('企业', { exact: true }).waitFor();
     await header.getByRole('button', { name: '退出登录' }).waitFor();
     expect(await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的合同' }).getAttribute('aria-current')).toBe('page');
     const rows = page.getByRole('table').getByRole('row');
@@ -141,15 +148,17 @@ describe.each(WIDTHS)('the web app at %i px', (width) => {
   it('/console signed in shows the staff member, role, organisation and the overview', async () => {
     const tp = await newPage(browser, gateway, width);
     const { page } = tp;
-    const session = await pretendStaffSession(tp.context);
-    await page.goto('/console');
+    await signIn(page, { as: 'staff', bureau: '150000', role: 'admin' });
     await page.getByRole('heading', { level: 1, name: '业务概览' }).waitFor();
     const header = page.getByRole('banner');
-    await header.getByText(session.name).waitFor();
+    await header.getByText('乌兰').waitFor();
     await header.getByText('管理员').waitFor();
     await header.getByText(/内蒙古自治区财政厅/).waitFor();
-    await page.getByText('¥2,962,962.96').first().waitFor(); // 98,765,432 fen × 3, approved
+    // A fresh gateway has no business yet: every figure of the region is there, and zero.
+    await page.getByRole('term').filter({ hasText: '批准金额' }).waitFor();
+    expect(await page.getByRole('definition').allTextContents()).toContain('¥0.00');
     await page.getByRole('heading', { level: 2, name: '下级地区' }).waitFor();
+    await page.getByRole('table').getByRole('row', { name: /呼和浩特市/ }).waitFor();
     await expectAccessible(page, `/console signed in at ${width} px`);
     await screenshot(tp, 'console-overview');
     expectNoProblems(tp);
@@ -158,28 +167,31 @@ describe.each(WIDTHS)('the web app at %i px', (width) => {
 });
 
 describe('signing out and paths no page answers', () => {
-  it('退出登录 posts /auth/logout with the session’s CSRF token from this origin, then goes to /', async () => {
+  it('退出登录 posts /auth/logout with the session’s CSRF token, ends the session and goes to /', async () => {
     const tp = await newPage(browser, gateway, 1280);
     const { page } = tp;
-    const session = await pretendSupplierSession(tp.context, gateway);
+    await signIn(page, { as: 'supplier' });
+    const session = await sessionOf(tp);
     const posted: Record<string, string>[] = [];
-    await tp.context.route('**/auth/logout', (route) => {
-      posted.push({ method: route.request().method(), ...route.request().headers() });
-      return route.fulfill({ status: 204 });
+    page.on('request', async (r) => {
+      if (new URL(r.url()).pathname === '/auth/logout') posted.push({ method: r.method(), ...(await r.allHeaders()) });
     });
-    await page.goto('/portal');
     await page.getByRole('banner').getByRole('button', { name: '退出登录' }).click();
     await page.waitForURL(gateway.url + '/');
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatchObject({ method: 'POST', 'x-csrf-token': session.csrf_token, origin: gateway.url });
-    expectNoProblems(tp);
+    expect((await tp.context.cookies()).map((c) => c.name)).not.toContain('__Host-zcd_session');
+    expect((await tp.context.request.get('/api/v1/session')).status()).toBe(401);
+    await page.goto('/portal');
+    await page.getByRole('heading', { level: 1, name: '请登录企业门户' }).waitFor();
+    expectNoProblems(tp, [/401 \(Unauthorized\)/]);
     await tp.context.close();
   });
 
   it('a path inside an area that no page answers says so and leads back', async () => {
     const tp = await newPage(browser, gateway, 375);
     const { page } = tp;
-    await pretendStaffSession(tp.context);
+    await signIn(page, { as: 'staff', bureau: '150100', role: 'viewer' });
     await page.goto('/console/no-such-page');
     await page.getByRole('heading', { level: 1, name: '页面不存在' }).waitFor();
     expect(await page.getByRole('link', { name: '返回监管控制台' }).getAttribute('href')).toBe('/console');
@@ -193,7 +205,7 @@ describe('the shell by keyboard alone', () => {
   it('skip link first, then through the header to the navigation, and Enter follows links', async () => {
     const tp = await newPage(browser, gateway, 1280);
     const { page } = tp;
-    await pretendSupplierSession(tp.context, gateway);
+    await signIn(page, { as: 'supplier' });
     await page.goto('/portal');
     await page.getByRole('heading', { level: 1, name: '我的合同' }).waitFor();
     await page.keyboard.press('Tab');
@@ -226,7 +238,6 @@ describe('the shell by keyboard alone', () => {
   it('the landing page reaches the portal by Tab and Enter, and focus is visible', async () => {
     const tp = await newPage(browser, gateway, 375);
     const { page } = tp;
-    await pretendSignedOut(tp.context);
     await page.goto('/');
     await page.getByRole('heading', { level: 1 }).waitFor();
     await tabTo(page, (f) => f.role === 'link' && f.name.startsWith('企业门户'));

@@ -1,10 +1,9 @@
 import createFetchClient, { type Middleware } from 'openapi-fetch';
 import createQueryHooks from 'openapi-react-query';
 import type { components, paths } from '../../../generated/openapi.js';
-import type { SessionPaths } from './session-contract.temporary.js';
 
-/** Every operation the pages may call: the published spec (plus, for now, the sign-in contract's two). */
-export type ApiPaths = paths & SessionPaths;
+/** Every operation the pages may call: the published spec. */
+export type ApiPaths = paths;
 
 /** An RFC 9457 problem document, as every error of the API is. */
 export type Problem = components['schemas']['Problem'];

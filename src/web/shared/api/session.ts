@@ -1,9 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { $api, problemStatus, setCsrfToken } from './client.js';
-import type { Session } from './session-contract.temporary.js';
+import type { components } from '../../../generated/openapi.js';
 
-export type { Session };
+/** The signed-in person, as `getSession` answers. */
+export type Session = components['schemas']['Session'];
 
 /** Who may use an area: an SME signs in at the procurement cloud, bureau staff at their identity provider. */
 export type SignInAs = 'supplier' | 'staff';
