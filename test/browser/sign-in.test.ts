@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDatabaseUrl } from '../../src/config.js';
+import { createDb } from '../../src/db/knex.js';
 import {
   expectAccessible,
   expectNoProblems,
@@ -145,6 +147,29 @@ describe('one browser, several people', () => {
     await page.getByText('呼和浩特市财政局').first().waitFor();
     await signIn(page, { as: 'supplier' });
     expect(await page.evaluate(async () => ((await (await fetch('/api/v1/session')).json()) as { kind: string }).kind)).toBe('supplier');
+    expectNoProblems(tp, [/401 \(Unauthorized\)/]);
+    await tp.context.close();
+  });
+});
+
+describe('an expired session', () => {
+  it('sends the person back to sign in, and the API no longer answers to the cookie', async () => {
+    const tp = await newPage(browser, gateway, 375);
+    const { page } = tp;
+    await signIn(page, { as: 'supplier' });
+    // Half an hour and a minute without a request: past the idle timeout the gateway was started with.
+    const db = createDb(parseDatabaseUrl(gateway.databaseUrl));
+    try {
+      const idle = Date.now() - 31 * 60_000;
+      expect(await db('sessions').where({ kind: 'supplier' }).update({ last_seen_at: idle, created_at: idle })).toBeGreaterThan(0);
+    } finally {
+      await db.destroy();
+    }
+    await page.goto('/portal');
+    await page.getByRole('link', { name: '通过政府采购云平台登录' }).waitFor();
+    const status = await page.evaluate(async () => (await fetch('/api/v1/session')).status);
+    expect(status).toBe(401);
+    await screenshot(tp, 'session-expired');
     expectNoProblems(tp, [/401 \(Unauthorized\)/]);
     await tp.context.close();
   });
