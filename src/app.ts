@@ -41,8 +41,9 @@ import { KnexContractSource } from './features/financing/contract-source-knex-st
 import { StoreInstitutionDirectory } from './features/financing/institution-directory.js';
 import { CloudLockRelay } from './features/financing/cloud-lock-relay.js';
 import { createFinancingRoutes } from './features/financing/financing-routes.js';
-import { ChainedAccessLog } from './features/audit/access-chain.js';
-import { KnexAccessChainStore } from './features/audit/access-chain-knex-store.js';
+import { AuditTree, TREE_HEAD_TYP } from './features/audit/audit-tree.js';
+import { KnexAuditStore } from './features/audit/audit-knex-store.js';
+import { createAuditRoutes } from './features/audit/audit-routes.js';
 import { KnexAdminAuditStore } from './features/audit/admin-audit-knex-store.js';
 import { createStatisticsModule, type StatisticsConfig } from './features/statistics/statistics-module.js';
 import { Outbox } from './features/events/outbox.js';
@@ -98,6 +99,8 @@ export interface Gateway {
   events: EventsStore;
   /** People's sign-in, sessions, the staff registry and (in the sandbox) the development identity provider. */
   signIn: SignInModule;
+  /** The audit log's Merkle tree; its sequencer runs in `zcd serve`. */
+  auditTree: AuditTree;
 }
 
 /** Builds the app: request id and logs → security headers → JSON body → routes → web pages → 404 → problem+json. */
@@ -144,6 +147,13 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     const h = cloud.health();
     return h.detail === undefined ? { ok: h.ok } : { ok: h.ok, detail: h.detail };
   };
+  // The audit log: reads append one row each; the sequencer (started by `zcd serve`) builds the Merkle tree.
+  const auditTree = new AuditTree({
+    store: new KnexAuditStore(db),
+    issuer: config.issuer,
+    sign: (claims) => auth.gatewayKeys.sign(claims, TREE_HEAD_TYP),
+    clock: time,
+  });
   const financingStore = new KnexFinancingStore(db);
   const institutionDirectory = new StoreInstitutionDirectory(new KnexInstitutionStore(db));
   const products = new ProductService({
@@ -159,7 +169,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     regions,
     contracts: new KnexContractSource(db),
     institutions: institutionDirectory,
-    accessLog: new ChainedAccessLog(new KnexAccessChainStore(db)),
+    accessLog: auditTree,
     locks: new CloudLockRelay(cloud),
     logger: logger.child({ module: 'financing' }),
     clock: time,
@@ -176,6 +186,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createInstitutionRoutes({ institutions }),
     ...createBureauRoutes({ bureaus }),
     ...createFinancingRoutes({ products, applications }),
+    ...createAuditRoutes({ tree: auditTree, regions }),
     ...statistics.routes,
     ...createEventsRoutes({ events: new EventsService({ store: eventsStore, clock: time, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
     ...signIn.routes,
@@ -195,5 +206,5 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   app.use(createWebApp({ dir: deps.webDir ?? join(packageRoot, 'dist', 'web'), logger: logger.child({ module: 'web' }) }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger.child({ module: 'errors' })));
-  return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore, signIn };
+  return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore, signIn, auditTree };
 }

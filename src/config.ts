@@ -32,6 +32,7 @@ export const envSchema = z.object({
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   LOCK_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  AUDIT_SEQUENCE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(5_000).default(1_000),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
@@ -128,6 +129,8 @@ export interface Config {
   readonly syncPageSize: number;
   /** How often `zcd serve` asks the cloud about collection-account locks still pending; 0 turns it off. */
   readonly lockPollIntervalMs: number;
+  /** How often the audit sequencer adds new entries to the Merkle tree and publishes a head (0: never). */
+  readonly auditSequenceIntervalMs?: number;
   /** Requests one client address may make to the public (no-token) endpoints per minute; also the burst. */
   readonly publicRateLimitPerMinute: number;
   /** Whether webhooks may go to plain http and to private, loopback or link-local addresses (sandbox, tests). */
@@ -193,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncIntervalMs: e.SYNC_INTERVAL_MS,
     syncPageSize: e.SYNC_PAGE_SIZE,
     lockPollIntervalMs: e.LOCK_POLL_INTERVAL_MS,
+    auditSequenceIntervalMs: e.AUDIT_SEQUENCE_INTERVAL_MS,
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true',
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,

@@ -436,6 +436,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/inclusion-proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prove an audit entry is in the log
+         * @description The RFC 9162 §2.1.3 audit path of one leaf of the audit log to a published tree head (the latest by
+         *     default), with that head. Hashes are hex SHA-256 as RFC 9162 §2.1.1 defines them (leaf `0x00`, node `0x01`
+         *     prefixes), so any RFC 9162 verifier checks the proof. A supplier may ask about reads of its own data, a bank
+         *     about its own reads, a finance bureau about reads of contracts purchased in its subtree and about
+         *     administrative actions it took or that were taken on it; any other leaf is 404, as is one that does not
+         *     exist. A new entry is in the tree within about a second (its `leaf_index` in the data-access log is null
+         *     until then).
+         */
+        get: operations["getAuditInclusionProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/audit/tree-head": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log's latest signed tree head
+         * @description The latest tree head the sequencer published: size, RFC 9162 root hash, time, and `signed_tree_head`, a
+         *     compact JWS (ES256, `typ` `zcd-tree-head+jwt`) by the gateway key over `iss`, `tree_size`, `root_hash` and
+         *     `timestamp` (epoch milliseconds), verifiable with `/.well-known/jwks.json`. Public: hashes and sizes only.
+         *     404 until the first entry is in the tree.
+         */
+        get: operations["getAuditTreeHead"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/audit/consistency-proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prove one tree head extends another
+         * @description The RFC 9162 §2.1.4 consistency proof from the published tree head of size `first` to that of size
+         *     `second`: whoever kept the older head can check that the log only grew. Both must be sizes of published
+         *     heads (404 otherwise); `first` may not exceed `second`. Public: hashes and sizes only.
+         */
+        get: operations["getAuditConsistencyProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications": {
         parameters: {
             query?: never;
@@ -2094,6 +2165,33 @@ export interface components {
             contract_no: string;
             part: components["schemas"]["ConsentPart"];
             consent_expires_at: components["schemas"]["Timestamp"];
+            /** @description The entry's leaf in the audit tree (`getAuditInclusionProof`); null until the sequencer adds it, within about a second. */
+            leaf_index: number | null;
+            /** @description The entry's RFC 9162 leaf hash; null until sequenced. */
+            leaf_hash: components["schemas"]["AuditHash"] | null;
+        };
+        /** @description A SHA-256 hash of the audit tree (RFC 9162 §2.1.1), lowercase hex. */
+        AuditHash: string;
+        AuditTreeHead: {
+            tree_size: number;
+            root_hash: components["schemas"]["AuditHash"];
+            timestamp: components["schemas"]["Timestamp"];
+            /** @description Compact JWS by the gateway key over `iss`, `tree_size`, `root_hash` and `timestamp` (epoch ms). */
+            signed_tree_head: string;
+        };
+        AuditInclusionProof: {
+            leaf_index: number;
+            tree_size: number;
+            leaf_hash: components["schemas"]["AuditHash"];
+            audit_path: components["schemas"]["AuditHash"][];
+            tree_head: components["schemas"]["AuditTreeHead"];
+        };
+        AuditConsistencyProof: {
+            first: number;
+            second: number;
+            first_root_hash: components["schemas"]["AuditHash"];
+            second_root_hash: components["schemas"]["AuditHash"];
+            consistency_path: components["schemas"]["AuditHash"][];
         };
         DataAccessPage: {
             items: components["schemas"]["DataAccessEntry"][];
@@ -3659,6 +3757,108 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getAuditInclusionProof: {
+        parameters: {
+            query: {
+                leaf_index: number;
+                /** @description The size of a published tree head; the latest head when absent. */
+                tree_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The leaf's hash, its audit path (leaf side first) and the head it leads to. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditInclusionProof"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getAuditTreeHead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest head. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditTreeHead"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description Too many requests from this client address; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getAuditConsistencyProof: {
+        parameters: {
+            query: {
+                first: number;
+                second: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proof (empty when the sizes are equal) and both heads' roots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditConsistencyProof"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            /** @description Too many requests from this client address; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             "4XX": components["responses"]["Problem"];
             "5XX": components["responses"]["ServerError"];
         };

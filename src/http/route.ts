@@ -15,7 +15,11 @@ export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
  * bureau, acting in at least `role` (its own token with the `admin` scope counts as `admin`; a member of its
  * staff in a session acts in their registered role); or a supplier (SME: the cloud's token or a session).
  */
-export type Access = { public: true } | { scope: 'institution' } | { scope: 'admin'; role: Role } | { supplier: true };
+/**
+ * Who may call a route: anyone; a bank; a bureau in at least a role; a supplier; or `party` — any of a bank, a
+ * bureau (any role) or a supplier, each then authorised per object by the handler.
+ */
+export type Access = { public: true } | { scope: 'institution' } | { scope: 'admin'; role: Role } | { supplier: true } | { party: true };
 
 /** Validated input handed to a route handler. */
 export interface RouteInput<P, Q, B> {

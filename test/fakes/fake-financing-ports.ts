@@ -76,7 +76,7 @@ export class FakeAccessLog implements AccessLog {
   readonly entries: AccessEntry[] = [];
 
   async append(record: AccessRecord): Promise<void> {
-    this.entries.push({ ...record, id: this.entries.length + 1 });
+    this.entries.push({ ...record, id: this.entries.length + 1, leafIndex: null, leafHash: null });
   }
 
   async list(owner: AccessOwner, q: { beforeId?: number; limit: number }) {

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import { decodeJwt, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import type { Config } from '../../config.js';
 import { epochSeconds, systemClock, type Clock } from '../../clock.js';
 import { DomainError } from '../../errors.js';
@@ -79,6 +79,13 @@ export function createAccessGuard(deps: AccessGuardDeps): AccessGuard {
   const issuer = deps.config.issuer;
   const verified = new VerifiedTokens();
   const keyPublished = (kid: string) => deps.gatewayKeys.publishes(kid);
+  const issuedHere = (token: string) => {
+    try {
+      return decodeJwt(token).iss === issuer;
+    } catch {
+      return false;
+    }
+  };
 
   /** The token's claims: from the cache of verified tokens, or verified by jose and then remembered. */
   const verifyAccessToken = async (token: string, now: Date): Promise<JWTPayload & Partial<AccessTokenClaims>> => {
@@ -128,7 +135,9 @@ export function createAccessGuard(deps: AccessGuardDeps): AccessGuard {
     const scheme: 'Bearer' | 'DPoP' = match[1]!.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
     const token = match[2]!;
 
-    if ('supplier' in access) {
+    // A party route takes the gateway's own tokens and the cloud's supplier identity tokens: the issuer tells which.
+    const supplierToken = 'supplier' in access || ('party' in access && scheme === 'Bearer' && !issuedHere(token));
+    if (supplierToken) {
       if (scheme !== 'Bearer' || !deps.supplierVerifier) throw unauthorized('Bearer', 'invalid_token', 'a supplier identity token is required');
       try {
         const { uscc, name } = await deps.supplierVerifier.verify(token);
@@ -174,9 +183,10 @@ export function createAccessGuard(deps: AccessGuardDeps): AccessGuard {
     }
 
     const scopes = String(claims.scope).split(' ').filter((s): s is Scope => s === 'institution' || s === 'admin');
-    if (!scopes.includes(access.scope)) {
-      throw new DomainError(403, 'insufficient_scope', `This operation needs the ${access.scope} scope.`, {}, {
-        'WWW-Authenticate': challenge(scheme, 'insufficient_scope', `the ${access.scope} scope is required`, { scope: access.scope }),
+    const needed: Scope = 'party' in access ? (live.kind === 'bureau' ? 'admin' : 'institution') : access.scope;
+    if (!scopes.includes(needed)) {
+      throw new DomainError(403, 'insufficient_scope', `This operation needs the ${needed} scope.`, {}, {
+        'WWW-Authenticate': challenge(scheme, 'insufficient_scope', `the ${needed} scope is required`, { scope: needed }),
       });
     }
     if (live.kind === 'bureau') {

@@ -175,6 +175,8 @@ export function dataAccessDto(e: AccessView): S['DataAccessEntry'] {
     contract_no: e.contractNo,
     part: e.part,
     consent_expires_at: iso(e.consentExpiresAt),
+    leaf_index: e.leafIndex,
+    leaf_hash: e.leafHash,
   };
 }
 

@@ -130,6 +130,9 @@ export interface AccessRecord {
 /** A read as the log keeps it, with its place in the log. */
 export interface AccessEntry extends AccessRecord {
   id: number;
+  /** The entry's leaf in the audit tree and its hex leaf hash, null until the sequencer has added it. */
+  leafIndex: number | null;
+  leafHash: string | null;
 }
 
 /** Whose reads to list: an SME's, or those of contracts purchased in a bureau's regions. */

@@ -9,6 +9,7 @@ import type { LiveSession } from './session-service.js';
  * `wrong_account_kind`); bank routes never reach here.
  */
 export function sessionPrincipal(access: Exclude<Access, { public: true } | { scope: 'institution' }>, session: LiveSession): Principal {
+  if ('party' in access && session.kind === 'supplier') return { kind: 'supplier', uscc: session.uscc, name: session.organisationName };
   if ('supplier' in access) {
     if (session.kind !== 'supplier') throw new ForbiddenError('wrong_account_kind', 'This operation is for suppliers; you are signed in as bureau staff.');
     return { kind: 'supplier', uscc: session.uscc, name: session.organisationName };

@@ -1,0 +1,260 @@
+import type { Knex } from 'knex';
+import { isPostgres } from '../../db/knex.js';
+import { PreparedStatements } from '../../db/prepared.js';
+import type {
+  AccessLogEntry,
+  AccessOwner,
+  AccessRecord,
+  AdminAuditRow,
+  AuditSource,
+  AuditStore,
+  SequencerSession,
+  StoredHead,
+  WalkedLeaf,
+} from './audit-store.js';
+
+interface AccessRow {
+  id: number | string;
+  at: number | string;
+  institution_id: string;
+  application_id: string;
+  contract_no: string;
+  supplier_uscc: string;
+  purchaser_region_code: string;
+  part: AccessLogEntry['part'];
+  consent_expires_at: number | string;
+  hash: string | null;
+  leaf_index: number | string | null;
+  leaf_hash?: string | null;
+}
+
+interface AdminRow {
+  id: number | string;
+  at: number | string;
+  actor: string | null;
+  action: string;
+  target: string;
+  before: string | null;
+  after: string | null;
+}
+
+interface HeadRow {
+  tree_size: number | string;
+  root_hash: string;
+  at: number | string;
+  signature: string;
+}
+
+const toAccess = (r: AccessRow): AccessLogEntry => ({
+  id: Number(r.id),
+  at: Number(r.at),
+  institutionId: r.institution_id,
+  applicationId: r.application_id,
+  contractNo: r.contract_no,
+  supplierUscc: r.supplier_uscc,
+  purchaserRegionCode: r.purchaser_region_code,
+  part: r.part,
+  consentExpiresAt: Number(r.consent_expires_at),
+  chainHash: r.hash,
+  leafIndex: r.leaf_index === null ? null : Number(r.leaf_index),
+  leafHash: r.leaf_hash ?? null,
+});
+
+const toAdmin = (r: AdminRow): AdminAuditRow => ({
+  id: Number(r.id),
+  at: Number(r.at),
+  actor: r.actor,
+  action: r.action,
+  target: r.target,
+  before: r.before,
+  after: r.after,
+});
+
+const toHead = (r: HeadRow): StoredHead => ({ treeSize: Number(r.tree_size), rootHash: r.root_hash, at: Number(r.at), signature: r.signature });
+
+const ACCESS_COLUMNS = `d.id, d.at, d.institution_id, d.application_id, d.contract_no, d.supplier_uscc, d.purchaser_region_code, d.part,
+  d.consent_expires_at, d.hash, d.leaf_index`;
+const RECORD_COLUMNS = 'at, institution_id, application_id, contract_no, supplier_uscc, purchaser_region_code, part, consent_expires_at';
+// PostgreSQL numbers reads from a sequence; SQLite has one writer, which takes the next id in the same statement.
+const INSERT_PG = `insert into data_access_log (${RECORD_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_SQLITE = `insert into data_access_log (id, ${RECORD_COLUMNS})
+  values ((select coalesce(max(id), 0) + 1 from data_access_log), ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** The one advisory lock of the sequencer (any constant; the gateway's database holds no other). */
+const SEQUENCER_LOCK = 7_236_000_918;
+
+const recordParams = (r: AccessRecord) => [
+  r.at,
+  r.institutionId,
+  r.applicationId,
+  r.contractNo,
+  r.supplierUscc,
+  r.purchaserRegionCode,
+  r.part,
+  r.consentExpiresAt,
+];
+
+const key = (level: number, index: number) => `${level}/${index}`;
+
+async function readNodes(db: Knex, keys: readonly { level: number; index: number }[]): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  for (let i = 0; i < keys.length; i += 200) {
+    const chunk = keys.slice(i, i + 200);
+    const rows = (await db('audit_tree_nodes')
+      .select('level', 'idx', 'hash')
+      .where((q) => {
+        for (const k of chunk) q.orWhere((w) => w.where('level', k.level).andWhere('idx', k.index));
+      })) as { level: number | string; idx: number | string; hash: string }[];
+    for (const r of rows) found.set(key(Number(r.level), Number(r.idx)), Buffer.from(r.hash, 'hex'));
+  }
+  return found;
+}
+
+/** The audit log in `data_access_log` and `admin_audit`, its tree in `audit_leaves`, `audit_tree_nodes`, `audit_tree_heads`. */
+export class KnexAuditStore implements AuditStore {
+  private readonly statements: PreparedStatements;
+
+  constructor(private readonly db: Knex) {
+    this.statements = new PreparedStatements(db);
+  }
+
+  async appendAccess(record: AccessRecord): Promise<void> {
+    if (this.statements.sqlite) {
+      await this.statements.batched((s) => s.run(INSERT_SQLITE, recordParams(record)));
+      return;
+    }
+    await this.statements.run(INSERT_PG, recordParams(record));
+  }
+
+  async listAccess(owner: AccessOwner, q: { beforeId?: number | undefined; limit: number }): Promise<AccessLogEntry[]> {
+    const query = this.db('data_access_log as d')
+      .leftJoin('audit_tree_nodes as n', (j) => j.on('n.idx', 'd.leaf_index').andOnVal('n.level', 0))
+      .select(this.db.raw(ACCESS_COLUMNS), 'n.hash as leaf_hash')
+      .orderBy('d.id', 'desc')
+      .limit(q.limit);
+    if ('supplierUscc' in owner) query.where('d.supplier_uscc', owner.supplierUscc);
+    else query.whereIn('d.purchaser_region_code', [...owner.regionCodes]);
+    if (q.beforeId !== undefined) query.where('d.id', '<', q.beforeId);
+    return ((await query) as AccessRow[]).map(toAccess);
+  }
+
+  async leaf(index: number): Promise<{ source: AuditSource | undefined } | undefined> {
+    const row = (await this.db('audit_leaves').where('leaf_index', index).first('kind', 'entry_id')) as { kind: string; entry_id: number | string } | undefined;
+    if (!row) return undefined;
+    return { source: await this.source(row.kind, Number(row.entry_id)) };
+  }
+
+  private async source(kind: string, id: number): Promise<AuditSource | undefined> {
+    if (kind === 'data_access') {
+      const r = (await this.db('data_access_log as d').where('d.id', id).first(this.db.raw(ACCESS_COLUMNS))) as AccessRow | undefined;
+      return r && { kind: 'data_access', entry: toAccess(r) };
+    }
+    const r = (await this.db('admin_audit').where('id', id).first('*')) as AdminRow | undefined;
+    return r && { kind: 'admin', entry: toAdmin(r) };
+  }
+
+  nodes(keys: readonly { level: number; index: number }[]): Promise<Map<string, Buffer>> {
+    return readNodes(this.db, keys);
+  }
+
+  async latestHead(): Promise<StoredHead | undefined> {
+    const r = (await this.db('audit_tree_heads').orderBy('tree_size', 'desc').first('*')) as HeadRow | undefined;
+    return r && toHead(r);
+  }
+
+  async addHead(head: StoredHead): Promise<void> {
+    await this.db('audit_tree_heads')
+      .insert({ tree_size: head.treeSize, root_hash: head.rootHash, at: head.at, signature: head.signature })
+      .onConflict('tree_size')
+      .ignore();
+  }
+
+  async head(treeSize: number): Promise<StoredHead | undefined> {
+    const r = (await this.db('audit_tree_heads').where('tree_size', treeSize).first('*')) as HeadRow | undefined;
+    return r && toHead(r);
+  }
+
+  async heads(afterSize: number, limit: number): Promise<StoredHead[]> {
+    const rows = (await this.db('audit_tree_heads').where('tree_size', '>', afterSize).orderBy('tree_size').limit(limit)) as HeadRow[];
+    return rows.map(toHead);
+  }
+
+  async walk(afterIndex: number, limit: number): Promise<WalkedLeaf[]> {
+    const leaves = (await this.db('audit_leaves as l')
+      .leftJoin('audit_tree_nodes as n', (j) => j.on('n.idx', 'l.leaf_index').andOnVal('n.level', 0))
+      .where('l.leaf_index', '>', afterIndex)
+      .orderBy('l.leaf_index')
+      .limit(limit)
+      .select('l.leaf_index', 'l.kind', 'l.entry_id', 'n.hash')) as { leaf_index: number | string; kind: string; entry_id: number | string; hash: string | null }[];
+    const ids = (kind: string) => leaves.filter((l) => l.kind === kind).map((l) => Number(l.entry_id));
+    const access = new Map<number, AccessLogEntry>();
+    const admin = new Map<number, AdminAuditRow>();
+    const accessIds = ids('data_access');
+    const adminIds = ids('admin');
+    if (accessIds.length) {
+      for (const r of (await this.db('data_access_log as d').whereIn('d.id', accessIds).select(this.db.raw(ACCESS_COLUMNS))) as AccessRow[]) access.set(Number(r.id), toAccess(r));
+    }
+    if (adminIds.length) {
+      for (const r of (await this.db('admin_audit').whereIn('id', adminIds).select('*')) as AdminRow[]) admin.set(Number(r.id), toAdmin(r));
+    }
+    return leaves.map((l) => {
+      const id = Number(l.entry_id);
+      const a = l.kind === 'data_access' ? access.get(id) : undefined;
+      const m = l.kind === 'admin' ? admin.get(id) : undefined;
+      const source: AuditSource | undefined = a ? { kind: 'data_access', entry: a } : m ? { kind: 'admin', entry: m } : undefined;
+      return { leafIndex: Number(l.leaf_index), storedHash: l.hash === null ? undefined : Buffer.from(l.hash, 'hex'), source };
+    });
+  }
+
+  /**
+   * On PostgreSQL in a transaction holding a transaction-scoped advisory lock, taken without waiting: the
+   * instance that holds it sequences, the others skip their turn. Appenders never wait on it. On SQLite the
+   * one process runs it in a transaction.
+   */
+  async sequence<T>(work: (s: SequencerSession) => Promise<T>): Promise<T | undefined> {
+    return this.db.transaction(async (trx) => {
+      if (isPostgres(trx)) {
+        const got = (await trx.raw('select pg_try_advisory_xact_lock(?) as locked', [SEQUENCER_LOCK])) as { rows: { locked: boolean }[] };
+        if (!got.rows[0]?.locked) return undefined;
+      }
+      return work(this.session(trx));
+    });
+  }
+
+  private session(trx: Knex.Transaction): SequencerSession {
+    return {
+      size: async () => {
+        const r = (await trx('audit_leaves').max('leaf_index as m').first()) as { m: number | string | null } | undefined;
+        return r?.m === null || r?.m === undefined ? 0 : Number(r.m) + 1;
+      },
+      unsequenced: async (limit) => {
+        const access = (await trx('data_access_log as d').whereNull('d.leaf_index').orderBy('d.id').limit(limit).select(trx.raw(ACCESS_COLUMNS))) as AccessRow[];
+        const sources: AuditSource[] = access.map((r) => ({ kind: 'data_access', entry: toAccess(r) }));
+        if (sources.length < limit) {
+          const admin = (await trx('admin_audit').whereNull('leaf_index').orderBy('id').limit(limit - sources.length)) as AdminRow[];
+          for (const r of admin) sources.push({ kind: 'admin', entry: toAdmin(r) });
+        }
+        return sources;
+      },
+      nodes: (keys) => readNodes(trx, keys),
+      commit: async ({ size, sources, nodes }) => {
+        const leaves = sources.map((s, i) => ({ leaf_index: size + i, kind: s.kind, entry_id: s.entry.id }));
+        for (let i = 0; i < leaves.length; i += 500) await trx('audit_leaves').insert(leaves.slice(i, i + 500));
+        const rows = nodes.map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') }));
+        for (let i = 0; i < rows.length; i += 500) await trx('audit_tree_nodes').insert(rows.slice(i, i + 500));
+        for (const kind of ['data_access', 'admin'] as const) {
+          const table = kind === 'data_access' ? 'data_access_log' : 'admin_audit';
+          const mine = leaves.filter((l) => l.kind === kind);
+          if (!mine.length) continue;
+          // One statement per batch: leaf_index = the entry's position, by a CASE over its id.
+          for (let i = 0; i < mine.length; i += 500) {
+            const chunk = mine.slice(i, i + 500);
+            await trx(table)
+              .whereIn('id', chunk.map((l) => l.entry_id))
+              .update({ leaf_index: trx.raw(`case id ${chunk.map(() => 'when ? then cast(? as bigint)').join(' ')} end`, chunk.flatMap((l) => [l.entry_id, l.leaf_index])) });
+          }
+        }
+      },
+    };
+  }
+}
