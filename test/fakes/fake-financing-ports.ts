@@ -73,14 +73,16 @@ export class FakeInstitutionDirectory implements InstitutionDirectory {
 
 /** The access log in memory: every record appended, newest last. */
 export class FakeAccessLog implements AccessLog {
-  readonly entries: AccessEntry[] = [];
+  readonly entries: (AccessRecord & { id: number })[] = [];
 
   async append(record: AccessRecord): Promise<void> {
-    this.entries.push({ ...record, id: this.entries.length + 1, leafIndex: null, leafHash: null });
+    this.entries.push({ ...record, id: this.entries.length + 1 });
   }
 
-  async list(owner: AccessOwner, q: { beforeId?: number; limit: number }) {
+  /** Never sequenced: every entry is still waiting for its leaf. */
+  async list(owner: AccessOwner, q: { beforeId?: number; limit: number }): Promise<AccessEntry[]> {
     return this.entries
+      .map((e) => ({ ...e, leafIndex: null, leafHash: null }))
       .filter((e) => ('supplierUscc' in owner ? e.supplierUscc === owner.supplierUscc : owner.regionCodes.includes(e.purchaserRegionCode)))
       .filter((e) => q.beforeId === undefined || e.id < q.beforeId)
       .reverse()
