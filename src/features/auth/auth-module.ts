@@ -14,6 +14,7 @@ import { KnexGatewayKeyStore } from './gateway-keys-knex-store.js';
 import { KeyImportCache } from './jwks.js';
 import { KnexJtiStore } from './jti-knex-store.js';
 import { RateLimiter } from './rate-limiter.js';
+import { sharedLimiter } from './rate-limit-knex-store.js';
 import { RemoteJwks } from './remote-jwks.js';
 import { TokenService } from './token-service.js';
 
@@ -57,7 +58,8 @@ export function createAuth(deps: {
     jtis,
     imports,
     dpop,
-    limiter: new RateLimiter(deps.config.tokenRateLimitPerMinute, 60_000, clock),
+    // Shared by every instance on PostgreSQL, so N instances do not allow N times the limit.
+    limiter: sharedLimiter(deps.db, 'token', deps.config.tokenRateLimitPerMinute, 60_000, clock, () => new RateLimiter(deps.config.tokenRateLimitPerMinute, 60_000, clock)),
     clock,
   });
   const guard = createAccessGuard({

@@ -11,6 +11,11 @@ export class RateLimiter {
   ) {}
 
   /** Counts one request for `key`; when over the limit, says how many seconds to wait. */
+  /** The {@link Limiter} form of {@link RateLimiter.hit}. */
+  take(key: string): { ok: true } | { ok: false; retryAfterS: number } {
+    return this.hit(key);
+  }
+
   hit(key: string): { ok: true } | { ok: false; retryAfterS: number } {
     const now = this.clock().getTime();
     let w = this.windows.get(key);

@@ -9,7 +9,7 @@ import { CLIENT_ALGS, algForKey, registeredKeys, type ClientAlg, type KeyImportC
 import type { JtiStore } from './jti-store.js';
 import type { ClientRecord, ClientStore } from './clients-store.js';
 import { DpopError, type DpopVerifier } from './dpop.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { Limiter } from './shared-rate-limit.js';
 import { RemoteJwksError, type RemoteJwks } from './remote-jwks.js';
 import { OAuthError } from './oauth-error.js';
 
@@ -60,7 +60,7 @@ export class TokenService {
       jtis: JtiStore;
       imports: KeyImportCache;
       dpop: DpopVerifier;
-      limiter: RateLimiter;
+      limiter: Limiter;
       clock?: Clock;
     },
   ) {}
@@ -163,7 +163,7 @@ export class TokenService {
 
     const record = await this.deps.clients.find(clientId);
     if (!record) throw invalidClient('client authentication failed');
-    const limit = this.deps.limiter.hit(clientId);
+    const limit = await this.deps.limiter.take(clientId);
     if (!limit.ok) {
       throw new OAuthError(429, 'rate_limited', 'too many token requests for this client', { 'Retry-After': String(limit.retryAfterS) });
     }

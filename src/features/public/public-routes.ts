@@ -8,7 +8,7 @@ import { PUBLIC_MIN_CELL, type PublicCell, type StatisticsService } from '../sta
 import { sendCacheable } from './http-cache.js';
 import type { PublicCatalogue } from './public-catalogue.js';
 import type { PublicProduct } from './public-store.js';
-import type { TokenBucketLimiter } from './token-bucket.js';
+import type { Limiter } from '../auth/shared-rate-limit.js';
 import { idCursor, listPublicInstitutionsQuery, listPublicProductsQuery, publicStatisticsQuery } from './public-schemas.js';
 
 type S = components['schemas'];
@@ -45,16 +45,17 @@ export function publicCellDto(c: PublicCell): S['PublicStatisticsRow'] {
 }
 
 /** Refuses a client address over its budget with 429 and `Retry-After`; runs before validation so junk counts too. */
-export function publicRateLimit(limiter: TokenBucketLimiter): RequestHandler {
+export function publicRateLimit(limiter: Limiter): RequestHandler {
   return (req, res, next) => {
-    const verdict = limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
-    if (verdict.ok) {
-      next();
-      return;
-    }
-    sendProblem(res, problem(429, 'rate_limited', 'Too many requests from this address; retry after the given seconds.'), {
-      'Retry-After': String(verdict.retryAfterS),
-    });
+    Promise.resolve(limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown')).then((verdict) => {
+      if (verdict.ok) {
+        next();
+        return;
+      }
+      sendProblem(res, problem(429, 'rate_limited', 'Too many requests from this address; retry after the given seconds.'), {
+        'Retry-After': String(verdict.retryAfterS),
+      });
+    }, next);
   };
 }
 

@@ -7,6 +7,7 @@ import { PublicCatalogue } from '../public/public-catalogue.js';
 import { KnexPublicCatalogueStore } from '../public/public-knex-store.js';
 import { createPublicRoutes, PUBLIC_PREFIX, publicRateLimit } from '../public/public-routes.js';
 import { TokenBucketLimiter } from '../public/token-bucket.js';
+import { sharedLimiter } from '../auth/rate-limit-knex-store.js';
 import type { RegionService } from '../regions/regions-service.js';
 import { createStatisticsRoutes } from './statistics-routes.js';
 import { KnexStatisticsStore } from './statistics-knex-store.js';
@@ -27,7 +28,9 @@ export function createStatisticsModule(deps: { db: Knex; regions: RegionService;
   const catalogue = new PublicCatalogue(new KnexPublicCatalogueStore(deps.db), deps.regions);
   return {
     routes: [...createStatisticsRoutes({ statistics }), ...createPublicRoutes({ catalogue, statistics })],
-    publicLimit: publicRateLimit(new TokenBucketLimiter(deps.config.publicRateLimitPerMinute ?? 120, 60_000, clock)),
+    publicLimit: publicRateLimit(
+      sharedLimiter(deps.db, 'public', deps.config.publicRateLimitPerMinute ?? 120, 60_000, clock, () => new TokenBucketLimiter(deps.config.publicRateLimitPerMinute ?? 120, 60_000, clock)),
+    ),
     publicPrefix: PUBLIC_PREFIX,
   };
 }
