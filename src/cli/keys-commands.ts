@@ -44,6 +44,6 @@ export function registerKeysCommands(program: Command): void {
     });
   keys
     .command('rotate-gateway')
-    .description("make a new gateway signing key; the previous one stays published until the next rotation")
+    .description("make a new gateway signing key; older keys stay published until the tokens they signed have expired")
     .action(() => withDatabase(async (db) => ({ kid: await new GatewayKeys(new KnexGatewayKeyStore(db)).rotate() })));
 }

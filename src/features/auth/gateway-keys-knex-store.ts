@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
 import type { JWK } from 'jose';
 import { withTransactionRetry } from '../../db/transaction-retry.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import type { GatewayKeyStore, StoredGatewayKey } from './gateway-keys.js';
 
 interface Row {
   kid: string;
   alg: string;
-  status: 'active' | 'previous';
+  status: 'active' | 'previous' | 'retired';
+  retired_at?: number | string | null;
   private_jwk: string;
   public_jwk: string;
   created_at: number | string;
@@ -34,16 +36,23 @@ export class KnexGatewayKeyStore implements GatewayKeyStore {
       privateJwk: JSON.parse(r.private_jwk) as JWK,
       publicJwk: JSON.parse(r.public_jwk) as JWK,
       createdAt: Number(r.created_at),
+      retiredAt: r.retired_at === null || r.retired_at === undefined ? null : Number(r.retired_at),
     }));
   }
 
   async add(key: StoredGatewayKey): Promise<void> {
-    await this.db('gateway_keys').insert(toRow(key));
+    try {
+      await this.db('gateway_keys').insert(toRow(key));
+    } catch (err) {
+      // Another instance starting at the same moment made the active key (the one-active index): use that one.
+      if (!isUniqueViolation(err)) throw err;
+    }
   }
 
-  async rotate(key: StoredGatewayKey): Promise<void> {
+  async rotate(key: StoredGatewayKey, now: number, purgeBefore: number): Promise<void> {
     await withTransactionRetry(this.db, async (trx) => {
-      await trx('gateway_keys').where({ status: 'previous' }).delete();
+      await trx('gateway_keys').where({ status: 'retired' }).where('retired_at', '<', purgeBefore).delete();
+      await trx('gateway_keys').where({ status: 'previous' }).update({ status: 'retired', retired_at: now });
       await trx('gateway_keys').where({ status: 'active' }).update({ status: 'previous' });
       await trx('gateway_keys').insert(toRow(key));
     });

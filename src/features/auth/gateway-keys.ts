@@ -11,19 +11,36 @@ const base64url = (text: string) => Buffer.from(text).toString('base64url');
 export interface StoredGatewayKey {
   kid: string;
   alg: string;
-  status: 'active' | 'previous';
+  /** `retired`: rotated out twice, still published until the tokens it may have signed have expired. */
+  status: 'active' | 'previous' | 'retired';
   privateJwk: JWK;
   publicJwk: JWK;
   createdAt: number;
+  retiredAt?: number | null;
 }
+
+/**
+ * How often an instance rereads the keys, so that a rotation made elsewhere (another instance, the CLI) signs here
+ * within this long.
+ */
+export const GATEWAY_KEY_REFRESH_MS = 5_000;
+
+/**
+ * How long a retired key stays published: the longest access-token lifetime, plus the refresh interval (an
+ * instance may sign with a key for that long after it was rotated out), plus a margin for clocks.
+ */
+export const RETIRED_KEY_PUBLISHED_MS = 600_000 + GATEWAY_KEY_REFRESH_MS + 60_000;
 
 /** Persistence of the gateway's signing keys. */
 export interface GatewayKeyStore {
   all(): Promise<StoredGatewayKey[]>;
-  /** Adds an active key (beside any other: the newest active one signs). */
+  /** Adds the first active key; does nothing when another instance has just added one (one active key at most). */
   add(key: StoredGatewayKey): Promise<void>;
-  /** Drops the previous key, makes the active one previous and adds `key` as the active one, atomically. */
-  rotate(key: StoredGatewayKey): Promise<void>;
+  /**
+   * Atomically: the previous key becomes retired (at `now`), the active one previous, `key` the active one; retired
+   * keys older than `purgeBefore` are deleted.
+   */
+  rotate(key: StoredGatewayKey, now: number, purgeBefore: number): Promise<void>;
 }
 
 interface LoadedKey {
@@ -41,6 +58,7 @@ export class GatewayKeys {
   private verifying = new Map<string, LoadedKey>();
   private loaded: Promise<void> | undefined;
   private lastReload = 0;
+  private refreshing: Promise<void> | undefined;
 
   constructor(
     private readonly store: GatewayKeyStore,
@@ -49,7 +67,7 @@ export class GatewayKeys {
 
   /** The key to sign access tokens with. */
   async signingKey(): Promise<{ kid: string; key: CryptoKey }> {
-    await this.ensureLoaded();
+    await this.ensureFresh();
     const { kid, key } = this.signing!;
     return { kid, key };
   }
@@ -61,7 +79,7 @@ export class GatewayKeys {
    * included — checks it with jose.
    */
   async sign(payload: Record<string, unknown>, typ: string): Promise<string> {
-    await this.ensureLoaded();
+    await this.ensureFresh();
     const { kid, keyObject } = this.signing!;
     const input = `${base64url(JSON.stringify({ alg: GATEWAY_ALG, typ, kid }))}.${base64url(JSON.stringify(payload))}`;
     const signature = sign('sha256', Buffer.from(input), { key: keyObject, dsaEncoding: 'ieee-p1363' });
@@ -84,18 +102,29 @@ export class GatewayKeys {
     return this.verifying.has(kid);
   }
 
-  /** The published JWKS: the active key and the previous one, so tokens it signed stay verifiable. */
+  /** The published JWKS: the active key, the previous one and retired ones, so tokens they signed stay verifiable. */
   async jwks(): Promise<{ keys: JWK[] }> {
-    await this.ensureLoaded();
+    await this.ensureFresh();
     return { keys: [...this.verifying.values()].map((k) => k.publicJwk) };
   }
 
   /** Makes a new active key; the old one stays published as `previous` until the next rotation. */
   async rotate(): Promise<string> {
     const key = await this.newKey();
-    await this.store.rotate(key);
+    const now = epochMs(this.clock);
+    await this.store.rotate(key, now, now - RETIRED_KEY_PUBLISHED_MS);
     await this.reload();
     return key.kid;
+  }
+
+  /** Loaded, and reread when the last read is older than {@link GATEWAY_KEY_REFRESH_MS} (one read for concurrent callers). */
+  private async ensureFresh(): Promise<void> {
+    await this.ensureLoaded();
+    if (Date.now() - this.lastReload < GATEWAY_KEY_REFRESH_MS) return;
+    this.refreshing ??= this.reload().finally(() => {
+      this.refreshing = undefined;
+    });
+    await this.refreshing;
   }
 
   private ensureLoaded(): Promise<void> {
@@ -113,7 +142,7 @@ export class GatewayKeys {
       await this.store.add(await this.newKey());
       rows = await this.store.all();
     }
-    // Two instances starting at once may each make a key; the newest active one signs.
+    // One active key at most (the store refuses a second); the newest active one signs all the same.
     const active = rows.filter((r) => r.status === 'active').sort((a, b) => b.createdAt - a.createdAt)[0]!;
     const verifying = new Map<string, LoadedKey>();
     for (const r of rows) {
