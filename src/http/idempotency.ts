@@ -6,6 +6,12 @@ import { isUniqueViolation } from '../db/errors.js';
 /** How long a key is remembered. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
+/**
+ * How long a request holds its key while running. Longer than any request may run (the server's request timeout
+ * is 30 s): once it lapses the instance that took the request is taken for dead, and a retry runs the request again.
+ */
+export const IDEMPOTENCY_LEASE_MS = 60_000;
+
 const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
 
 /** A stored answer, replayed on retry. */
@@ -55,7 +61,14 @@ export class IdempotencyStore {
     const at = this.now();
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        await this.db('idempotency_keys').insert({ client_id: clientId, key, request_hash: hash, state: 'running', created_at: at });
+        await this.db('idempotency_keys').insert({
+          client_id: clientId,
+          key,
+          request_hash: hash,
+          state: 'running',
+          created_at: at,
+          lease_until: at + IDEMPOTENCY_LEASE_MS,
+        });
         return { kind: 'fresh' };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
@@ -69,12 +82,27 @@ export class IdempotencyStore {
       if (row.request_hash !== hash) {
         throw new DomainError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
       }
+      if (row.state !== 'done' && this.lapsed(row, at)) {
+        // The instance that took the request died with it: whoever moves the lease first runs it again.
+        const taken = await this.db('idempotency_keys')
+          .where({ client_id: clientId, key, state: 'running' })
+          .where((q) => (row.lease_until === null ? q.whereNull('lease_until') : q.where('lease_until', row.lease_until)))
+          .update({ lease_until: at + IDEMPOTENCY_LEASE_MS });
+        if (taken === 1) return { kind: 'fresh' };
+        continue;
+      }
       if (row.state !== 'done') {
         throw new ConflictError('idempotency_request_in_progress', 'The first request with this Idempotency-Key is still running.');
       }
       return { kind: 'replay', answer: { status: Number(row.status_code), body: row.response_body as string } };
     }
     throw new ConflictError('idempotency_request_in_progress', 'The first request with this Idempotency-Key is still running.');
+  }
+
+  private lapsed(row: { lease_until: number | string | null; created_at: number | string }, at: number): boolean {
+    // Keys taken before leases existed hold the default lease from their creation.
+    const until = row.lease_until === null ? Number(row.created_at) + IDEMPOTENCY_LEASE_MS : Number(row.lease_until);
+    return until <= at;
   }
 
   async complete(clientId: string, key: string, answer: StoredAnswer): Promise<void> {

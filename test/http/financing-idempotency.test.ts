@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approval, consentFor, financingWorld, type FinancingWorld } from '../helpers/financing.js';
-import { IdempotencyStore, IDEMPOTENCY_TTL_MS } from '../../src/http/idempotency.js';
+import { IdempotencyStore, IDEMPOTENCY_LEASE_MS, IDEMPOTENCY_TTL_MS } from '../../src/http/idempotency.js';
 import { testDatabaseKind } from '../helpers/db.js';
 
 let w: FinancingWorld;
@@ -89,6 +89,26 @@ describe(`Idempotency-Key on ${testDatabaseKind}`, () => {
     now += IDEMPOTENCY_TTL_MS + 1;
     expect(await store.claim('bank-x', 'k1', 'h2')).toEqual({ kind: 'fresh' });
     expect(await store.prune()).toBe(0);
+  });
+
+  it('gives a running key a lease: when the instance that took it died, a retry after the lease runs it again, once', async () => {
+    let now = Date.parse('2026-11-28T00:00:00Z');
+    const store = new IdempotencyStore(w.gw.db, () => now);
+    const other = new IdempotencyStore(w.gw.db, () => now);
+    expect(await store.claim('bank-y', 'k1', 'h1')).toEqual({ kind: 'fresh' });
+    // The instance dies here: no complete, no release.
+    now += IDEMPOTENCY_LEASE_MS - 1;
+    await expect(other.claim('bank-y', 'k1', 'h1')).rejects.toMatchObject({ status: 409, code: 'idempotency_request_in_progress' });
+    now += 1;
+    // Two retries at once at two instances: one runs the request, the other waits for it.
+    const outcomes = await Promise.allSettled([other.claim('bank-y', 'k1', 'h1'), store.claim('bank-y', 'k1', 'h1')]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<unknown>).value)).toEqual([{ kind: 'fresh' }]);
+    expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(1);
+    await other.complete('bank-y', 'k1', { status: 201, body: '{"ok":1}' });
+    now += IDEMPOTENCY_LEASE_MS * 10;
+    expect(await store.claim('bank-y', 'k1', 'h1')).toEqual({ kind: 'replay', answer: { status: 201, body: '{"ok":1}' } });
+    // A different body under the key is still refused, lease or not.
+    await expect(store.claim('bank-y', 'k1', 'h2')).rejects.toMatchObject({ status: 422 });
   });
 });
 
