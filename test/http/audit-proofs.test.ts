@@ -4,6 +4,7 @@ import { consentFor, financingWorld, type FinancingWorld } from '../helpers/fina
 import { seedBureau, type TestParty } from '../helpers/auth.js';
 import { testDatabaseKind } from '../helpers/db.js';
 import { verifyConsistency, verifyInclusion } from '../helpers/rfc9162-verify.js';
+import { registerStaff, signedIn } from '../helpers/sign-in.js';
 
 let w: FinancingWorld;
 let contracts: { contractNo: string; uscc: string; unpaid: number }[];
@@ -95,6 +96,20 @@ describe(`audit proofs through the API on ${testDatabaseKind}`, () => {
       const res = await w.gw.client.get(`/api/v1/audit/inclusion-proof?${bad}`, { headers: await w.supplier(contracts[0]!.uscc) });
       expect(res.status, bad).toBe(400);
     }
+  });
+
+  it('answers people signed in to the portal and the console as it answers their tokens', async () => {
+    const [mine] = await myReads(0);
+    const path = `/api/v1/audit/inclusion-proof?leaf_index=${mine!.leaf_index}`;
+    const sme = await signedIn(w.gw, 'supplier', { uscc: contracts[0]!.uscc });
+    const bySession = await sme.client.request('GET', path, {});
+    expect(bySession.status, bySession.text).toBe(200);
+    expect(bySession.body).toEqual((await proofAs(0, mine!.leaf_index!)).body);
+    const otherSme = await signedIn(w.gw, 'supplier', { uscc: contracts[1]!.uscc });
+    expect((await otherSme.client.request('GET', path, {})).status).toBe(404);
+    await registerStaff(w.gw, '150000', 'audit-viewer', 'viewer');
+    const viewer = await signedIn(w.gw, 'staff', { subject: 'audit-viewer' });
+    expect((await viewer.client.request('GET', path, {})).status).toBe(200);
   });
 
   it('proves a bureau the administrative actions it took', async () => {
