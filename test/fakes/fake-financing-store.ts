@@ -152,4 +152,19 @@ export class FakeFinancingStore implements FinancingStore {
       .slice(0, limit)
       .map(copy);
   }
+
+  async openOnContract(contractNo: string, exceptId: string): Promise<Application[]> {
+    return [...this.state.applications.values()]
+      .filter((a) => a.contractNo === contractNo && a.id !== exceptId && ['submitted', 'under_review'].includes(a.status))
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map(copy);
+  }
+
+  async pendingReleases(limit: number): Promise<Application[]> {
+    return [...this.state.applications.values()]
+      .filter((a) => a.accountRelease === 'account_release_pending')
+      .sort((a, b) => a.updatedAt - b.updatedAt)
+      .slice(0, limit)
+      .map(copy);
+  }
 }

@@ -136,6 +136,60 @@ function standing(c: FinancingContract, reserved: boolean): ContractWithStanding
   return { ...c, unpaidFen, reasons };
 }
 
+/** A new application, submitted now, with the consent the SME grants with it. */
+export function newApplication(
+  contract: Pick<FinancingContract, 'contractNo' | 'supplierUscc' | 'supplierName' | 'supplierIsSme' | 'purchaserRegionCode'>,
+  product: Pick<Product, 'id' | 'institutionId'>,
+  o: { requestedAmountFen: number; parts: readonly ConsentPart[]; expiresAt: number; at: number; intentId?: string },
+): Application {
+  return {
+    id: randomUUID(),
+    contractNo: contract.contractNo,
+    supplierUscc: contract.supplierUscc,
+    supplierName: contract.supplierName,
+    supplierIsSme: contract.supplierIsSme,
+    institutionId: product.institutionId,
+    productId: product.id,
+    purchaserRegionCode: contract.purchaserRegionCode,
+    requestedAmountFen: o.requestedAmountFen,
+    status: 'submitted',
+    approvedAmountFen: null,
+    annualRateBp: null,
+    termDays: null,
+    account: null,
+    lockRef: null,
+    loanNo: null,
+    disbursedFen: 0,
+    repaidFen: 0,
+    consentParts: [...o.parts].sort(),
+    consentExpiresAt: o.expiresAt,
+    consentRevokedAt: null,
+    reasonCode: null,
+    decidedAt: null,
+    disbursedAt: null,
+    settledAt: null,
+    intentId: o.intentId ?? null,
+    accountRelease: null,
+    accountReleasedAt: null,
+    createdAt: o.at,
+    updatedAt: o.at,
+  };
+}
+
+/** Throws unless a consent ending at `expiresAt` may be granted at `at`. */
+export function assertConsentExpiry(expiresAt: number, at: number): void {
+  if (expiresAt <= at || expiresAt > at + MAX_CONSENT_MS) {
+    throw new BusinessRuleError('invalid_consent_expiry', 'The consent must end in the future and within 366 days.');
+  }
+}
+
+/** The states in which a lock was asked of the cloud (a `lockRef` says it reached it): leaving them owes a release. */
+const LOCK_HELD: readonly ApplicationStatus[] = ['account_lock_pending', 'account_locked', 'disbursed', 'repaying', 'overdue', 'defaulted'];
+
+/** The changes that owe the cloud a release, when the application leaves a state holding a confirmed lock. */
+const releaseOwed = (a: Application): ApplicationChanges =>
+  LOCK_HELD.includes(a.status) && a.lockRef ? { accountRelease: 'account_release_pending' } : {};
+
 const move = (from: ApplicationStatus | null, to: ApplicationStatus, actor: string, at: number, reason: Reason = {}): Transition => ({
   from,
   to,
@@ -224,9 +278,7 @@ export class ApplicationService {
   /** Applies for one product on one of the supplier's contracts, granting that product's institution the consent. */
   async create(s: SupplierPrincipal, input: ApplicationInput): Promise<ApplicationView> {
     const at = this.now();
-    if (input.expiresAt <= at || input.expiresAt > at + MAX_CONSENT_MS) {
-      throw new BusinessRuleError('invalid_consent_expiry', 'The consent must end in the future and within 366 days.');
-    }
+    assertConsentExpiry(input.expiresAt, at);
     const [contract, product] = await Promise.all([this.ownContract(s, input.contractNo), this.deps.store.getProduct(input.productId)]);
     if (contract.reasons.length) {
       throw new ConflictError('contract_not_financeable', 'This contract cannot be financed now.', { reasons: contract.reasons });
@@ -244,35 +296,12 @@ export class ApplicationService {
     if (await this.deps.store.hasOpenApplication(s.uscc, contract.contractNo, offer.product.id)) {
       throw new ConflictError('duplicate_application', 'An open application for this contract and product exists.');
     }
-    const application: Application = {
-      id: randomUUID(),
-      contractNo: contract.contractNo,
-      supplierUscc: s.uscc,
-      supplierName: contract.supplierName,
-      supplierIsSme: contract.supplierIsSme,
-      institutionId: offer.product.institutionId,
-      productId: offer.product.id,
-      purchaserRegionCode: contract.purchaserRegionCode,
+    const application = newApplication(contract, offer.product, {
       requestedAmountFen: input.requestedAmountFen,
-      status: 'submitted',
-      approvedAmountFen: null,
-      annualRateBp: null,
-      termDays: null,
-      account: null,
-      lockRef: null,
-      loanNo: null,
-      disbursedFen: 0,
-      repaidFen: 0,
-      consentParts: [...input.parts].sort(),
-      consentExpiresAt: input.expiresAt,
-      consentRevokedAt: null,
-      reasonCode: null,
-      decidedAt: null,
-      disbursedAt: null,
-      settledAt: null,
-      createdAt: at,
-      updatedAt: at,
-    };
+      parts: input.parts,
+      expiresAt: input.expiresAt,
+      at,
+    });
     await this.deps.transactional(async ({ store, events }) => {
       await store.insertApplication(application, move(null, 'submitted', `supplier:${s.uscc}`, at));
       await this.event(events, application, 'application.submitted', {
@@ -302,11 +331,12 @@ export class ApplicationService {
       throw invalidTransition(a.status, 'withdrawn');
     }
     const at = this.now();
-    const moved = await this.apply(a, to, `supplier:${s.uscc}`, { consentRevokedAt: a.consentRevokedAt ?? at }, reason, async ({ store, events }) => {
+    const changes = { consentRevokedAt: a.consentRevokedAt ?? at, ...releaseOwed(a) };
+    const moved = await this.apply(a, to, `supplier:${s.uscc}`, changes, reason, async ({ store, events }) => {
       if (to === 'cancelled') await store.release(a.id);
       await this.event(events, a, 'application.withdrawn', { status: to });
     });
-    return (await this.views([moved]))[0]!;
+    return (await this.views([await this.releaseAccount(moved)]))[0]!;
   }
 
   async revokeConsent(s: SupplierPrincipal, id: string): Promise<ApplicationView> {
@@ -468,7 +498,10 @@ export class ApplicationService {
     const moved = await this.deps.transactional(async ({ store, events }) => {
       if (status.status === 'confirmed') {
         const locked = await store.transition(a.id, ['account_lock_pending'], 'account_locked', { lockRef: status.ref }, move('account_lock_pending', 'account_locked', 'cloud', at));
-        if (locked) await this.event(events, a, 'account_lock.confirmed', { lock_ref: status.ref });
+        if (locked) {
+          await this.event(events, a, 'account_lock.confirmed', { lock_ref: status.ref });
+          await this.supersedeOthers(store, events, a, at);
+        }
         return locked;
       }
       const failed = await store.transition(
@@ -486,6 +519,46 @@ export class ApplicationService {
     });
     // Another instance's poller got there first: read what it left.
     return moved ?? (await this.deps.store.getApplication(a.id)) ?? a;
+  }
+
+  /**
+   * One financing took the contract: every other undecided application on it is superseded, in the same
+   * transaction, its consent ended at once (its bank's next read is refused like any read without consent).
+   */
+  private async supersedeOthers(store: FinancingStore, events: EventRecorder, winner: Application, at: number): Promise<void> {
+    for (const other of await store.openOnContract(winner.contractNo, winner.id)) {
+      const moved = await store.transition(
+        other.id,
+        ['submitted', 'under_review'],
+        'superseded',
+        { consentRevokedAt: other.consentRevokedAt ?? at, reasonCode: 'contract_financed' },
+        move(other.status, 'superseded', 'gateway', at, { code: 'contract_financed' }),
+      );
+      if (moved) await this.event(events, other, 'application.superseded', {});
+    }
+  }
+
+  /**
+   * Asks the cloud once to release the account an ended financing held; the application as it then stands.
+   * A cloud that fails or has not confirmed leaves it `account_release_pending` for {@link pollReleases}.
+   */
+  private async releaseAccount(a: Application): Promise<Application> {
+    if (a.accountRelease !== 'account_release_pending' || !a.lockRef) return a;
+    try {
+      await this.deps.locks.release(a.contractNo, a.lockRef, a.id);
+    } catch (err) {
+      this.deps.logger.warn({ err, application_id: a.id }, 'collection-account release not confirmed; will retry');
+      return a;
+    }
+    const at = this.now();
+    return (await this.deps.store.update(a.id, { accountRelease: 'account_released', accountReleasedAt: at }, at)) ?? a;
+  }
+
+  /** Asks the cloud again about every release it has not confirmed; returns how many were looked at. */
+  async pollReleases(limit = 100): Promise<number> {
+    const pending = await this.deps.store.pendingReleases(limit);
+    for (const a of pending) await this.releaseAccount(a);
+    return pending.length;
   }
 
   /** Asks the cloud about every pending lock once; returns how many were looked at. */
@@ -541,11 +614,12 @@ export class ApplicationService {
     if (outstanding > 0) {
       throw new BusinessRuleError('outstanding_balance', `${outstanding} fen is still outstanding; report the repayment first.`, { outstanding });
     }
-    const moved = await this.apply(a, 'settled', `institution:${p.institutionId}`, { settledAt: this.now() }, { text: s.note }, async ({ store, events }) => {
+    const changes = { settledAt: this.now(), ...releaseOwed(a) };
+    const moved = await this.apply(a, 'settled', `institution:${p.institutionId}`, changes, { text: s.note }, async ({ store, events }) => {
       await store.release(a.id);
       await this.event(events, a, 'financing.settled', { settled_on: s.on });
     });
-    return this.detail(moved);
+    return this.detail(await this.releaseAccount(moved));
   }
 
   async markOverdue(p: InstitutionPrincipal, id: string, reason: Reason): Promise<ApplicationDetail> {
@@ -560,11 +634,11 @@ export class ApplicationService {
 
   async cancel(p: InstitutionPrincipal, id: string, reason: Reason): Promise<ApplicationDetail> {
     const a = await this.bankApplication(p, id);
-    const moved = await this.apply(a, 'cancelled', `institution:${p.institutionId}`, {}, reason, async ({ store, events }) => {
+    const moved = await this.apply(a, 'cancelled', `institution:${p.institutionId}`, releaseOwed(a), reason, async ({ store, events }) => {
       await store.release(a.id);
       await this.event(events, a, 'application.cancelled', {});
     });
-    return this.detail(moved);
+    return this.detail(await this.releaseAccount(moved));
   }
 
   // Bureaus

@@ -74,6 +74,9 @@ export function applicationDto(a: ApplicationView): S['Application'] {
       revoked_at: a.consentRevokedAt === null ? null : iso(a.consentRevokedAt),
       live: a.consentLive,
     },
+    ...(a.intentId ? { intent_id: a.intentId } : {}),
+    ...(a.accountRelease ? { account_release: a.accountRelease } : {}),
+    ...(a.accountReleasedAt !== null ? { account_released_at: iso(a.accountReleasedAt) } : {}),
     created_at: iso(a.createdAt),
     updated_at: iso(a.updatedAt),
   };

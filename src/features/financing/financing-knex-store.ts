@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { PreparedStatements, type Param } from '../../db/prepared.js';
 import type { ApplicationStatus } from './lifecycle.js';
 import type {
+  AccountRelease,
   Application,
   ApplicationAccess,
   ApplicationChanges,
@@ -68,6 +69,9 @@ interface ApplicationRow {
   decided_at: number | string | null;
   disbursed_at: number | string | null;
   settled_at: number | string | null;
+  intent_id: string | null;
+  account_release: AccountRelease | null;
+  account_released_at: number | string | null;
   created_at: number | string;
   updated_at: number | string;
 }
@@ -110,6 +114,9 @@ function toApplication(r: ApplicationRow): Application {
     decidedAt: numOrNull(r.decided_at),
     disbursedAt: numOrNull(r.disbursed_at),
     settledAt: numOrNull(r.settled_at),
+    intentId: r.intent_id ?? null,
+    accountRelease: r.account_release ?? null,
+    accountReleasedAt: numOrNull(r.account_released_at),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
   };
@@ -182,14 +189,16 @@ function changeColumns(c: ApplicationChanges): [string, Param][] {
   put('decided_at', c.decidedAt);
   put('disbursed_at', c.disbursedAt);
   put('settled_at', c.settledAt);
+  put('account_release', c.accountRelease);
+  put('account_released_at', c.accountReleasedAt);
   return out;
 }
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 const INSERT_APPLICATION = `insert into applications (id, contract_no, supplier_uscc, supplier_name, supplier_is_sme, institution_id,
-    product_id, purchaser_region_code, requested_amount_fen, status, consent_parts, consent_expires_at, created_at, updated_at)
-  values (${placeholders(14)})`;
+    product_id, purchaser_region_code, requested_amount_fen, status, consent_parts, consent_expires_at, created_at, updated_at, intent_id)
+  values (${placeholders(15)})`;
 const INSERT_TRANSITION = `insert into application_transitions (application_id, from_status, to_status, actor, reason_code, reason_text, at)
   values (${placeholders(7)})`;
 const APPLICATION_BY_ID = 'select * from applications where id = ?';
@@ -266,6 +275,7 @@ export class KnexFinancingStore implements FinancingStore {
       a.consentExpiresAt,
       a.createdAt,
       a.updatedAt,
+      a.intentId,
     ]);
     await this.insertTransition(a.id, first);
   }
@@ -391,6 +401,20 @@ export class KnexFinancingStore implements FinancingStore {
 
   async pendingLocks(limit: number): Promise<Application[]> {
     const rows = (await this.db('applications').where({ status: 'account_lock_pending' }).orderBy('updated_at').limit(limit)) as ApplicationRow[];
+    return rows.map(toApplication);
+  }
+
+  async openOnContract(contractNo: string, exceptId: string): Promise<Application[]> {
+    const rows = (await this.db('applications')
+      .where({ contract_no: contractNo })
+      .whereIn('status', ['submitted', 'under_review'])
+      .whereNot('id', exceptId)
+      .orderBy('id')) as ApplicationRow[];
+    return rows.map(toApplication);
+  }
+
+  async pendingReleases(limit: number): Promise<Application[]> {
+    const rows = (await this.db('applications').where({ account_release: 'account_release_pending' }).orderBy('updated_at').limit(limit)) as ApplicationRow[];
     return rows.map(toApplication);
   }
 }

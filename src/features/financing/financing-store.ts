@@ -63,9 +63,17 @@ export interface Application {
   decidedAt: number | null;
   disbursedAt: number | null;
   settledAt: number | null;
+  /** The financing intent whose accepted quote made it, if any. */
+  intentId: string | null;
+  /** Where the release of its collection account at the cloud stands, once one is owed. */
+  accountRelease: AccountRelease | null;
+  accountReleasedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
+
+/** Where the release of a locked collection account stands: asked of the cloud until it confirms. */
+export type AccountRelease = 'account_release_pending' | 'account_released';
 
 /** The fields of an application a transition or an update may change besides its status. */
 export type ApplicationChanges = Partial<
@@ -84,6 +92,8 @@ export type ApplicationChanges = Partial<
     | 'decidedAt'
     | 'disbursedAt'
     | 'settledAt'
+    | 'accountRelease'
+    | 'accountReleasedAt'
   >
 >;
 
@@ -179,4 +189,8 @@ export interface FinancingStore {
   insertRepayment(r: Repayment): Promise<void>;
   /** Applications waiting for the cloud to confirm their collection-account lock, longest waiting first. */
   pendingLocks(limit: number): Promise<Application[]>;
+  /** The undecided applications (submitted, under review) on a contract other than `exceptId`. */
+  openOnContract(contractNo: string, exceptId: string): Promise<Application[]>;
+  /** Applications whose collection account the cloud has not confirmed released yet, longest waiting first. */
+  pendingReleases(limit: number): Promise<Application[]>;
 }

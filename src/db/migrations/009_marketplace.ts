@@ -1,0 +1,71 @@
+import type { Knex } from 'knex';
+
+/**
+ * The financing marketplace: open intents (公开融资意向), the banks' quotes on them, the intent an application
+ * came from, and where the release of a collection account at the cloud stands.
+ */
+export async function up(db: Knex): Promise<void> {
+  await db.schema.createTable('financing_intents', (t) => {
+    t.string('id', 36).primary();
+    t.string('supplier_uscc', 18).notNullable();
+    t.string('contract_no', 64).notNullable();
+    t.string('purchaser_region_code', 6).notNullable().references('code').inTable('regions');
+    t.string('category', 16).notNullable();
+    t.bigInteger('amount_fen').notNullable();
+    t.integer('term_days').notNullable();
+    t.string('visible_fields', 80).notNullable(); // comma-separated IntentVisibleField
+    // The summary as it stood at publication: banks see the band and the acceptance, never the contract.
+    t.bigInteger('contract_amount_fen').notNullable();
+    t.boolean('contract_accepted').notNullable();
+    t.string('status', 16).notNullable(); // open | accepted | withdrawn (expired is open past expires_at)
+    t.bigInteger('expires_at').notNullable();
+    t.string('accepted_quote_id', 36).nullable();
+    t.string('application_id', 36).nullable();
+    t.bigInteger('created_at').notNullable();
+    t.bigInteger('updated_at').notNullable();
+    t.index(['supplier_uscc', 'created_at']);
+    t.index(['contract_no', 'status']);
+    t.index(['status', 'purchaser_region_code', 'created_at']);
+  });
+  await db.schema.createTable('intent_quotes', (t) => {
+    t.string('id', 36).primary();
+    t.string('intent_id', 36).notNullable().references('id').inTable('financing_intents');
+    t.string('institution_id', 64).notNullable();
+    t.string('product_id', 36).notNullable().references('id').inTable('products');
+    t.bigInteger('amount_fen').notNullable();
+    t.integer('annual_rate_bp').notNullable();
+    t.integer('term_days').notNullable();
+    t.bigInteger('fees_fen').notNullable();
+    t.string('conditions', 500).nullable();
+    t.bigInteger('valid_until').notNullable();
+    t.string('status', 16).notNullable(); // live | withdrawn | accepted | declined
+    t.integer('revision').notNullable();
+    t.bigInteger('created_at').notNullable();
+    t.bigInteger('updated_at').notNullable();
+    // One quote per bank per intent: a new quote revises it.
+    t.unique(['intent_id', 'institution_id']);
+  });
+  await db.schema.alterTable('applications', (t) => {
+    t.string('intent_id', 36).nullable();
+    t.string('account_release', 32).nullable(); // account_release_pending | account_released
+    t.bigInteger('account_released_at').nullable();
+  });
+  // The sandbox cloud remembers releases like the real one.
+  await db.schema.alterTable('sandbox_account_changes', (t) => {
+    t.bigInteger('released_at').nullable();
+  });
+}
+
+/** Drops what `up` created. */
+export async function down(db: Knex): Promise<void> {
+  await db.schema.alterTable('sandbox_account_changes', (t) => {
+    t.dropColumn('released_at');
+  });
+  await db.schema.alterTable('applications', (t) => {
+    t.dropColumn('account_released_at');
+    t.dropColumn('account_release');
+    t.dropColumn('intent_id');
+  });
+  await db.schema.dropTable('intent_quotes');
+  await db.schema.dropTable('financing_intents');
+}
