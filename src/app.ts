@@ -41,6 +41,9 @@ import { KnexContractSource } from './features/financing/contract-source-knex-st
 import { StoreInstitutionDirectory } from './features/financing/institution-directory.js';
 import { CloudLockRelay } from './features/financing/cloud-lock-relay.js';
 import { createFinancingRoutes } from './features/financing/financing-routes.js';
+import { KnexMarketplaceStore } from './features/marketplace/marketplace-knex-store.js';
+import { MarketplaceService } from './features/marketplace/marketplace-service.js';
+import { createMarketplaceRoutes } from './features/marketplace/marketplace-routes.js';
 import { ChainedAccessLog } from './features/audit/access-chain.js';
 import { KnexAccessChainStore } from './features/audit/access-chain-knex-store.js';
 import { KnexAdminAuditStore } from './features/audit/admin-audit-knex-store.js';
@@ -164,6 +167,22 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     logger: logger.child({ module: 'financing' }),
     clock: time,
   });
+  const institutionStore = new KnexInstitutionStore(db);
+  const marketplace = new MarketplaceService({
+    store: new KnexMarketplaceStore(db),
+    financing: financingStore,
+    transactional: knexTransactional(db, (trx) => ({
+      market: new KnexMarketplaceStore(trx),
+      financing: new KnexFinancingStore(trx),
+      events: new Outbox(new KnexEventsStore(trx), time),
+    })),
+    applications,
+    contracts: new KnexContractSource(db),
+    regions,
+    institutions: institutionDirectory,
+    covering: async (regionCodes) => (await institutionStore.list({ regions: [...regionCodes], status: 'active', limit: 10_000 })).map((i) => i.clientId),
+    clock: time,
+  });
   const statistics = createStatisticsModule({ db, regions, config, clock: time });
   const eventsStore = new KnexEventsStore(db);
   const routes = [
@@ -176,6 +195,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createInstitutionRoutes({ institutions }),
     ...createBureauRoutes({ bureaus }),
     ...createFinancingRoutes({ products, applications }),
+    ...createMarketplaceRoutes({ marketplace }),
     ...statistics.routes,
     ...createEventsRoutes({ events: new EventsService({ store: eventsStore, clock: time, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
     ...signIn.routes,

@@ -3112,6 +3112,8 @@ export interface components {
         };
         QuoteAcceptance: {
             consent: components["schemas"]["ConsentInput"];
+            /** @description The revision the SME read; when the bank revised the quote since, 409 `quote_revised`. */
+            quote_revision?: number;
         };
         /** @description `intent.published`: An SME published a financing intent in a region my institution covers. */
         IntentPublishedEvent: {

@@ -263,6 +263,8 @@ describe('one live financing per contract', () => {
   it('refuses the second approval on a contract with 409 contract_already_financed, and rolls it back whole', async () => {
     const first = await apply();
     const second = await apply({ productId: 'p-b' });
+    // While the first lock is pending the second application is still open (a confirmed lock supersedes it).
+    locks.answer = 'pending';
     await service.approve(BANK, first.id, approval());
     const eventsBefore = events.events.length;
     expect(await refusal(service.approve(OTHER_BANK, second.id, approval()))).toEqual({ status: 409, code: 'contract_already_financed' });
@@ -271,6 +273,47 @@ describe('one live financing per contract', () => {
     expect(await store.transitions(second.id)).toHaveLength(1);
     expect(events.events).toHaveLength(eventsBefore);
     expect(store.state.reservations.get('HT-1')).toBe(first.id);
+  });
+
+  it('supersedes the other open applications once the lock is confirmed: consent ended, banks told, reads refused', async () => {
+    const first = await apply();
+    const second = await apply({ productId: 'p-b' });
+    await service.startReview(OTHER_BANK, second.id, {});
+    locks.answer = 'pending';
+    await service.approve(BANK, first.id, approval());
+    expect((await store.getApplication(second.id))!.status).toBe('under_review');
+    locks.statusOf.set('LOCK-1', { ref: 'LOCK-1', status: 'confirmed' });
+    await service.pollLocks();
+    const loser = (await store.getApplication(second.id))!;
+    expect(loser).toMatchObject({ status: 'superseded', reasonCode: 'contract_financed' });
+    expect(loser.consentRevokedAt).not.toBeNull();
+    expect(events.events.filter((e) => e.type === 'application.superseded').map((e) => e.institutionId)).toEqual([OTHER_BANK.institutionId]);
+    expect(await refusal(service.readPart(OTHER_BANK, second.id, 'contract'))).toEqual({ status: 404, code: 'application_not_found' });
+    expect(await refusal(service.approve(OTHER_BANK, second.id, approval()))).toEqual({ status: 409, code: 'invalid_state' });
+  });
+
+  it('asks the cloud to release the account when a locked financing is cancelled, again until it confirms', async () => {
+    const a = await apply();
+    await service.approve(BANK, a.id, approval());
+    locks.releaseAnswers = ['fail', 'fail'];
+    const cancelled = await service.cancel(BANK, a.id, {});
+    expect(cancelled).toMatchObject({ status: 'cancelled', accountRelease: 'account_release_pending' });
+    expect(await service.pollReleases()).toBe(1);
+    expect((await store.getApplication(a.id))!.accountRelease).toBe('account_release_pending');
+    await service.pollReleases();
+    const released = (await store.getApplication(a.id))!;
+    expect(released.accountRelease).toBe('account_released');
+    expect(released.accountReleasedAt).not.toBeNull();
+    expect(locks.releases).toHaveLength(3);
+    expect(locks.releases[0]).toEqual({ contractNo: 'HT-1', lockRef: 'LOCK-1', financingRef: a.id });
+    expect(await service.pollReleases()).toBe(0);
+  });
+
+  it('owes no release for an application that never asked for a lock', async () => {
+    const a = await apply();
+    const withdrawn = await service.withdraw(SME, a.id, {});
+    expect(withdrawn.accountRelease).toBeNull();
+    expect(locks.releases).toHaveLength(0);
   });
 
   it('shows the reserved contract as not financeable to its supplier', async () => {

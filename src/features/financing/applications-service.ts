@@ -252,6 +252,11 @@ export class ApplicationService {
 
   // SMEs
 
+  /** One of the supplier's contracts with whether it can be financed now; 404 for anyone else's. */
+  supplierContract(s: SupplierPrincipal, contractNo: string): Promise<ContractWithStanding> {
+    return this.ownContract(s, contractNo);
+  }
+
   private async ownContract(s: SupplierPrincipal, contractNo: string): Promise<ContractWithStanding> {
     const [c, reserved] = await Promise.all([this.deps.contracts.get(contractNo), this.deps.store.reservedContracts([contractNo])]);
     if (!c || c.supplierUscc !== s.uscc) throw contractNotFound();
