@@ -283,6 +283,9 @@ export class MarketplaceService {
       throw new BusinessRuleError('amount_exceeds_limit', `The most this product lends on this contract now is ${offer.maxLoanFen} fen.`, { max_amount: offer.maxLoanFen });
     }
     if (await this.deps.financing.hasOpenApplication(s.uscc, contract.contractNo, quote.productId)) {
+      // Most often a concurrent acceptance of this very intent got there first: say so.
+      const now = await this.deps.store.getIntent(intent.id);
+      if (now && MarketplaceService.state(now, at) !== 'open') throw this.notOpen(now, at);
       throw new ConflictError('duplicate_application', 'An open application for this contract and product exists.');
     }
     const application = newApplication(contract, offer.product, {
