@@ -32,7 +32,8 @@ afterEach(() => {
 });
 
 const api = () => nock(BASE).matchHeader('authorization', `Bearer ${CREDENTIAL}`);
-const cloud = () => new HttpProcurementCloud({ baseUrl: BASE, credential: CREDENTIAL, timeoutMs: 200, retries: 2, sleep: async () => undefined });
+// A generous deadline: the machine is shared, and only the delayed answer below is meant to miss it.
+const cloud = () => new HttpProcurementCloud({ baseUrl: BASE, credential: CREDENTIAL, timeoutMs: 1_000, retries: 2, sleep: async () => undefined });
 
 describe('releaseCollectionAccount over HTTP', () => {
   it('posts the release once per call, reads RELEASED and PENDING, and turns failures into the adapter’s errors', async () => {
@@ -98,7 +99,7 @@ describe('a settled financing’s account release, retried through cloud failure
     const path = '/v1/collection-account-changes/ZH-7/release';
     const body = { contractCode: CONTRACT, financingRef: a.id };
     api().post(path, body).reply(503, { error: 'maintenance' });
-    api().post(path, body).delay(1_000).reply(200, { changeRef: 'ZH-7', contractCode: CONTRACT, status: 'RELEASED' });
+    api().post(path, body).delay(2_500).reply(200, { changeRef: 'ZH-7', contractCode: CONTRACT, status: 'RELEASED' });
     api().post(path, body).reply(200, { changeRef: 'ZH-7', contractCode: CONTRACT, status: 'RELEASED' });
 
     const settled = await service.settle(bank, a.id, { on: '2026-09-01' });
