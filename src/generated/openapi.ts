@@ -617,6 +617,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/credit-lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My institution's credit lines */
+        get: operations["listCreditLines"];
+        put?: never;
+        /**
+         * Record a pre-approved credit line (提前授信) for a supplier
+         * @description The institution has rated the supplier ahead and sets a line: amount, rate and how long it lasts. An
+         *     application of that supplier inside a live line is approved in one `decideApplication` naming the line
+         *     (`credit_line_id`), without another review; each approval draws on the line and a financing that ends
+         *     gives its amount back. The line is never overdrawn, also by approvals at the same instant. Errors: 422
+         *     `invalid_credit_line_validity`.
+         */
+        post: operations["createCreditLine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-lines/{creditLineId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a credit line
+         * @description No further approval draws on it; financings already drawn stay as they are. Errors: 404
+         *     `credit_line_not_found` (also another institution's); 409 `credit_line_revoked`.
+         */
+        post: operations["revokeCreditLine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications": {
         parameters: {
             query?: never;
@@ -2172,6 +2218,8 @@ export interface components {
             term_max_days: number;
         };
         OfferList: {
+            /** @description The live credit lines banks have set for this supplier (提前授信), with what is still available. */
+            credit_lines: components["schemas"]["CreditLine"][];
             contract_no: string;
             financeable: boolean;
             items: components["schemas"]["Offer"][];
@@ -2267,11 +2315,49 @@ export interface components {
             annual_rate_bp: components["schemas"]["BasisPoints"];
             term_days: number;
             collection_account: components["schemas"]["CollectionAccount"];
+            /**
+             * Format: uuid
+             * @description Approve inside this pre-approved credit line of the supplier (`createCreditLine`), straight from
+             *     `submitted`: the amount is drawn from the line (422 `credit_line_exceeded` with `available` when it
+             *     does not fit, also against a concurrent approval), the rate at most the line's (422
+             *     `rate_above_credit_line`); 404 `credit_line_not_found` for another institution's or supplier's
+             *     line, 409 `credit_line_not_live` for a revoked or expired one.
+             */
+            credit_line_id?: string;
         } | {
             /** @constant */
             decision: "reject";
             reason_code: components["schemas"]["RejectionReason"];
             reason_text?: string;
+        };
+        CreditLineInput: {
+            supplier_uscc: components["schemas"]["Uscc"];
+            amount: components["schemas"]["Fen"];
+            /** @description The highest rate an approval inside the line may carry. */
+            annual_rate_bp: components["schemas"]["BasisPoints"];
+            /** @description In the future, at most 366 days ahead. */
+            valid_until: components["schemas"]["Timestamp"];
+        };
+        CreditLine: {
+            /** Format: uuid */
+            id: string;
+            institution_id: string;
+            institution_name: string;
+            supplier_uscc: components["schemas"]["Uscc"];
+            amount: components["schemas"]["Fen"];
+            /** @description Drawn by live financings approved inside the line. */
+            used: components["schemas"]["Fen"];
+            available: components["schemas"]["Fen"];
+            annual_rate_bp: components["schemas"]["BasisPoints"];
+            valid_until: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
+            revoked_at?: components["schemas"]["Timestamp"];
+            created_at: components["schemas"]["Timestamp"];
+        };
+        CreditLinePage: {
+            items: components["schemas"]["CreditLine"][];
+            next_page_token?: string;
         };
         DisbursementInput: {
             loan_no: string;
@@ -3393,6 +3479,7 @@ export interface components {
         ApplicationId: string;
         IntentId: string;
         QuoteId: string;
+        CreditLineId: string;
         ContractNo: string;
         /**
          * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
@@ -4394,6 +4481,107 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Quote"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listCreditLines: {
+        parameters: {
+            query?: {
+                supplier_uscc?: components["schemas"]["Uscc"];
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of lines, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditLinePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createCreditLine: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditLineInput"];
+            };
+        };
+        responses: {
+            /** @description The line, active. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditLine"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    revokeCreditLine: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                creditLineId: components["parameters"]["CreditLineId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The line, revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditLine"];
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -45,8 +45,24 @@ export async function up(db: Knex): Promise<void> {
     // One quote per bank per intent: a new quote revises it.
     t.unique(['intent_id', 'institution_id']);
   });
+  // Pre-approved credit lines (提前授信): `used_fen` only moves by a conditional update, so it never exceeds the amount.
+  await db.schema.createTable('credit_lines', (t) => {
+    t.string('id', 36).primary();
+    t.string('institution_id', 64).notNullable();
+    t.string('supplier_uscc', 18).notNullable();
+    t.bigInteger('amount_fen').notNullable();
+    t.bigInteger('used_fen').notNullable().defaultTo(0);
+    t.integer('annual_rate_bp').notNullable();
+    t.bigInteger('valid_until').notNullable();
+    t.string('status', 16).notNullable(); // active | revoked
+    t.bigInteger('revoked_at').nullable();
+    t.bigInteger('created_at').notNullable();
+    t.index(['institution_id', 'created_at']);
+    t.index(['supplier_uscc', 'status']);
+  });
   await db.schema.alterTable('applications', (t) => {
     t.string('intent_id', 36).nullable();
+    t.string('credit_line_id', 36).nullable();
     t.string('account_release', 32).nullable(); // account_release_pending | account_released
     t.bigInteger('account_released_at').nullable();
   });
@@ -64,8 +80,10 @@ export async function down(db: Knex): Promise<void> {
   await db.schema.alterTable('applications', (t) => {
     t.dropColumn('account_released_at');
     t.dropColumn('account_release');
+    t.dropColumn('credit_line_id');
     t.dropColumn('intent_id');
   });
+  await db.schema.dropTable('credit_lines');
   await db.schema.dropTable('intent_quotes');
   await db.schema.dropTable('financing_intents');
 }

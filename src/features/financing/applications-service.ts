@@ -6,7 +6,7 @@ import type { BureauPrincipal, InstitutionPrincipal, SupplierPrincipal } from '.
 import type { Logger } from '../../logger.js';
 import type { Transactional } from '../../transactional.js';
 import type { RegionService } from '../regions/regions-service.js';
-import type { Application, ApplicationChanges, CollectionAccount, ConsentPart, FinancingStore, Product, Transition } from './financing-store.js';
+import type { Application, ApplicationChanges, CollectionAccount, ConsentPart, CreditLine, FinancingStore, Product, Transition } from './financing-store.js';
 import { invalidTransition, statusesLeadingTo, type ApplicationStatus } from './lifecycle.js';
 import type {
   Acceptance,
@@ -87,6 +87,24 @@ export interface Approval {
   annualRateBp: number;
   termDays: number;
   account: CollectionAccount;
+  /** Approve inside this pre-approved credit line, drawing the amount on it. */
+  creditLineId?: string | undefined;
+}
+
+/** A credit line with its institution's name and what is left of it. */
+export interface CreditLineView extends CreditLine {
+  institutionName: string;
+  availableFen: number;
+  /** `expired` is an active line past its end. */
+  state: 'active' | 'expired' | 'revoked';
+}
+
+/** Input of a credit line. */
+export interface CreditLineInput {
+  supplierUscc: string;
+  amountFen: number;
+  annualRateBp: number;
+  validUntil: number;
 }
 
 /** A reason code and text a caller may give with a move. */
@@ -169,6 +187,7 @@ export function newApplication(
     disbursedAt: null,
     settledAt: null,
     intentId: o.intentId ?? null,
+    creditLineId: null,
     accountRelease: null,
     accountReleasedAt: null,
     createdAt: o.at,
@@ -270,14 +289,15 @@ export class ApplicationService {
   }
 
   /** Approved products of active institutions serving the purchaser's region and the contract's category. */
-  async offers(s: SupplierPrincipal, contractNo: string): Promise<{ contract: ContractWithStanding; offers: Offer[] }> {
+  async offers(s: SupplierPrincipal, contractNo: string): Promise<{ contract: ContractWithStanding; offers: Offer[]; creditLines: CreditLineView[] }> {
     const contract = await this.ownContract(s, contractNo);
+    const creditLines = await this.creditViews(await this.deps.store.listCreditLines({ supplierUscc: s.uscc, liveAt: this.now(), limit: 100 }));
     const lineage = await this.deps.regions.lineageCodes(contract.purchaserRegionCode);
     const products = await this.deps.store.listProducts({ regionCodes: lineage, status: 'approved', limit: 500 });
     const institutions = await this.deps.institutions.summaries([...new Set(products.map((p) => p.institutionId))]);
     const offers = products.flatMap((p) => offerOf(p, contract, lineage, institutions.get(p.institutionId)) ?? []);
     offers.sort((a, b) => b.maxLoanFen - a.maxLoanFen || a.product.id.localeCompare(b.product.id));
-    return { contract, offers };
+    return { contract, offers, creditLines };
   }
 
   /** Applies for one product on one of the supplier's contracts, granting that product's institution the consent. */
@@ -338,7 +358,10 @@ export class ApplicationService {
     const at = this.now();
     const changes = { consentRevokedAt: a.consentRevokedAt ?? at, ...releaseOwed(a) };
     const moved = await this.apply(a, to, `supplier:${s.uscc}`, changes, reason, async ({ store, events }) => {
-      if (to === 'cancelled') await store.release(a.id);
+      if (to === 'cancelled') {
+        await store.release(a.id);
+        await this.giveBack(store, a);
+      }
       await this.event(events, a, 'application.withdrawn', { status: to });
     });
     return (await this.views([await this.releaseAccount(moved)]))[0]!;
@@ -460,18 +483,42 @@ export class ApplicationService {
       throw new BusinessRuleError('term_outside_product', 'The term is outside the product\'s range.');
     }
     const at = this.now();
+    if (d.creditLineId !== undefined) {
+      const line = await this.deps.store.getCreditLine(d.creditLineId);
+      if (!line || line.institutionId !== p.institutionId || line.supplierUscc !== a.supplierUscc) {
+        throw new NotFoundError('credit_line_not_found', 'No such credit line for this supplier.');
+      }
+      if (line.status !== 'active' || line.validUntil <= at) {
+        throw new ConflictError('credit_line_not_live', 'The credit line is revoked or expired.', { state: line.status === 'active' ? 'expired' : line.status });
+      }
+      if (d.annualRateBp > line.annualRateBp) {
+        throw new BusinessRuleError('rate_above_credit_line', `The credit line allows at most ${line.annualRateBp} bp.`, { max_rate_bp: line.annualRateBp });
+      }
+    }
     const actor = `institution:${p.institutionId}`;
     const pending = await this.deps.transactional(async ({ store, events }) => {
       const approved = await store.transition(
         a.id,
         ['submitted', 'under_review'],
         'approved',
-        { approvedAmountFen: d.amountFen, annualRateBp: d.annualRateBp, termDays: d.termDays, account: d.account, decidedAt: at },
+        {
+          approvedAmountFen: d.amountFen,
+          annualRateBp: d.annualRateBp,
+          termDays: d.termDays,
+          account: d.account,
+          decidedAt: at,
+          ...(d.creditLineId ? { creditLineId: d.creditLineId } : {}),
+        },
         move(a.status, 'approved', actor, at),
       );
       if (!approved) throw await this.conflictNow(store, a.id, 'approved');
       if (!(await store.reserve(a.contractNo, a.id, at))) {
         throw new ConflictError('contract_already_financed', 'Another financing already holds this contract.');
+      }
+      if (d.creditLineId && !(await store.drawCredit(d.creditLineId, d.amountFen, at))) {
+        const line = await store.getCreditLine(d.creditLineId);
+        const available = line ? Math.max(0, line.amountFen - line.usedFen) : 0;
+        throw new BusinessRuleError('credit_line_exceeded', `Only ${available} fen is left on the credit line.`, { available });
       }
       const locking = await store.transition(a.id, ['approved'], 'account_lock_pending', {}, move('approved', 'account_lock_pending', actor, at));
       await this.event(events, a, 'application.approved', { amount: d.amountFen });
@@ -518,6 +565,7 @@ export class ApplicationService {
       );
       if (failed) {
         await store.release(a.id);
+        await this.giveBack(store, failed);
         await this.event(events, a, 'account_lock.failed', { reason: status.reason ?? 'refused' });
       }
       return failed;
@@ -557,6 +605,64 @@ export class ApplicationService {
     }
     const at = this.now();
     return (await this.deps.store.update(a.id, { accountRelease: 'account_released', accountReleasedAt: at }, at)) ?? a;
+  }
+
+  /** A financing drawn on a credit line ended: its amount is available on the line again. */
+  private async giveBack(store: FinancingStore, a: Application): Promise<void> {
+    if (a.creditLineId && a.approvedAmountFen) await store.restoreCredit(a.creditLineId, a.approvedAmountFen);
+  }
+
+  // Credit lines (提前授信)
+
+  private async creditViews(lines: CreditLine[]): Promise<CreditLineView[]> {
+    const names = await this.deps.institutions.summaries([...new Set(lines.map((l) => l.institutionId))]);
+    const at = this.now();
+    return lines.map((l) => ({
+      ...l,
+      institutionName: names.get(l.institutionId)?.name ?? '',
+      availableFen: Math.max(0, l.amountFen - l.usedFen),
+      state: l.status === 'revoked' ? 'revoked' : l.validUntil <= at ? 'expired' : 'active',
+    }));
+  }
+
+  /** Records a line the institution sets for a supplier. */
+  async createCreditLine(p: InstitutionPrincipal, input: CreditLineInput): Promise<CreditLineView> {
+    const at = this.now();
+    if (input.validUntil <= at || input.validUntil > at + MAX_CONSENT_MS) {
+      throw new BusinessRuleError('invalid_credit_line_validity', 'A credit line must end in the future and within 366 days.');
+    }
+    const line: CreditLine = {
+      id: randomUUID(),
+      institutionId: p.institutionId,
+      supplierUscc: input.supplierUscc,
+      amountFen: input.amountFen,
+      usedFen: 0,
+      annualRateBp: input.annualRateBp,
+      validUntil: input.validUntil,
+      status: 'active',
+      revokedAt: null,
+      createdAt: at,
+    };
+    await this.deps.transactional(({ store }) => store.insertCreditLine(line));
+    return (await this.creditViews([line]))[0]!;
+  }
+
+  async listCreditLines(
+    p: InstitutionPrincipal,
+    q: { supplierUscc?: string | undefined; before?: { createdAt: number; id: string } | undefined; limit: number },
+  ): Promise<Page<CreditLineView>> {
+    const page = await readPage(q.limit, (n) =>
+      this.deps.store.listCreditLines({ institutionId: p.institutionId, ...(q.supplierUscc ? { supplierUscc: q.supplierUscc } : {}), ...(q.before ? { before: q.before } : {}), limit: n }),
+    );
+    return { items: await this.creditViews(page.items), more: page.more };
+  }
+
+  async revokeCreditLine(p: InstitutionPrincipal, id: string): Promise<CreditLineView> {
+    const line = await this.deps.store.getCreditLine(id);
+    if (!line || line.institutionId !== p.institutionId) throw new NotFoundError('credit_line_not_found', 'No such credit line.');
+    const revoked = await this.deps.transactional(({ store }) => store.revokeCreditLine(id, this.now()));
+    if (!revoked) throw new ConflictError('credit_line_revoked', 'The credit line is revoked already.');
+    return (await this.creditViews([revoked]))[0]!;
   }
 
   /** Asks the cloud again about every release it has not confirmed; returns how many were looked at. */
@@ -622,6 +728,7 @@ export class ApplicationService {
     const changes = { settledAt: this.now(), ...releaseOwed(a) };
     const moved = await this.apply(a, 'settled', `institution:${p.institutionId}`, changes, { text: s.note }, async ({ store, events }) => {
       await store.release(a.id);
+      await this.giveBack(store, a);
       await this.event(events, a, 'financing.settled', { settled_on: s.on });
     });
     return this.detail(await this.releaseAccount(moved));
@@ -641,6 +748,7 @@ export class ApplicationService {
     const a = await this.bankApplication(p, id);
     const moved = await this.apply(a, 'cancelled', `institution:${p.institutionId}`, releaseOwed(a), reason, async ({ store, events }) => {
       await store.release(a.id);
+      await this.giveBack(store, a);
       await this.event(events, a, 'application.cancelled', {});
     });
     return this.detail(await this.releaseAccount(moved));

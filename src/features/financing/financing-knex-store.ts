@@ -5,6 +5,8 @@ import type {
   AccountRelease,
   Application,
   ApplicationAccess,
+  CreditLine,
+  CreditLineQuery,
   ApplicationChanges,
   ApplicationQuery,
   ConsentPart,
@@ -70,11 +72,38 @@ interface ApplicationRow {
   disbursed_at: number | string | null;
   settled_at: number | string | null;
   intent_id: string | null;
+  credit_line_id: string | null;
   account_release: AccountRelease | null;
   account_released_at: number | string | null;
   created_at: number | string;
   updated_at: number | string;
 }
+
+interface CreditLineRow {
+  id: string;
+  institution_id: string;
+  supplier_uscc: string;
+  amount_fen: number | string;
+  used_fen: number | string;
+  annual_rate_bp: number;
+  valid_until: number | string;
+  status: 'active' | 'revoked';
+  revoked_at: number | string | null;
+  created_at: number | string;
+}
+
+const toCreditLine = (r: CreditLineRow): CreditLine => ({
+  id: r.id,
+  institutionId: r.institution_id,
+  supplierUscc: r.supplier_uscc,
+  amountFen: num(r.amount_fen),
+  usedFen: num(r.used_fen),
+  annualRateBp: num(r.annual_rate_bp),
+  validUntil: num(r.valid_until),
+  status: r.status,
+  revokedAt: numOrNull(r.revoked_at),
+  createdAt: num(r.created_at),
+});
 
 interface TransitionRow {
   from_status: ApplicationStatus | null;
@@ -115,6 +144,7 @@ function toApplication(r: ApplicationRow): Application {
     disbursedAt: numOrNull(r.disbursed_at),
     settledAt: numOrNull(r.settled_at),
     intentId: r.intent_id ?? null,
+    creditLineId: r.credit_line_id ?? null,
     accountRelease: r.account_release ?? null,
     accountReleasedAt: numOrNull(r.account_released_at),
     createdAt: num(r.created_at),
@@ -190,6 +220,7 @@ function changeColumns(c: ApplicationChanges): [string, Param][] {
   put('disbursed_at', c.disbursedAt);
   put('settled_at', c.settledAt);
   put('account_release', c.accountRelease);
+  put('credit_line_id', c.creditLineId);
   put('account_released_at', c.accountReleasedAt);
   return out;
 }
@@ -402,6 +433,63 @@ export class KnexFinancingStore implements FinancingStore {
   async pendingLocks(limit: number): Promise<Application[]> {
     const rows = (await this.db('applications').where({ status: 'account_lock_pending' }).orderBy('updated_at').limit(limit)) as ApplicationRow[];
     return rows.map(toApplication);
+  }
+
+  async insertCreditLine(l: CreditLine): Promise<void> {
+    await this.db('credit_lines').insert({
+      id: l.id,
+      institution_id: l.institutionId,
+      supplier_uscc: l.supplierUscc,
+      amount_fen: l.amountFen,
+      used_fen: l.usedFen,
+      annual_rate_bp: l.annualRateBp,
+      valid_until: l.validUntil,
+      status: l.status,
+      revoked_at: l.revokedAt,
+      created_at: l.createdAt,
+    });
+  }
+
+  async getCreditLine(id: string): Promise<CreditLine | undefined> {
+    const row = (await this.db('credit_lines').where({ id }).first()) as CreditLineRow | undefined;
+    return row && toCreditLine(row);
+  }
+
+  async listCreditLines(q: CreditLineQuery): Promise<CreditLine[]> {
+    const query = this.db('credit_lines')
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(q.limit);
+    if (q.institutionId !== undefined) query.where('institution_id', q.institutionId);
+    if (q.supplierUscc !== undefined) query.where('supplier_uscc', q.supplierUscc);
+    if (q.liveAt !== undefined) query.where('status', 'active').where('valid_until', '>', q.liveAt);
+    if (q.before) {
+      const { createdAt, id } = q.before;
+      query.where((w) => w.where('created_at', '<', createdAt).orWhere((x) => x.where('created_at', createdAt).where('id', '<', id)));
+    }
+    return ((await query) as CreditLineRow[]).map(toCreditLine);
+  }
+
+  async revokeCreditLine(id: string, at: number): Promise<CreditLine | undefined> {
+    const [row] = (await this.db('credit_lines').where({ id, status: 'active' }).update({ status: 'revoked', revoked_at: at }).returning('*')) as CreditLineRow[];
+    return row && toCreditLine(row);
+  }
+
+  async drawCredit(id: string, amountFen: number, at: number): Promise<boolean> {
+    // The check and the draw are one statement: on PostgreSQL a concurrent draw waits for the row and the
+    // condition is evaluated again on what it committed.
+    const n = await this.db('credit_lines')
+      .where({ id, status: 'active' })
+      .where('valid_until', '>', at)
+      .whereRaw('used_fen + ? <= amount_fen', [amountFen])
+      .update({ used_fen: this.db.raw('used_fen + ?', [amountFen]) });
+    return n === 1;
+  }
+
+  async restoreCredit(id: string, amountFen: number): Promise<void> {
+    await this.db('credit_lines').where({ id }).update({ used_fen: this.db.raw('case when used_fen > ? then used_fen - ? else 0 end', [amountFen, amountFen]) });
   }
 
   async openOnContract(contractNo: string, exceptId: string): Promise<Application[]> {
