@@ -44,6 +44,9 @@ import { createFinancingRoutes } from './features/financing/financing-routes.js'
 import { KnexMarketplaceStore } from './features/marketplace/marketplace-knex-store.js';
 import { MarketplaceService } from './features/marketplace/marketplace-service.js';
 import { createMarketplaceRoutes } from './features/marketplace/marketplace-routes.js';
+import { KnexPolicyStore } from './features/policy/policy-knex-store.js';
+import { PolicyService } from './features/policy/policy-service.js';
+import { createPolicyRoutes } from './features/policy/policy-routes.js';
 import { ChainedAccessLog } from './features/audit/access-chain.js';
 import { KnexAccessChainStore } from './features/audit/access-chain-knex-store.js';
 import { KnexAdminAuditStore } from './features/audit/admin-audit-knex-store.js';
@@ -148,12 +151,19 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     return h.detail === undefined ? { ok: h.ok } : { ok: h.ok, detail: h.detail };
   };
   const financingStore = new KnexFinancingStore(db);
+  const policy = new PolicyService({
+    store: new KnexPolicyStore(db),
+    transactional: knexTransactional(db, (trx) => ({ policies: new KnexPolicyStore(trx), audit: new KnexAdminAuditStore(trx) })),
+    regions,
+    clock: time,
+  });
   const institutionDirectory = new StoreInstitutionDirectory(new KnexInstitutionStore(db));
   const products = new ProductService({
     store: financingStore,
     transactional: knexTransactional(db, (trx) => ({ store: new KnexFinancingStore(trx), audit: new KnexAdminAuditStore(trx) })),
     regions,
     institutions: institutionDirectory,
+    policy,
     clock: time,
   });
   const applications = new ApplicationService({
@@ -165,6 +175,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     accessLog: new ChainedAccessLog(new KnexAccessChainStore(db)),
     locks: new CloudLockRelay(cloud),
     logger: logger.child({ module: 'financing' }),
+    policy,
     clock: time,
   });
   const institutionStore = new KnexInstitutionStore(db);
@@ -180,6 +191,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     contracts: new KnexContractSource(db),
     regions,
     institutions: institutionDirectory,
+    policy,
     covering: async (regionCodes) => (await institutionStore.list({ regions: [...regionCodes], status: 'active', limit: 10_000 })).map((i) => i.clientId),
     clock: time,
   });
@@ -196,6 +208,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createBureauRoutes({ bureaus }),
     ...createFinancingRoutes({ products, applications }),
     ...createMarketplaceRoutes({ marketplace }),
+    ...createPolicyRoutes({ policy }),
     ...statistics.routes,
     ...createEventsRoutes({ events: new EventsService({ store: eventsStore, clock: time, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
     ...signIn.routes,

@@ -663,6 +663,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/regions/{code}/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The financing policy (政策参数) of a region, with what it inherits
+         * @description The rules set for the region itself (`own`, null where it sets none), the rules in force there
+         *     (`effective`: the tightest along the region and every region above it), and for each rule in force the
+         *     region that set it (`inherited_from`). A region outside the caller's subtree is 403 `outside_region`.
+         *     Needs the `viewer` role.
+         */
+        get: operations["getRegionPolicy"];
+        /**
+         * Set the region's own financing policy
+         * @description Replaces the region's own rules (null: inherit). A 盟市 or 旗县 may tighten what it inherits, never loosen
+         *     it: a rule looser than the one in force above is 422 `policy_looser_than_parent` naming the `rule` and
+         *     the `limit` above. Enforced from then on at product approval (`reviewProduct`), quotes (`createQuote`),
+         *     approvals (`decideApplication`) and disbursements (`createDisbursement`), each refusing with 422
+         *     `policy_violation` naming the `rule`, its `limit` and the `region_code` whose policy it is. Needs the
+         *     `admin` role; audited with the rules before and after.
+         */
+        put: operations["updateRegionPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applications": {
         parameters: {
             query?: never;
@@ -2359,6 +2391,31 @@ export interface components {
             items: components["schemas"]["CreditLine"][];
             next_page_token?: string;
         };
+        /** @description A region's financing rules; null means none set here. */
+        PolicyRules: {
+            /** @description The largest loan as a share (basis points) of the contract's unpaid amount less its retention (质保金). */
+            max_share_bp: components["schemas"]["BasisPoints"] | null;
+            /** @description The largest loan, in fen. */
+            max_amount: components["schemas"]["Fen"] | null;
+            /** @description The highest annual rate, in basis points. */
+            max_rate_bp: components["schemas"]["BasisPoints"] | null;
+            /** @description Whether any fee beyond interest may be charged. */
+            fees_allowed: boolean | null;
+            /** @description Chinese working days a bank has from submission to its decision. */
+            decide_days: number | null;
+            /** @description Chinese working days a bank has from the confirmed lock to the disbursement. */
+            disburse_days: number | null;
+        };
+        RegionPolicy: {
+            region_code: components["schemas"]["RegionCode"];
+            own: components["schemas"]["PolicyRules"];
+            effective: components["schemas"]["PolicyRules"];
+            /** @description For each rule in force, the region whose policy sets it. */
+            inherited_from: {
+                [key: string]: components["schemas"]["RegionCode"];
+            };
+            updated_at?: components["schemas"]["Timestamp"];
+        };
         DisbursementInput: {
             loan_no: string;
             amount: components["schemas"]["Fen"];
@@ -3480,6 +3537,7 @@ export interface components {
         IntentId: string;
         QuoteId: string;
         CreditLineId: string;
+        RegionCodePath: components["schemas"]["RegionCode"];
         ContractNo: string;
         /**
          * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
@@ -4588,6 +4646,70 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getRegionPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: components["parameters"]["RegionCodePath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateRegionPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                code: components["parameters"]["RegionCodePath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyRules"];
+            };
+        };
+        responses: {
+            /** @description The policy as it now stands. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             "4XX": components["responses"]["Problem"];
             "5XX": components["responses"]["ServerError"];
         };

@@ -45,6 +45,18 @@ export async function up(db: Knex): Promise<void> {
     // One quote per bank per intent: a new quote revises it.
     t.unique(['intent_id', 'institution_id']);
   });
+  // Bureau policy (政策参数): a region's own rules; null inherits from the regions above.
+  await db.schema.createTable('region_policies', (t) => {
+    t.string('region_code', 6).primary().references('code').inTable('regions');
+    t.integer('max_share_bp').nullable();
+    t.bigInteger('max_amount_fen').nullable();
+    t.integer('max_rate_bp').nullable();
+    t.boolean('fees_allowed').nullable();
+    t.integer('decide_days').nullable();
+    t.integer('disburse_days').nullable();
+    t.bigInteger('updated_at').notNullable();
+    t.string('updated_by', 64).notNullable();
+  });
   // Pre-approved credit lines (提前授信): `used_fen` only moves by a conditional update, so it never exceeds the amount.
   await db.schema.createTable('credit_lines', (t) => {
     t.string('id', 36).primary();
@@ -84,6 +96,7 @@ export async function down(db: Knex): Promise<void> {
     t.dropColumn('intent_id');
   });
   await db.schema.dropTable('credit_lines');
+  await db.schema.dropTable('region_policies');
   await db.schema.dropTable('intent_quotes');
   await db.schema.dropTable('financing_intents');
 }

@@ -6,6 +6,7 @@ import type { BureauPrincipal, InstitutionPrincipal, SupplierPrincipal } from '.
 import type { Logger } from '../../logger.js';
 import type { Transactional } from '../../transactional.js';
 import type { RegionService } from '../regions/regions-service.js';
+import type { PolicyCheck } from '../policy/policy-service.js';
 import type { Application, ApplicationChanges, CollectionAccount, ConsentPart, CreditLine, FinancingStore, Product, Transition } from './financing-store.js';
 import { invalidTransition, statusesLeadingTo, type ApplicationStatus } from './lifecycle.js';
 import type {
@@ -154,6 +155,21 @@ function standing(c: FinancingContract, reserved: boolean): ContractWithStanding
   return { ...c, unpaidFen, reasons };
 }
 
+/** The retention money (质保金) of a contract: its milestones named 质保…, in fen. */
+export function retentionFen(c: Pick<FinancingContract, 'amountFen' | 'paymentTerms'>): number {
+  const milestones = (c.paymentTerms as { milestones?: unknown }).milestones;
+  if (!Array.isArray(milestones)) return 0;
+  let percent = 0;
+  for (const m of milestones as { name?: unknown; sharePercent?: unknown }[]) {
+    if (typeof m?.name === 'string' && m.name.startsWith('质保') && typeof m.sharePercent === 'number') percent += m.sharePercent;
+  }
+  return Math.floor((c.amountFen * Math.min(100, Math.max(0, percent))) / 100);
+}
+
+/** The base of the policy's share rule: the unpaid amount less the retention. */
+export const shareBase = (c: Pick<FinancingContract, 'amountFen' | 'paidFen' | 'paymentTerms'>): number =>
+  Math.max(0, c.amountFen - c.paidFen - retentionFen(c));
+
 /** A new application, submitted now, with the consent the SME grants with it. */
 export function newApplication(
   contract: Pick<FinancingContract, 'contractNo' | 'supplierUscc' | 'supplierName' | 'supplierIsSme' | 'purchaserRegionCode'>,
@@ -232,6 +248,8 @@ export class ApplicationService {
       accessLog: AccessLog;
       locks: AccountLockRelay;
       logger: Logger;
+      /** The bureaus' policy, enforced at approval and disbursement. */
+      policy?: PolicyCheck;
       clock?: Clock;
     },
   ) {
@@ -482,6 +500,7 @@ export class ApplicationService {
     if (d.termDays < product.termMinDays || d.termDays > product.termMaxDays) {
       throw new BusinessRuleError('term_outside_product', 'The term is outside the product\'s range.');
     }
+    await this.deps.policy?.enforce(a.purchaserRegionCode, { amountFen: d.amountFen, shareBaseFen: shareBase(contract), rateBp: d.annualRateBp });
     const at = this.now();
     if (d.creditLineId !== undefined) {
       const line = await this.deps.store.getCreditLine(d.creditLineId);
@@ -694,6 +713,10 @@ export class ApplicationService {
     if (a.status !== 'account_locked') throw invalidTransition(a.status, 'disbursed');
     if (d.amountFen > (a.approvedAmountFen ?? 0)) {
       throw new BusinessRuleError('amount_exceeds_approved', `At most ${a.approvedAmountFen} fen was approved.`);
+    }
+    if (this.deps.policy) {
+      const contract = await this.deps.contracts.get(a.contractNo);
+      if (contract) await this.deps.policy.enforce(a.purchaserRegionCode, { amountFen: d.amountFen, shareBaseFen: shareBase(contract) + a.disbursedFen });
     }
     const at = this.now();
     const changes = { loanNo: d.loanNo, disbursedFen: d.amountFen, disbursedAt: at };

@@ -5,11 +5,12 @@ import { readPage, type Page } from '../../http/pagination.js';
 import type { InstitutionPrincipal, SupplierPrincipal } from '../../http/principal.js';
 import type { Transactional } from '../../transactional.js';
 import type { RegionService } from '../regions/regions-service.js';
-import { assertConsentExpiry, newApplication, offerOf, type ApplicationService, type ApplicationView, type Offer } from '../financing/applications-service.js';
+import { assertConsentExpiry, newApplication, offerOf, shareBase, type ApplicationService, type ApplicationView, type Offer } from '../financing/applications-service.js';
 import type { ConsentPart, FinancingStore } from '../financing/financing-store.js';
 import type { ContractSource, EventRecorder, InstitutionDirectory } from '../financing/ports.js';
 import { BusinessRuleError } from '../financing/products-service.js';
 import type { MarketplaceEventType } from '../events/published-events.js';
+import type { PolicyCheck } from '../policy/policy-service.js';
 import type { Intent, IntentCursor, IntentVisibleField, MarketplaceStore, Quote } from './marketplace-store.js';
 
 /** How long an intent stays open unless the SME says otherwise, and the longest it may. */
@@ -110,6 +111,8 @@ export class MarketplaceService {
       regions: RegionService;
       institutions: InstitutionDirectory;
       covering: CoveringInstitutions;
+      /** The bureaus' policy, enforced on every quote. */
+      policy?: PolicyCheck;
       clock?: Clock;
     },
   ) {
@@ -408,6 +411,12 @@ export class MarketplaceService {
     if (input.termDays < offer.product.termMinDays || input.termDays > offer.product.termMaxDays) {
       throw new BusinessRuleError('term_outside_product', 'The term is outside the product\'s range.');
     }
+    await this.deps.policy?.enforce(intent.purchaserRegionCode, {
+      amountFen: input.amountFen,
+      shareBaseFen: contract ? shareBase(contract) : 0,
+      rateBp: input.annualRateBp,
+      feesFen: input.feesFen,
+    });
     const saved = await this.deps.transactional(({ market }) =>
       market.saveQuote({
         id: randomUUID(),
