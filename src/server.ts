@@ -48,12 +48,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   await signIn.seedSandboxDemo();
   const loop = new SyncLoop({ sync, intervalMs: config.syncIntervalMs, logger: logger.child({ module: 'sync' }) });
   // Locks the cloud did not confirm at once (or could not be asked about) are asked about again, and so are
-  // releases of ended financings' accounts, until the cloud confirms each.
+  // releases of ended financings' accounts, until the cloud confirms each; passed policy deadlines are recorded.
   const locks = new PeriodicTask({
     name: 'collection-account locks and releases',
     intervalMs: config.lockPollIntervalMs,
     logger: logger.child({ module: 'financing' }),
-    work: async () => (await applications.pollLocks()) + (await applications.pollReleases()),
+    work: async () => (await applications.pollLocks()) + (await applications.pollReleases()) + (await applications.sweepDeadlines()),
   });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;

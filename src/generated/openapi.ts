@@ -2081,6 +2081,30 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "application.deadline_missed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A deadline of the bureau's policy passed on my application (decision or disbursement)
+         * @description The region's policy (`getRegionPolicy`) gives a bank `decide_days` Chinese working days from submission to
+         *     its decision and `disburse_days` from approval to disbursement, counted on the State Council's holiday
+         *     and make-up-day calendar. When one passes, the breach is recorded for the bureau and this event sent,
+         *     once per application and deadline. Signed per the Standard Webhooks specification and retried like
+         *     every other event.
+         */
+        post: operations["onApplicationDeadlineMissed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -3313,12 +3337,32 @@ export interface components {
                 contract_no: string;
             };
         };
+        /** @description `application.deadline_missed`: A deadline of the bureau's policy passed on my application. */
+        ApplicationDeadlineMissedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "application.deadline_missed";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                /** @enum {string} */
+                deadline: "decide" | "disburse";
+                working_days: number;
+                due_at: components["schemas"]["Timestamp"];
+                region_code: components["schemas"]["RegionCode"];
+            };
+        };
         /** @description Stable for the event and the receiving institution; every delivery of it carries it as `webhook-id`. */
         EventId: string;
         /** @enum {string} */
-        EventType: "application.submitted" | "application.withdrawn" | "application.approved" | "application.rejected" | "application.cancelled" | "consent.revoked" | "account_lock.confirmed" | "account_lock.failed" | "financing.disbursed" | "financing.settled" | "contract.amended" | "contract.terminated" | "contract.completed" | "acceptance.recorded" | "payment.received" | "risk_flag.added" | "risk_flag.lifted" | "application.superseded" | "intent.published" | "quote.declined";
+        EventType: "application.submitted" | "application.withdrawn" | "application.approved" | "application.rejected" | "application.cancelled" | "consent.revoked" | "account_lock.confirmed" | "account_lock.failed" | "financing.disbursed" | "financing.settled" | "contract.amended" | "contract.terminated" | "contract.completed" | "acceptance.recorded" | "payment.received" | "risk_flag.added" | "risk_flag.lifted" | "application.superseded" | "intent.published" | "quote.declined" | "application.deadline_missed";
         /** @description One event, as sent by webhook and listed in the feed; `type` says which. */
-        Event: components["schemas"]["ApplicationSubmittedEvent"] | components["schemas"]["ApplicationWithdrawnEvent"] | components["schemas"]["ApplicationApprovedEvent"] | components["schemas"]["ApplicationRejectedEvent"] | components["schemas"]["ApplicationCancelledEvent"] | components["schemas"]["ConsentRevokedEvent"] | components["schemas"]["AccountLockConfirmedEvent"] | components["schemas"]["AccountLockFailedEvent"] | components["schemas"]["FinancingDisbursedEvent"] | components["schemas"]["FinancingSettledEvent"] | components["schemas"]["ContractAmendedEvent"] | components["schemas"]["ContractTerminatedEvent"] | components["schemas"]["ContractCompletedEvent"] | components["schemas"]["AcceptanceRecordedEvent"] | components["schemas"]["PaymentReceivedEvent"] | components["schemas"]["RiskFlagAddedEvent"] | components["schemas"]["RiskFlagLiftedEvent"] | components["schemas"]["ApplicationSupersededEvent"] | components["schemas"]["IntentPublishedEvent"] | components["schemas"]["QuoteDeclinedEvent"];
+        Event: components["schemas"]["ApplicationSubmittedEvent"] | components["schemas"]["ApplicationWithdrawnEvent"] | components["schemas"]["ApplicationApprovedEvent"] | components["schemas"]["ApplicationRejectedEvent"] | components["schemas"]["ApplicationCancelledEvent"] | components["schemas"]["ConsentRevokedEvent"] | components["schemas"]["AccountLockConfirmedEvent"] | components["schemas"]["AccountLockFailedEvent"] | components["schemas"]["FinancingDisbursedEvent"] | components["schemas"]["FinancingSettledEvent"] | components["schemas"]["ContractAmendedEvent"] | components["schemas"]["ContractTerminatedEvent"] | components["schemas"]["ContractCompletedEvent"] | components["schemas"]["AcceptanceRecordedEvent"] | components["schemas"]["PaymentReceivedEvent"] | components["schemas"]["RiskFlagAddedEvent"] | components["schemas"]["RiskFlagLiftedEvent"] | components["schemas"]["ApplicationSupersededEvent"] | components["schemas"]["IntentPublishedEvent"] | components["schemas"]["QuoteDeclinedEvent"] | components["schemas"]["ApplicationDeadlineMissedEvent"];
         EventFeed: {
             items: components["schemas"]["Event"][];
             /** @description Pass as `after` next time (the same value when nothing was new). */
@@ -7292,6 +7336,60 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ApplicationSupersededEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onApplicationDeadlineMissed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationDeadlineMissedEvent"];
             };
         };
         responses: {

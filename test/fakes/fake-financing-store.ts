@@ -6,6 +6,7 @@ import type {
   ApplicationQuery,
   CreditLine,
   CreditLineQuery,
+  DeadlineBreach,
   Disbursement,
   FinancingStore,
   Product,
@@ -193,6 +194,18 @@ export class FakeFinancingStore implements FinancingStore {
   async restoreCredit(id: string, amountFen: number): Promise<void> {
     const l = this.state.creditLines.get(id);
     if (l) l.usedFen = Math.max(0, l.usedFen - amountFen);
+  }
+
+  readonly breaches: DeadlineBreach[] = [];
+
+  async listByStatus(statuses: readonly ApplicationStatus[], limit: number): Promise<Application[]> {
+    return [...this.state.applications.values()].filter((a) => statuses.includes(a.status)).sort((a, b) => a.createdAt - b.createdAt).slice(0, limit).map(copy);
+  }
+
+  async recordBreach(b: DeadlineBreach): Promise<boolean> {
+    if (this.breaches.some((x) => x.applicationId === b.applicationId && x.deadline === b.deadline)) return false;
+    this.breaches.push(copy(b));
+    return true;
   }
 
   async openOnContract(contractNo: string, exceptId: string): Promise<Application[]> {

@@ -125,4 +125,26 @@ describe(`bureau policy (政策参数) on ${testDatabaseKind}`, () => {
     expect(disbursed.body).toMatchObject({ code: 'policy_violation', rule: 'max_amount', limit: 500_000, region_code: '150000' });
     expect((await w.as(w.bank, 'POST', `/api/v1/applications/${id}/disbursements`, { loan_no: 'POL-1', amount: 500_000, disbursed_on: '2026-07-02' })).status).toBe(200);
   });
+
+  it('records a missed decision deadline once and tells the bank', async () => {
+    await w.as(w.bureau, 'PUT', '/api/v1/admin/regions/150000/policy', rules({ decide_days: 1 }));
+    const [t] = await w.financeable(1);
+    const applied = await w.gw.client.post(
+      '/api/v1/supplier/applications',
+      { contract_no: t!.contractNo, product_id: w.productId, requested_amount: 1_000_000, consent: consentFor(30) },
+      { headers: await w.supplier(t!.uscc) },
+    );
+    const id = applied.body.id as string;
+    expect(await w.gw.applications.sweepDeadlines()).toBe(0);
+    // Submitted three weeks ago: whatever the holidays, one working day has long passed.
+    await w.gw.db('applications').where({ id }).update({ created_at: Date.now() - 21 * 86_400_000 });
+    expect(await w.gw.applications.sweepDeadlines()).toBe(1);
+    expect(await w.gw.applications.sweepDeadlines()).toBe(0);
+    const breaches = await w.gw.db('deadline_breaches').where({ application_id: id });
+    expect(breaches).toHaveLength(1);
+    expect(breaches[0]).toMatchObject({ deadline: 'decide', institution_id: w.bank.clientId, working_days: 1 });
+    const feed = await w.as(w.bank, 'GET', '/api/v1/events?limit=500');
+    const missed = feed.body.items.filter((e: { type: string }) => e.type === 'application.deadline_missed');
+    expect(missed.map((e: { data: { application_id: string; deadline: string } }) => [e.data.application_id, e.data.deadline])).toEqual([[id, 'decide']]);
+  });
 });

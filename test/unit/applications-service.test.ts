@@ -4,6 +4,7 @@ import { ApplicationService, type ApplicationInput, type Approval } from '../../
 import type { FinancingContract } from '../../src/features/financing/ports.js';
 import type { Product } from '../../src/features/financing/financing-store.js';
 import { RegionService } from '../../src/features/regions/regions-service.js';
+import { NO_RULES } from '../../src/features/policy/policy-store.js';
 import type { InstitutionPrincipal, SupplierPrincipal } from '../../src/http/principal.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeFinancingStore } from '../fakes/fake-financing-store.js';
@@ -424,5 +425,52 @@ describe('offers', () => {
       ['p-b', 6_400_000, '另一家银行'],
       ['p-small', 100_000, '内蒙古测试银行'],
     ]);
+  });
+});
+
+describe('policy deadlines on the working-day calendar', () => {
+  it('counts the National Day week out of a 2-working-day decision and records the breach once', async () => {
+    const decideDays = 2;
+    const policy = {
+      effective: async (regionCode: string) => ({ regionCode, rules: { ...NO_RULES, decideDays, disburseDays: 3 }, inheritedFrom: {} }),
+      enforce: async () => undefined,
+    };
+    service = new ApplicationService({
+      store,
+      transactional: fakeTransactional({ store, events }, [store, events]),
+      regions: new RegionService(new FakeRegionStore()),
+      contracts,
+      institutions,
+      accessLog,
+      locks,
+      logger: createLogger('silent'),
+      policy,
+      clock: () => new Date(now),
+    });
+    // Wednesday 30 September 2026, 10:00 in Beijing; 1–7 October are holidays, 8 and 9 October working days.
+    now = Date.parse('2026-09-30T02:00:00Z');
+    const a = await apply({ expiresAt: now + 60 * DAY });
+    // Two calendar days later, and even on the holiday's last day, nothing is late.
+    for (const at of ['2026-10-02T12:00:00Z', '2026-10-07T15:00:00Z', '2026-10-09T15:59:59Z']) {
+      now = Date.parse(at);
+      expect(await service.sweepDeadlines(), at).toBe(0);
+    }
+    now = Date.parse('2026-10-09T16:00:01Z'); // past 24:00 on Friday 9 October, Beijing time
+    expect(await service.sweepDeadlines()).toBe(1);
+    expect(store.breaches).toEqual([
+      { applicationId: a.id, deadline: 'decide', institutionId: BANK.institutionId, regionCode: '150102', workingDays: 2, dueAt: Date.parse('2026-10-09T16:00:00Z'), recordedAt: now },
+    ]);
+    expect(events.events.filter((e) => e.type === 'application.deadline_missed').map((e) => e.data)).toEqual([
+      { application_id: a.id, contract_no: 'HT-1', deadline: 'decide', working_days: 2, due_at: '2026-10-09T16:00:00.000Z', region_code: '150102' },
+    ]);
+    expect(await service.sweepDeadlines()).toBe(0);
+    // Approved late (on Saturday 10 October, a make-up working day), it has 3 working days after that day to
+    // disburse: Monday 12, Tuesday 13 and Wednesday 14 October.
+    await service.approve(BANK, a.id, approval());
+    now = Date.parse('2026-10-14T15:59:59Z');
+    expect(await service.sweepDeadlines()).toBe(0);
+    now = Date.parse('2026-10-14T16:00:01Z');
+    expect(await service.sweepDeadlines()).toBe(1);
+    expect(store.breaches.at(-1)).toMatchObject({ deadline: 'disburse', dueAt: Date.parse('2026-10-14T16:00:00Z') });
   });
 });

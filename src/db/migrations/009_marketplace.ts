@@ -57,6 +57,18 @@ export async function up(db: Knex): Promise<void> {
     t.bigInteger('updated_at').notNullable();
     t.string('updated_by', 64).notNullable();
   });
+  // Deadlines of the policy that passed: one row per application and deadline, so each is announced once.
+  await db.schema.createTable('deadline_breaches', (t) => {
+    t.string('application_id', 36).notNullable().references('id').inTable('applications');
+    t.string('deadline', 16).notNullable(); // decide | disburse
+    t.string('institution_id', 64).notNullable();
+    t.string('region_code', 6).notNullable();
+    t.integer('working_days').notNullable();
+    t.bigInteger('due_at').notNullable();
+    t.bigInteger('recorded_at').notNullable();
+    t.primary(['application_id', 'deadline']);
+    t.index(['region_code', 'recorded_at']);
+  });
   // Pre-approved credit lines (提前授信): `used_fen` only moves by a conditional update, so it never exceeds the amount.
   await db.schema.createTable('credit_lines', (t) => {
     t.string('id', 36).primary();
@@ -96,6 +108,7 @@ export async function down(db: Knex): Promise<void> {
     t.dropColumn('intent_id');
   });
   await db.schema.dropTable('credit_lines');
+  await db.schema.dropTable('deadline_breaches');
   await db.schema.dropTable('region_policies');
   await db.schema.dropTable('intent_quotes');
   await db.schema.dropTable('financing_intents');

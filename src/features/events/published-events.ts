@@ -15,6 +15,7 @@ export const APPLICATION_EVENT_TYPES = [
   'financing.disbursed',
   'financing.settled',
   'application.superseded',
+  'application.deadline_missed',
 ] as const;
 
 /** Events of the financing marketplace: each goes to the institutions named with it (no application yet). */

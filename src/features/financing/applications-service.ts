@@ -6,7 +6,8 @@ import type { BureauPrincipal, InstitutionPrincipal, SupplierPrincipal } from '.
 import type { Logger } from '../../logger.js';
 import type { Transactional } from '../../transactional.js';
 import type { RegionService } from '../regions/regions-service.js';
-import type { PolicyCheck } from '../policy/policy-service.js';
+import type { EffectivePolicy, PolicyCheck } from '../policy/policy-service.js';
+import { workingDayDeadline } from '../policy/working-days.js';
 import type { Application, ApplicationChanges, CollectionAccount, ConsentPart, CreditLine, FinancingStore, Product, Transition } from './financing-store.js';
 import { invalidTransition, statusesLeadingTo, type ApplicationStatus } from './lifecycle.js';
 import type {
@@ -624,6 +625,39 @@ export class ApplicationService {
     }
     const at = this.now();
     return (await this.deps.store.update(a.id, { accountRelease: 'account_released', accountReleasedAt: at }, at)) ?? a;
+  }
+
+  /**
+   * Records every deadline of the bureaus' policy that has passed — a decision later than `decide_days`
+   * working days after submission, a disbursement later than `disburse_days` after approval — once each, and
+   * tells the bank (`application.deadline_missed`). Returns how many were recorded now.
+   */
+  async sweepDeadlines(limit = 1000): Promise<number> {
+    const policy = this.deps.policy;
+    if (!policy) return 0;
+    const at = this.now();
+    const candidates = await this.deps.store.listByStatus(['submitted', 'under_review', 'approved', 'account_lock_pending', 'account_locked'], limit);
+    const rulesOf = new Map<string, Promise<EffectivePolicy>>();
+    let recorded = 0;
+    for (const a of candidates) {
+      if (!rulesOf.has(a.purchaserRegionCode)) rulesOf.set(a.purchaserRegionCode, policy.effective(a.purchaserRegionCode));
+      const { rules } = await rulesOf.get(a.purchaserRegionCode)!;
+      const undecided = a.status === 'submitted' || a.status === 'under_review';
+      const deadline = undecided ? 'decide' : 'disburse';
+      const days = undecided ? rules.decideDays : rules.disburseDays;
+      const start = undecided ? a.createdAt : a.decidedAt;
+      if (days === null || start === null) continue;
+      const dueAt = workingDayDeadline(start, days);
+      if (dueAt > at) continue;
+      const fresh = await this.deps.transactional(async ({ store, events }) => {
+        const breach = { applicationId: a.id, deadline, institutionId: a.institutionId, regionCode: a.purchaserRegionCode, workingDays: days, dueAt, recordedAt: at } as const;
+        if (!(await store.recordBreach(breach))) return false;
+        await this.event(events, a, 'application.deadline_missed', { deadline, working_days: days, due_at: isoTime(dueAt), region_code: a.purchaserRegionCode });
+        return true;
+      });
+      if (fresh) recorded++;
+    }
+    return recorded;
   }
 
   /** A financing drawn on a credit line ended: its amount is available on the line again. */

@@ -7,6 +7,7 @@ import type {
   ApplicationAccess,
   CreditLine,
   CreditLineQuery,
+  DeadlineBreach,
   ApplicationChanges,
   ApplicationQuery,
   ConsentPart,
@@ -490,6 +491,28 @@ export class KnexFinancingStore implements FinancingStore {
 
   async restoreCredit(id: string, amountFen: number): Promise<void> {
     await this.db('credit_lines').where({ id }).update({ used_fen: this.db.raw('case when used_fen > ? then used_fen - ? else 0 end', [amountFen, amountFen]) });
+  }
+
+  async listByStatus(statuses: readonly ApplicationStatus[], limit: number): Promise<Application[]> {
+    const rows = (await this.db('applications').whereIn('status', [...statuses]).orderBy('created_at').limit(limit)) as ApplicationRow[];
+    return rows.map(toApplication);
+  }
+
+  async recordBreach(b: DeadlineBreach): Promise<boolean> {
+    const rows = (await this.db('deadline_breaches')
+      .insert({
+        application_id: b.applicationId,
+        deadline: b.deadline,
+        institution_id: b.institutionId,
+        region_code: b.regionCode,
+        working_days: b.workingDays,
+        due_at: b.dueAt,
+        recorded_at: b.recordedAt,
+      })
+      .onConflict(['application_id', 'deadline'])
+      .ignore()
+      .returning('application_id')) as unknown[];
+    return rows.length === 1;
   }
 
   async openOnContract(contractNo: string, exceptId: string): Promise<Application[]> {

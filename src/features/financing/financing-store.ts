@@ -140,6 +140,17 @@ export interface CreditLineQuery {
   limit: number;
 }
 
+/** A deadline of the policy that passed on an application. */
+export interface DeadlineBreach {
+  applicationId: string;
+  deadline: 'decide' | 'disburse';
+  institutionId: string;
+  regionCode: string;
+  workingDays: number;
+  dueAt: number;
+  recordedAt: number;
+}
+
 /** Filters of application lists; exactly one owner filter is set by the service. */
 export interface ApplicationQuery {
   institutionId?: string;
@@ -228,6 +239,10 @@ export interface FinancingStore {
   drawCredit(id: string, amountFen: number, at: number): Promise<boolean>;
   /** Gives a drawn amount back to the line (the financing ended). */
   restoreCredit(id: string, amountFen: number): Promise<void>;
+  /** Applications in these states (the deadline sweep's candidates), oldest first. */
+  listByStatus(statuses: readonly ApplicationStatus[], limit: number): Promise<Application[]>;
+  /** Records a breach once; false when it was recorded before. */
+  recordBreach(b: DeadlineBreach): Promise<boolean>;
   /** The undecided applications (submitted, under review) on a contract other than `exceptId`. */
   openOnContract(contractNo: string, exceptId: string): Promise<Application[]>;
   /** Applications whose collection account the cloud has not confirmed released yet, longest waiting first. */

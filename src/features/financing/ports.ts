@@ -108,7 +108,8 @@ export type FinancingEventType =
   | 'account_lock.failed'
   | 'financing.disbursed'
   | 'financing.settled'
-  | 'application.superseded';
+  | 'application.superseded'
+  | 'application.deadline_missed';
 
 /** Records a domain event in the outbox; bound to the transaction of the change it announces. */
 export interface EventRecorder {
