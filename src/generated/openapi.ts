@@ -2564,6 +2564,8 @@ export interface components {
             outstanding_amount: components["schemas"]["Fen"];
             hours_to_decision: components["schemas"]["Hours"];
             hours_to_disbursement: components["schemas"]["Hours"];
+            /** @description Deadlines of the bureaus' policy (`getRegionPolicy` decide_days, disburse_days) recorded as missed in the period. */
+            deadline_breaches?: number;
         };
         StatisticsRegion: {
             code: components["schemas"]["RegionCode"];
