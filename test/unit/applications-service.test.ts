@@ -290,7 +290,7 @@ describe('one live financing per contract', () => {
     expect(loser.consentRevokedAt).not.toBeNull();
     expect(events.events.filter((e) => e.type === 'application.superseded').map((e) => e.institutionId)).toEqual([OTHER_BANK.institutionId]);
     expect(await refusal(service.readPart(OTHER_BANK, second.id, 'contract'))).toEqual({ status: 404, code: 'application_not_found' });
-    expect(await refusal(service.approve(OTHER_BANK, second.id, approval()))).toEqual({ status: 409, code: 'invalid_state' });
+    expect(await refusal(service.approve(OTHER_BANK, second.id, approval()))).toEqual({ status: 409, code: 'contract_already_financed' });
   });
 
   it('asks the cloud to release the account when a locked financing is cancelled, again until it confirms', async () => {

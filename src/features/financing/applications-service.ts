@@ -226,6 +226,12 @@ const LOCK_HELD: readonly ApplicationStatus[] = ['account_lock_pending', 'accoun
 const releaseOwed = (a: Application): ApplicationChanges =>
   LOCK_HELD.includes(a.status) && a.lockRef ? { accountRelease: 'account_release_pending' } : {};
 
+/** Why an approval is refused from this state: superseded means another financing took the contract. */
+const approvalRefused = (status: ApplicationStatus): ConflictError =>
+  status === 'superseded'
+    ? new ConflictError('contract_already_financed', 'Another financing already holds this contract.', { state: status })
+    : invalidTransition(status, 'approved');
+
 const move = (from: ApplicationStatus | null, to: ApplicationStatus, actor: string, at: number, reason: Reason = {}): Transition => ({
   from,
   to,
@@ -484,7 +490,7 @@ export class ApplicationService {
    */
   async approve(p: InstitutionPrincipal, id: string, d: Approval): Promise<ApplicationDetail> {
     const a = await this.bankApplication(p, id);
-    if (!['submitted', 'under_review'].includes(a.status)) throw invalidTransition(a.status, 'approved');
+    if (!['submitted', 'under_review'].includes(a.status)) throw approvalRefused(a.status);
     const [contract, product] = await Promise.all([this.deps.contracts.get(a.contractNo), this.deps.store.getProduct(a.productId)]);
     if (!contract || !product) throw applicationNotFound();
     const unpaid = Math.max(0, contract.amountFen - contract.paidFen);
@@ -531,7 +537,7 @@ export class ApplicationService {
         },
         move(a.status, 'approved', actor, at),
       );
-      if (!approved) throw await this.conflictNow(store, a.id, 'approved');
+      if (!approved) throw approvalRefused((await store.getApplication(a.id))?.status ?? a.status);
       if (!(await store.reserve(a.contractNo, a.id, at))) {
         throw new ConflictError('contract_already_financed', 'Another financing already holds this contract.');
       }
