@@ -145,6 +145,14 @@ export interface CollectionAccountChange {
   reason?: string;
 }
 
+/** The cloud's answer to a release of a collection account. */
+export interface CollectionAccountRelease {
+  changeRef: string;
+  contractNo: string;
+  /** `pending` while the purchaser has yet to confirm; asked again later. */
+  status: 'pending' | 'released';
+}
+
 /** The keys the cloud signs supplier identity tokens and notifications with. */
 export interface CloudKeys {
   issuer: string;
@@ -170,6 +178,12 @@ export interface ProcurementCloud {
     account: CollectionAccount,
     financingRef: string,
   ): Promise<CollectionAccountChange>;
+  /**
+   * Releases the collection account the confirmed change `changeRef` set, once its financing ended (settled,
+   * cancelled, withdrawn, superseded): the contract is paid to the supplier's own account again. Idempotent:
+   * asking again for a released account answers `released`.
+   */
+  releaseCollectionAccount(contractNo: string, changeRef: string, financingRef: string): Promise<CollectionAccountRelease>;
   /** Where a requested change stands; undefined when the ref is unknown. */
   getCollectionAccountChange(ref: string): Promise<CollectionAccountChange | undefined>;
   /**

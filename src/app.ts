@@ -44,6 +44,12 @@ import { createFinancingRoutes } from './features/financing/financing-routes.js'
 import { AuditTree, TREE_HEAD_TYP } from './features/audit/audit-tree.js';
 import { KnexAuditStore } from './features/audit/audit-knex-store.js';
 import { createAuditRoutes } from './features/audit/audit-routes.js';
+import { KnexMarketplaceStore } from './features/marketplace/marketplace-knex-store.js';
+import { MarketplaceService } from './features/marketplace/marketplace-service.js';
+import { createMarketplaceRoutes } from './features/marketplace/marketplace-routes.js';
+import { KnexPolicyStore } from './features/policy/policy-knex-store.js';
+import { PolicyService } from './features/policy/policy-service.js';
+import { createPolicyRoutes } from './features/policy/policy-routes.js';
 import { KnexAdminAuditStore } from './features/audit/admin-audit-knex-store.js';
 import { createStatisticsModule, type StatisticsConfig } from './features/statistics/statistics-module.js';
 import { Outbox } from './features/events/outbox.js';
@@ -155,12 +161,19 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     clock: time,
   });
   const financingStore = new KnexFinancingStore(db);
+  const policy = new PolicyService({
+    store: new KnexPolicyStore(db),
+    transactional: knexTransactional(db, (trx) => ({ policies: new KnexPolicyStore(trx), audit: new KnexAdminAuditStore(trx) })),
+    regions,
+    clock: time,
+  });
   const institutionDirectory = new StoreInstitutionDirectory(new KnexInstitutionStore(db));
   const products = new ProductService({
     store: financingStore,
     transactional: knexTransactional(db, (trx) => ({ store: new KnexFinancingStore(trx), audit: new KnexAdminAuditStore(trx) })),
     regions,
     institutions: institutionDirectory,
+    policy,
     clock: time,
   });
   const applications = new ApplicationService({
@@ -172,6 +185,24 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     accessLog: auditTree,
     locks: new CloudLockRelay(cloud),
     logger: logger.child({ module: 'financing' }),
+    policy,
+    clock: time,
+  });
+  const institutionStore = new KnexInstitutionStore(db);
+  const marketplace = new MarketplaceService({
+    store: new KnexMarketplaceStore(db),
+    financing: financingStore,
+    transactional: knexTransactional(db, (trx) => ({
+      market: new KnexMarketplaceStore(trx),
+      financing: new KnexFinancingStore(trx),
+      events: new Outbox(new KnexEventsStore(trx), time),
+    })),
+    applications,
+    contracts: new KnexContractSource(db),
+    regions,
+    institutions: institutionDirectory,
+    policy,
+    covering: async (regionCodes) => (await institutionStore.list({ regions: [...regionCodes], status: 'active', limit: 10_000 })).map((i) => i.clientId),
     clock: time,
   });
   const statistics = createStatisticsModule({ db, regions, config, clock: time });
@@ -187,6 +218,8 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createBureauRoutes({ bureaus }),
     ...createFinancingRoutes({ products, applications }),
     ...createAuditRoutes({ tree: auditTree, regions }),
+    ...createMarketplaceRoutes({ marketplace }),
+    ...createPolicyRoutes({ policy }),
     ...statistics.routes,
     ...createEventsRoutes({ events: new EventsService({ store: eventsStore, clock: time, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
     ...signIn.routes,

@@ -47,12 +47,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   // A fresh sandbox also gets the demo bureaus and their staff, so that someone can sign in to the console at once.
   await signIn.seedSandboxDemo();
   const loop = new SyncLoop({ sync, intervalMs: config.syncIntervalMs, logger: logger.child({ module: 'sync' }) });
-  // Locks the cloud did not confirm at once (or could not be asked about) are asked about again.
+  // Locks the cloud did not confirm at once (or could not be asked about) are asked about again, and so are
+  // releases of ended financings' accounts, until the cloud confirms each; passed policy deadlines are recorded.
   const locks = new PeriodicTask({
-    name: 'collection-account locks',
+    name: 'collection-account locks and releases',
     intervalMs: config.lockPollIntervalMs,
     logger: logger.child({ module: 'financing' }),
-    work: () => applications.pollLocks(),
+    work: async () => (await applications.pollLocks()) + (await applications.pollReleases()) + (await applications.sweepDeadlines()),
   });
   // Every instance runs the sequencer; the advisory lock lets one at a time add entries and publish a head.
   const sequencer = new PeriodicTask({

@@ -14,12 +14,13 @@ import {
   type CloudKeys,
   type CollectionAccount,
   type CollectionAccountChange,
+  type CollectionAccountRelease,
   type Contract,
   type ProcurementCloud,
 } from '../procurement-cloud.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { CloudKeyCache } from './cloud-key-cache.js';
-import { accountChangeFromWire, changeFromWire, contractFromWire, wireChangePage } from './wire.js';
+import { accountChangeFromWire, changeFromWire, contractFromWire, wireAccountRelease, wireChangePage } from './wire.js';
 
 /** What the HTTP adapter is built from. */
 export interface HttpCloudOptions {
@@ -161,6 +162,17 @@ export class HttpProcurementCloud implements ProcurementCloud {
       true,
     );
     return status === 404 ? undefined : this.accountChange('getCollectionAccountChange', data);
+  }
+
+  async releaseCollectionAccount(contractNo: string, changeRef: string, financingRef: string): Promise<CollectionAccountRelease> {
+    // Not retried here: the financing service asks again until the cloud confirms, and shows it pending meanwhile.
+    const { data } = await this.call<unknown>(
+      'releaseCollectionAccount',
+      { method: 'POST', url: `/v1/collection-account-changes/${encodeURIComponent(changeRef)}/release`, data: { contractCode: contractNo, financingRef } },
+      false,
+    );
+    const r = this.parse('releaseCollectionAccount', wireAccountRelease, data);
+    return { changeRef: r.changeRef, contractNo: r.contractCode, status: r.status === 'RELEASED' ? 'released' : 'pending' };
   }
 
   private accountChange(operation: string, data: unknown): CollectionAccountChange {

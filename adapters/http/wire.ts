@@ -113,6 +113,13 @@ export const wireAccountChange = z.object({
   refuseReason: z.string().max(200).optional(),
 }) satisfies z.ZodType<Wire['AccountChange']>;
 
+/** The answer to a collection-account release as the cloud sends it. */
+export const wireAccountRelease = z.object({
+  changeRef: code,
+  contractCode: code,
+  status: z.enum(['PENDING', 'RELEASED']),
+}) satisfies z.ZodType<Wire['AccountRelease']>;
+
 const toContract = (c: z.output<typeof wireContract>): Contract => ({
   contractNo: c.contractCode,
   projectNo: c.projectCode,

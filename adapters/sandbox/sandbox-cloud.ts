@@ -13,6 +13,7 @@ import {
   type CloudKeys,
   type CollectionAccount,
   type CollectionAccountChange,
+  type CollectionAccountRelease,
   type Contract,
   type ProcurementCloud,
 } from '../procurement-cloud.js';
@@ -244,6 +245,19 @@ export class SandboxCloud implements ProcurementCloud {
     };
     await this.db('sandbox_account_changes').insert(row).onConflict(['contract_no', 'financing_ref']).ignore();
     return toAccountChange(row);
+  }
+
+  async releaseCollectionAccount(contractNo: string, changeRef: string, financingRef: string): Promise<CollectionAccountRelease> {
+    const row = await this.db<AccountChangeRow>('sandbox_account_changes').where({ ref: changeRef, contract_no: contractNo, financing_ref: financingRef }).first();
+    if (!row) throw new CloudNotFoundError('change_not_found', `the cloud does not know account change ${changeRef}`);
+    await this.db('sandbox_account_changes').where({ ref: changeRef }).whereNull('released_at').update({ released_at: await this.clock() });
+    return { changeRef, contractNo, status: 'released' };
+  }
+
+  /** When the account a change set was released, if it was (tests, demos). */
+  async releasedAt(changeRef: string): Promise<number | undefined> {
+    const row = await this.db('sandbox_account_changes').where({ ref: changeRef }).first<{ released_at: number | string | null } | undefined>('released_at');
+    return row?.released_at == null ? undefined : Number(row.released_at);
   }
 
   async getCollectionAccountChange(ref: string): Promise<CollectionAccountChange | undefined> {

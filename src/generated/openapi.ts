@@ -436,6 +436,265 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supplier/intents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My financing intents */
+        get: operations["listSupplierIntents"];
+        put?: never;
+        /**
+         * Publish a financing intent (公开融资意向) for one of my contracts
+         * @description Publishes a need — amount and term — against one of the supplier's financeable contracts to every active
+         *     institution covering the purchaser's region (webhook `intent.published`). `visible_fields` says which
+         *     summary fields the banks see before any consent; the contract itself is never shown. The intent stays
+         *     open until `expires_at` (default 7 days, at most 30), until it is withdrawn or until a quote is accepted.
+         *     Errors: 404 `contract_not_found`; 409 `contract_not_financeable` (with `reasons`), `intent_exists` (an open
+         *     intent on the contract); 422 `amount_exceeds_unpaid`, `invalid_intent_expiry`.
+         */
+        post: operations["createFinancingIntent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier/intents/{intentId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw an open intent
+         * @description The intent closes; every live quote on it is declined (`quote.declined` with reason `intent_withdrawn`).
+         *     Errors: 404 `intent_not_found` (also another supplier's); 409 `intent_not_open` (with `state`).
+         */
+        post: operations["withdrawFinancingIntent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier/intents/{intentId}/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The quotes on my intent, beside the product offers
+         * @description Every quote banks made on the intent (live ones first, lowest rate first), and the catalogue offers for
+         *     the same contract (`listContractOffers`), so the SME compares both. Errors: 404 `intent_not_found`.
+         */
+        get: operations["listIntentQuotes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier/intents/{intentId}/quotes/{quoteId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept one quote
+         * @description Creates an application to the quoting bank for the quoted amount, with the consent granted here, and
+         *     closes the intent: the accepted quote becomes `accepted`, every other live quote `declined`
+         *     (`quote.declined` with reason `another_quote_accepted` to its bank); the bank gets
+         *     `application.submitted`. Of two acceptances at once exactly one succeeds; the other is 409
+         *     `intent_not_open`. Errors: 404 `intent_not_found`, `quote_not_found`; 409 `intent_not_open`,
+         *     `quote_not_live` (withdrawn, or past its `valid_until`), `contract_not_financeable`,
+         *     `duplicate_application`; 422 `invalid_consent_expiry`.
+         */
+        post: operations["acceptQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open financing intents in my regions
+         * @description The open, unexpired intents whose purchaser lies in a region the institution covers, newest first, with
+         *     only the summary fields each SME chose to show and this institution's own quote, if any.
+         */
+        get: operations["listFinancingIntents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intents/{intentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One intent in my regions
+         * @description An intent outside the institution's coverage is the same 404 `intent_not_found` as one that does not exist.
+         */
+        get: operations["getFinancingIntent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intents/{intentId}/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Quote on an intent, or revise my quote
+         * @description One live quote per institution per intent: a second call revises it (its `revision` counts up) and a
+         *     withdrawn quote comes back to life. The quote is made under one of the institution's approved products
+         *     serving the contract's region and category, within its rate and term ranges and the most it lends on the
+         *     contract. Errors: 404 `intent_not_found` (also outside coverage); 409 `intent_not_open`; 422
+         *     `product_not_offered`, `amount_exceeds_limit` (with `max_amount`), `rate_outside_product`,
+         *     `term_outside_product`, `invalid_quote_validity`.
+         */
+        post: operations["createQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intents/{intentId}/quotes/{quoteId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw my quote
+         * @description Errors: 404 `quote_not_found` (also another institution's); 409 `quote_not_live` (accepted, declined or
+         *     withdrawn already, with `state`).
+         */
+        post: operations["withdrawQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My institution's credit lines */
+        get: operations["listCreditLines"];
+        put?: never;
+        /**
+         * Record a pre-approved credit line (提前授信) for a supplier
+         * @description The institution has rated the supplier ahead and sets a line: amount, rate and how long it lasts. An
+         *     application of that supplier inside a live line is approved in one `decideApplication` naming the line
+         *     (`credit_line_id`), without another review; each approval draws on the line and a financing that ends
+         *     gives its amount back. The line is never overdrawn, also by approvals at the same instant. Errors: 422
+         *     `invalid_credit_line_validity`.
+         */
+        post: operations["createCreditLine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credit-lines/{creditLineId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a credit line
+         * @description No further approval draws on it; financings already drawn stay as they are. Errors: 404
+         *     `credit_line_not_found` (also another institution's); 409 `credit_line_revoked`.
+         */
+        post: operations["revokeCreditLine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/regions/{code}/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The financing policy (政策参数) of a region, with what it inherits
+         * @description The rules set for the region itself (`own`, null where it sets none), the rules in force there
+         *     (`effective`: the tightest along the region and every region above it), and for each rule in force the
+         *     region that set it (`inherited_from`). A region outside the caller's subtree is 403 `outside_region`.
+         *     Needs the `viewer` role.
+         */
+        get: operations["getRegionPolicy"];
+        /**
+         * Set the region's own financing policy
+         * @description Replaces the region's own rules (null: inherit). A 盟市 or 旗县 may tighten what it inherits, never loosen
+         *     it: a rule looser than the one in force above is 422 `policy_looser_than_parent` naming the `rule` and
+         *     the `limit` above. Enforced from then on at product approval (`reviewProduct`), quotes (`createQuote`),
+         *     approvals (`decideApplication`) and disbursements (`createDisbursement`), each refusing with 422
+         *     `policy_violation` naming the `rule`, its `limit` and the `region_code` whose policy it is. Needs the
+         *     `admin` role; audited with the rules before and after.
+         */
+        put: operations["updateRegionPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/inclusion-proof": {
         parameters: {
             query?: never;
@@ -1827,6 +2086,96 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "intent.published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An SME published a financing intent in a region my institution covers
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onIntentPublished"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "quote.declined": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * My quote was declined (the SME accepted another or withdrew the intent)
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onQuoteDeclined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "application.superseded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Another financing took the contract; my application is closed and its consent ended
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onApplicationSuperseded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "application.deadline_missed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A deadline of the bureau's policy passed on my application (decision or disbursement)
+         * @description The region's policy (`getRegionPolicy`) gives a bank `decide_days` Chinese working days from submission to
+         *     its decision and `disburse_days` from approval to disbursement, counted on the State Council's holiday
+         *     and make-up-day calendar. When one passes, the breach is recorded for the bureau and this event sent,
+         *     once per application and deadline. Signed per the Standard Webhooks specification and retried like
+         *     every other event.
+         */
+        post: operations["onApplicationDeadlineMissed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -1996,6 +2345,8 @@ export interface components {
             term_max_days: number;
         };
         OfferList: {
+            /** @description The live credit lines banks have set for this supplier (提前授信), with what is still available. */
+            credit_lines: components["schemas"]["CreditLine"][];
             contract_no: string;
             financeable: boolean;
             items: components["schemas"]["Offer"][];
@@ -2021,7 +2372,7 @@ export interface components {
             consent: components["schemas"]["ConsentInput"];
         };
         /** @enum {string} */
-        ApplicationStatus: "submitted" | "under_review" | "approved" | "account_lock_pending" | "account_locked" | "lock_failed" | "disbursed" | "repaying" | "settled" | "overdue" | "defaulted" | "withdrawn" | "rejected" | "cancelled";
+        ApplicationStatus: "submitted" | "under_review" | "approved" | "account_lock_pending" | "account_locked" | "lock_failed" | "disbursed" | "repaying" | "settled" | "overdue" | "defaulted" | "withdrawn" | "rejected" | "cancelled" | "superseded";
         CollectionAccount: {
             /** @description The bank and branch holding the account (开户行). */
             bank_name: string;
@@ -2050,6 +2401,19 @@ export interface components {
             repaid_amount: components["schemas"]["Fen"];
             outstanding_amount: components["schemas"]["Fen"];
             consent: components["schemas"]["Consent"];
+            /**
+             * Format: uuid
+             * @description The financing intent whose accepted quote made this application (`acceptQuote`).
+             */
+            intent_id?: string;
+            /**
+             * @description Once a financing that locked the collection account ends (settled, cancelled, withdrawn), the cloud is
+             *     asked to release the account, again and again until it confirms: `account_release_pending` until
+             *     then, `account_released` after.
+             * @enum {string}
+             */
+            account_release?: "account_release_pending" | "account_released";
+            account_released_at?: components["schemas"]["Timestamp"];
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
         };
@@ -2078,11 +2442,74 @@ export interface components {
             annual_rate_bp: components["schemas"]["BasisPoints"];
             term_days: number;
             collection_account: components["schemas"]["CollectionAccount"];
+            /**
+             * Format: uuid
+             * @description Approve inside this pre-approved credit line of the supplier (`createCreditLine`), straight from
+             *     `submitted`: the amount is drawn from the line (422 `credit_line_exceeded` with `available` when it
+             *     does not fit, also against a concurrent approval), the rate at most the line's (422
+             *     `rate_above_credit_line`); 404 `credit_line_not_found` for another institution's or supplier's
+             *     line, 409 `credit_line_not_live` for a revoked or expired one.
+             */
+            credit_line_id?: string;
         } | {
             /** @constant */
             decision: "reject";
             reason_code: components["schemas"]["RejectionReason"];
             reason_text?: string;
+        };
+        CreditLineInput: {
+            supplier_uscc: components["schemas"]["Uscc"];
+            amount: components["schemas"]["Fen"];
+            /** @description The highest rate an approval inside the line may carry. */
+            annual_rate_bp: components["schemas"]["BasisPoints"];
+            /** @description In the future, at most 366 days ahead. */
+            valid_until: components["schemas"]["Timestamp"];
+        };
+        CreditLine: {
+            /** Format: uuid */
+            id: string;
+            institution_id: string;
+            institution_name: string;
+            supplier_uscc: components["schemas"]["Uscc"];
+            amount: components["schemas"]["Fen"];
+            /** @description Drawn by live financings approved inside the line. */
+            used: components["schemas"]["Fen"];
+            available: components["schemas"]["Fen"];
+            annual_rate_bp: components["schemas"]["BasisPoints"];
+            valid_until: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
+            revoked_at?: components["schemas"]["Timestamp"];
+            created_at: components["schemas"]["Timestamp"];
+        };
+        CreditLinePage: {
+            items: components["schemas"]["CreditLine"][];
+            next_page_token?: string;
+        };
+        /** @description A region's financing rules; null means none set here. */
+        PolicyRules: {
+            /** @description The largest loan as a share (basis points) of the contract's unpaid amount less its retention (质保金). */
+            max_share_bp: components["schemas"]["BasisPoints"] | null;
+            /** @description The largest loan, in fen. */
+            max_amount: components["schemas"]["Fen"] | null;
+            /** @description The highest annual rate, in basis points. */
+            max_rate_bp: components["schemas"]["BasisPoints"] | null;
+            /** @description Whether any fee beyond interest may be charged. */
+            fees_allowed: boolean | null;
+            /** @description Chinese working days a bank has from submission to its decision. */
+            decide_days: number | null;
+            /** @description Chinese working days a bank has from the confirmed lock to the disbursement. */
+            disburse_days: number | null;
+        };
+        RegionPolicy: {
+            region_code: components["schemas"]["RegionCode"];
+            own: components["schemas"]["PolicyRules"];
+            effective: components["schemas"]["PolicyRules"];
+            /** @description For each rule in force, the region whose policy sets it. */
+            inherited_from: {
+                [key: string]: components["schemas"]["RegionCode"];
+            };
+            updated_at?: components["schemas"]["Timestamp"];
         };
         DisbursementInput: {
             loan_no: string;
@@ -2235,6 +2662,8 @@ export interface components {
             outstanding_amount: components["schemas"]["Fen"];
             hours_to_decision: components["schemas"]["Hours"];
             hours_to_disbursement: components["schemas"]["Hours"];
+            /** @description Deadlines of the bureaus' policy (`getRegionPolicy` decide_days, disburse_days) recorded as missed in the period. */
+            deadline_breaches?: number;
         };
         StatisticsRegion: {
             code: components["schemas"]["RegionCode"];
@@ -2835,12 +3264,205 @@ export interface components {
                 };
             };
         };
+        /**
+         * @description A summary field of the contract that banks may see on an intent before any consent.
+         * @enum {string}
+         */
+        IntentVisibleField: "purchaser_region" | "contract_amount_band" | "acceptance_status";
+        /** @enum {string} */
+        IntentStatus: "open" | "accepted" | "withdrawn" | "expired";
+        /** @description The band the contract's amount falls in (the amount itself is never shown), in fen; `max` absent for the top band. */
+        AmountBand: {
+            min: components["schemas"]["Fen"];
+            max?: components["schemas"]["Fen"];
+        };
+        FinancingIntentInput: {
+            contract_no: string;
+            /** @description At most the contract's unpaid balance. */
+            amount: components["schemas"]["Fen"];
+            term_days: number;
+            visible_fields: components["schemas"]["IntentVisibleField"][];
+            /** @description In the future, at most 30 days ahead; 7 days from now when absent. */
+            expires_at?: components["schemas"]["Timestamp"];
+        };
+        SupplierIntent: {
+            /** Format: uuid */
+            id: string;
+            contract_no: string;
+            amount: components["schemas"]["Fen"];
+            term_days: number;
+            visible_fields: components["schemas"]["IntentVisibleField"][];
+            status: components["schemas"]["IntentStatus"];
+            expires_at: components["schemas"]["Timestamp"];
+            /** @description How many quotes are live on it now. */
+            live_quotes: number;
+            /** Format: uuid */
+            accepted_quote_id?: string;
+            /**
+             * Format: uuid
+             * @description The application the accepted quote made.
+             */
+            application_id?: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        SupplierIntentPage: {
+            items: components["schemas"]["SupplierIntent"][];
+            next_page_token?: string;
+        };
+        /** @description An intent as banks see it; the three summary fields appear only when the SME chose to show them. */
+        MarketIntent: {
+            /** Format: uuid */
+            id: string;
+            amount: components["schemas"]["Fen"];
+            term_days: number;
+            category: components["schemas"]["ContractCategory"];
+            status: components["schemas"]["IntentStatus"];
+            expires_at: components["schemas"]["Timestamp"];
+            purchaser_region_code?: components["schemas"]["RegionCode"];
+            contract_amount_band?: components["schemas"]["AmountBand"];
+            /**
+             * @description Whether the contract's performance has been accepted (履约验收).
+             * @enum {string}
+             */
+            acceptance_status?: "accepted" | "not_accepted";
+            my_quote?: components["schemas"]["Quote"];
+            created_at: components["schemas"]["Timestamp"];
+        };
+        MarketIntentPage: {
+            items: components["schemas"]["MarketIntent"][];
+            next_page_token?: string;
+        };
+        /** @enum {string} */
+        QuoteStatus: "live" | "withdrawn" | "accepted" | "declined";
+        QuoteInput: {
+            /**
+             * Format: uuid
+             * @description The institution's approved product the quote is made under.
+             */
+            product_id: string;
+            amount: components["schemas"]["Fen"];
+            annual_rate_bp: components["schemas"]["BasisPoints"];
+            term_days: number;
+            /** @description Every fee beyond interest, in fen (0 for none). */
+            fees: components["schemas"]["Fen"];
+            conditions?: string;
+            /** @description In the future, at most 30 days ahead. */
+            valid_until: components["schemas"]["Timestamp"];
+        };
+        Quote: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            intent_id: string;
+            institution_id: string;
+            institution_name: string;
+            /** Format: uuid */
+            product_id: string;
+            amount: components["schemas"]["Fen"];
+            annual_rate_bp: components["schemas"]["BasisPoints"];
+            term_days: number;
+            fees: components["schemas"]["Fen"];
+            conditions?: string;
+            valid_until: components["schemas"]["Timestamp"];
+            status: components["schemas"]["QuoteStatus"];
+            /** @description 1 for the first quote, one more for each revision. */
+            revision: number;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        IntentQuoteList: {
+            intent: components["schemas"]["SupplierIntent"];
+            quotes: components["schemas"]["Quote"][];
+            /** @description The catalogue offers for the same contract, as `listContractOffers` lists them. */
+            offers: components["schemas"]["Offer"][];
+        };
+        QuoteAcceptance: {
+            consent: components["schemas"]["ConsentInput"];
+            /** @description The revision the SME read; when the bank revised the quote since, 409 `quote_revised`. */
+            quote_revision?: number;
+        };
+        /** @description `intent.published`: An SME published a financing intent in a region my institution covers. */
+        IntentPublishedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "intent.published";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                intent_id: string;
+                amount: components["schemas"]["Fen"];
+                term_days: number;
+                category: components["schemas"]["ContractCategory"];
+                expires_at: components["schemas"]["Timestamp"];
+                purchaser_region_code?: components["schemas"]["RegionCode"];
+                contract_amount_band?: components["schemas"]["AmountBand"];
+                /** @enum {string} */
+                acceptance_status?: "accepted" | "not_accepted";
+            };
+        };
+        /** @description `quote.declined`: The SME accepted another quote, or withdrew the intent; my quote is declined. */
+        QuoteDeclinedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "quote.declined";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                intent_id: string;
+                /** Format: uuid */
+                quote_id: string;
+                /** @enum {string} */
+                reason: "another_quote_accepted" | "intent_withdrawn";
+            };
+        };
+        /** @description `application.superseded`: Another financing took the contract; the application is closed and its consent has ended. */
+        ApplicationSupersededEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "application.superseded";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+            };
+        };
+        /** @description `application.deadline_missed`: A deadline of the bureau's policy passed on my application. */
+        ApplicationDeadlineMissedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "application.deadline_missed";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                /** @enum {string} */
+                deadline: "decide" | "disburse";
+                working_days: number;
+                due_at: components["schemas"]["Timestamp"];
+                region_code: components["schemas"]["RegionCode"];
+            };
+        };
         /** @description Stable for the event and the receiving institution; every delivery of it carries it as `webhook-id`. */
         EventId: string;
         /** @enum {string} */
-        EventType: "application.submitted" | "application.withdrawn" | "application.approved" | "application.rejected" | "application.cancelled" | "consent.revoked" | "account_lock.confirmed" | "account_lock.failed" | "financing.disbursed" | "financing.settled" | "contract.amended" | "contract.terminated" | "contract.completed" | "acceptance.recorded" | "payment.received" | "risk_flag.added" | "risk_flag.lifted";
+        EventType: "application.submitted" | "application.withdrawn" | "application.approved" | "application.rejected" | "application.cancelled" | "consent.revoked" | "account_lock.confirmed" | "account_lock.failed" | "financing.disbursed" | "financing.settled" | "contract.amended" | "contract.terminated" | "contract.completed" | "acceptance.recorded" | "payment.received" | "risk_flag.added" | "risk_flag.lifted" | "application.superseded" | "intent.published" | "quote.declined" | "application.deadline_missed";
         /** @description One event, as sent by webhook and listed in the feed; `type` says which. */
-        Event: components["schemas"]["ApplicationSubmittedEvent"] | components["schemas"]["ApplicationWithdrawnEvent"] | components["schemas"]["ApplicationApprovedEvent"] | components["schemas"]["ApplicationRejectedEvent"] | components["schemas"]["ApplicationCancelledEvent"] | components["schemas"]["ConsentRevokedEvent"] | components["schemas"]["AccountLockConfirmedEvent"] | components["schemas"]["AccountLockFailedEvent"] | components["schemas"]["FinancingDisbursedEvent"] | components["schemas"]["FinancingSettledEvent"] | components["schemas"]["ContractAmendedEvent"] | components["schemas"]["ContractTerminatedEvent"] | components["schemas"]["ContractCompletedEvent"] | components["schemas"]["AcceptanceRecordedEvent"] | components["schemas"]["PaymentReceivedEvent"] | components["schemas"]["RiskFlagAddedEvent"] | components["schemas"]["RiskFlagLiftedEvent"];
+        Event: components["schemas"]["ApplicationSubmittedEvent"] | components["schemas"]["ApplicationWithdrawnEvent"] | components["schemas"]["ApplicationApprovedEvent"] | components["schemas"]["ApplicationRejectedEvent"] | components["schemas"]["ApplicationCancelledEvent"] | components["schemas"]["ConsentRevokedEvent"] | components["schemas"]["AccountLockConfirmedEvent"] | components["schemas"]["AccountLockFailedEvent"] | components["schemas"]["FinancingDisbursedEvent"] | components["schemas"]["FinancingSettledEvent"] | components["schemas"]["ContractAmendedEvent"] | components["schemas"]["ContractTerminatedEvent"] | components["schemas"]["ContractCompletedEvent"] | components["schemas"]["AcceptanceRecordedEvent"] | components["schemas"]["PaymentReceivedEvent"] | components["schemas"]["RiskFlagAddedEvent"] | components["schemas"]["RiskFlagLiftedEvent"] | components["schemas"]["ApplicationSupersededEvent"] | components["schemas"]["IntentPublishedEvent"] | components["schemas"]["QuoteDeclinedEvent"] | components["schemas"]["ApplicationDeadlineMissedEvent"];
         EventFeed: {
             items: components["schemas"]["Event"][];
             /** @description Pass as `after` next time (the same value when nothing was new). */
@@ -3056,6 +3678,10 @@ export interface components {
         PageSize: number;
         ProductId: string;
         ApplicationId: string;
+        IntentId: string;
+        QuoteId: string;
+        CreditLineId: string;
+        RegionCodePath: components["schemas"]["RegionCode"];
         ContractNo: string;
         /**
          * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
@@ -3757,6 +4383,477 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listSupplierIntents: {
+        parameters: {
+            query?: {
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of intents, newest first, each with how many live quotes it has. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierIntentPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createFinancingIntent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FinancingIntentInput"];
+            };
+        };
+        responses: {
+            /** @description The intent, open. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierIntent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    withdrawFinancingIntent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                intentId: components["parameters"]["IntentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The intent, withdrawn. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierIntent"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listIntentQuotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                intentId: components["parameters"]["IntentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The quotes and the offers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntentQuoteList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    acceptQuote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                intentId: components["parameters"]["IntentId"];
+                quoteId: components["parameters"]["QuoteId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteAcceptance"];
+            };
+        };
+        responses: {
+            /** @description The application made from the quote. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Application"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listFinancingIntents: {
+        parameters: {
+            query?: {
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of intents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketIntentPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getFinancingIntent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                intentId: components["parameters"]["IntentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The intent as banks see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketIntent"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createQuote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                intentId: components["parameters"]["IntentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteInput"];
+            };
+        };
+        responses: {
+            /** @description The quote, live. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    withdrawQuote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                intentId: components["parameters"]["IntentId"];
+                quoteId: components["parameters"]["QuoteId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The quote, withdrawn. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listCreditLines: {
+        parameters: {
+            query?: {
+                supplier_uscc?: components["schemas"]["Uscc"];
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of lines, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditLinePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createCreditLine: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditLineInput"];
+            };
+        };
+        responses: {
+            /** @description The line, active. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditLine"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    revokeCreditLine: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write safe to retry: the same key with the same body replays the first answer; with another
+                 *     body it is 422; while the first is still running, 409. Keys are scoped to the client and kept 24 hours.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                creditLineId: components["parameters"]["CreditLineId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The line, revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditLine"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getRegionPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: components["parameters"]["RegionCodePath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateRegionPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                code: components["parameters"]["RegionCodePath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyRules"];
+            };
+        };
+        responses: {
+            /** @description The policy as it now stands. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             "4XX": components["responses"]["Problem"];
             "5XX": components["responses"]["ServerError"];
         };
@@ -6279,6 +7376,222 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RiskFlagLiftedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onIntentPublished: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntentPublishedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onQuoteDeclined: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteDeclinedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onApplicationSuperseded: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationSupersededEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onApplicationDeadlineMissed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationDeadlineMissedEvent"];
             };
         };
         responses: {

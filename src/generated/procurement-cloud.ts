@@ -80,6 +80,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/collection-account-changes/{changeRef}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release the collection account a confirmed change set
+         * @description The financing behind the change ended (settled, cancelled, withdrawn, superseded): the contract is paid
+         *     to the supplier's own account again. Idempotent: asking again answers the release as it stands, so the
+         *     gateway asks again — after a timeout, a 5xx or a `PENDING` — until the answer is `RELEASED`.
+         */
+        post: operations["releaseCollectionAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/jwks.json": {
         parameters: {
             query?: never;
@@ -250,6 +272,16 @@ export interface components {
             status: "PENDING" | "CONFIRMED" | "REFUSED";
             /** @description When refused, a stable code such as `purchaser_refused` or `contract_terminated`. */
             refuseReason?: string;
+        };
+        AccountReleaseRequest: {
+            contractCode: string;
+            financingRef: string;
+        };
+        AccountRelease: {
+            changeRef: string;
+            contractCode: string;
+            /** @enum {string} */
+            status: "PENDING" | "RELEASED";
         };
         Jwks: {
             keys: {
@@ -433,6 +465,36 @@ export interface operations {
                     "application/json": components["schemas"]["AccountChange"];
                 };
             };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            "5XX": components["responses"]["Error"];
+        };
+    };
+    releaseCollectionAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                changeRef: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountReleaseRequest"];
+            };
+        };
+        responses: {
+            /** @description The release as it stands. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountRelease"];
+                };
+            };
+            400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
             "5XX": components["responses"]["Error"];

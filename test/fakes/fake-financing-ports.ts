@@ -123,4 +123,13 @@ export class FakeLockRelay implements AccountLockRelay {
   async status(ref: string): Promise<LockStatus> {
     return this.statusOf.get(ref) ?? { ref, status: 'pending' };
   }
+
+  /** How each release call ends, in order; `ok` once the list runs out. */
+  releaseAnswers: ('ok' | 'fail')[] = [];
+  readonly releases: { contractNo: string; lockRef: string; financingRef: string }[] = [];
+
+  async release(contractNo: string, lockRef: string, financingRef: string): Promise<void> {
+    this.releases.push({ contractNo, lockRef, financingRef });
+    if (this.releaseAnswers.shift() === 'fail') throw new Error('cloud unreachable');
+  }
 }

@@ -4,6 +4,9 @@ import type {
   ApplicationAccess,
   ApplicationChanges,
   ApplicationQuery,
+  CreditLine,
+  CreditLineQuery,
+  DeadlineBreach,
   Disbursement,
   FinancingStore,
   Product,
@@ -23,6 +26,7 @@ export interface FinancingState {
   reservations: Map<string, string>;
   disbursements: Disbursement[];
   repayments: Repayment[];
+  creditLines: Map<string, CreditLine>;
 }
 
 /** Products and applications in memory, with the knex store's rules: compare-and-set moves, one reservation per contract. */
@@ -34,6 +38,7 @@ export class FakeFinancingStore implements FinancingStore {
     reservations: new Map(),
     disbursements: [],
     repayments: [],
+    creditLines: new Map(),
   };
 
   snapshot(): FinancingState {
@@ -148,6 +153,71 @@ export class FakeFinancingStore implements FinancingStore {
   async pendingLocks(limit: number): Promise<Application[]> {
     return [...this.state.applications.values()]
       .filter((a) => a.status === 'account_lock_pending')
+      .sort((a, b) => a.updatedAt - b.updatedAt)
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async insertCreditLine(l: CreditLine): Promise<void> {
+    this.state.creditLines.set(l.id, copy(l));
+  }
+
+  async getCreditLine(id: string): Promise<CreditLine | undefined> {
+    const l = this.state.creditLines.get(id);
+    return l && copy(l);
+  }
+
+  async listCreditLines(q: CreditLineQuery): Promise<CreditLine[]> {
+    return [...this.state.creditLines.values()]
+      .filter((l) => (q.institutionId === undefined || l.institutionId === q.institutionId) && (q.supplierUscc === undefined || l.supplierUscc === q.supplierUscc))
+      .filter((l) => q.liveAt === undefined || (l.status === 'active' && l.validUntil > q.liveAt))
+      .filter((l) => !q.before || l.createdAt < q.before.createdAt || (l.createdAt === q.before.createdAt && l.id < q.before.id))
+      .sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id))
+      .slice(0, q.limit)
+      .map(copy);
+  }
+
+  async revokeCreditLine(id: string, at: number): Promise<CreditLine | undefined> {
+    const l = this.state.creditLines.get(id);
+    if (!l || l.status !== 'active') return undefined;
+    Object.assign(l, { status: 'revoked', revokedAt: at });
+    return copy(l);
+  }
+
+  async drawCredit(id: string, amountFen: number, at: number): Promise<boolean> {
+    const l = this.state.creditLines.get(id);
+    if (!l || l.status !== 'active' || l.validUntil <= at || l.usedFen + amountFen > l.amountFen) return false;
+    l.usedFen += amountFen;
+    return true;
+  }
+
+  async restoreCredit(id: string, amountFen: number): Promise<void> {
+    const l = this.state.creditLines.get(id);
+    if (l) l.usedFen = Math.max(0, l.usedFen - amountFen);
+  }
+
+  readonly breaches: DeadlineBreach[] = [];
+
+  async listByStatus(statuses: readonly ApplicationStatus[], limit: number): Promise<Application[]> {
+    return [...this.state.applications.values()].filter((a) => statuses.includes(a.status)).sort((a, b) => a.createdAt - b.createdAt).slice(0, limit).map(copy);
+  }
+
+  async recordBreach(b: DeadlineBreach): Promise<boolean> {
+    if (this.breaches.some((x) => x.applicationId === b.applicationId && x.deadline === b.deadline)) return false;
+    this.breaches.push(copy(b));
+    return true;
+  }
+
+  async openOnContract(contractNo: string, exceptId: string): Promise<Application[]> {
+    return [...this.state.applications.values()]
+      .filter((a) => a.contractNo === contractNo && a.id !== exceptId && ['submitted', 'under_review'].includes(a.status))
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map(copy);
+  }
+
+  async pendingReleases(limit: number): Promise<Application[]> {
+    return [...this.state.applications.values()]
+      .filter((a) => a.accountRelease === 'account_release_pending')
       .sort((a, b) => a.updatedAt - b.updatedAt)
       .slice(0, limit)
       .map(copy);

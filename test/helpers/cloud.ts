@@ -6,6 +6,7 @@ import type {
   CloudHealth,
   CloudKeys,
   CollectionAccountChange,
+  CollectionAccountRelease,
   Contract,
   ProcurementCloud,
 } from '../../adapters/procurement-cloud.js';
@@ -29,6 +30,9 @@ export class FakeCloud implements ProcurementCloud {
   }
   async getCollectionAccountChange(): Promise<CollectionAccountChange | undefined> {
     return undefined;
+  }
+  async releaseCollectionAccount(): Promise<CollectionAccountRelease> {
+    throw new Error('not used');
   }
   async keys(): Promise<CloudKeys> {
     return { issuer: 'https://fake.invalid', jwks: { keys: [] } };

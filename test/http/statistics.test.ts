@@ -6,7 +6,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { callAs, dpopHeaders, getToken, onboard, seedBureau, type TestParty } from '../helpers/auth.js';
 import { runZcd } from '../helpers/cli.js';
 import { specViolation } from '../helpers/spec.js';
-import { insertApplication, insertProduct, plusHours, type ApplicationStory } from '../helpers/financing-rows.js';
+import { cst, insertApplication, insertProduct, plusHours, type ApplicationStory } from '../helpers/financing-rows.js';
 
 let gw: TestGateway;
 let dbUrl: string;
@@ -38,13 +38,14 @@ const fig = (o: Record<string, unknown> = {}) => ({
   outstanding_amount: 0,
   hours_to_decision: { count: 0, median: null, p90: null },
   hours_to_disbursement: { count: 0, median: null, p90: null },
+  deadline_breaches: 0,
   ...o,
 });
 const hours = (count: number, median: number | null, p90: number | null) => ({ count, median, p90 });
 
 const ADDITIVE = [
   'applications', 'sme_applications', 'applied_amount', 'approvals', 'approved_amount', 'rejections',
-  'disbursements', 'disbursed_amount', 'repaid_amount', 'outstanding_amount',
+  'disbursements', 'disbursed_amount', 'repaid_amount', 'outstanding_amount', 'deadline_breaches',
 ] as const;
 type Row = Record<string, unknown> & { rejections_by_reason: Record<string, number> };
 function sum(rows: Row[]) {
@@ -116,6 +117,17 @@ beforeAll(async () => {
     const a = await insertApplication(gw.db, s);
     suppliers.push({ uscc: a.uscc, name: a.name, contractNo: a.contractNo });
   }
+  // Policy deadlines missed: two by bank B in 包头 and one by bank A in 新城区 in March, one more in April.
+  const appIn = async (region: string, bank: string) =>
+    ((await gw.db('applications').where({ purchaser_region_code: region, institution_id: bank }).orderBy('id').first('id')) as { id: string }).id;
+  const breach = async (region: string, bank: string, deadline: string, at: string) =>
+    gw.db('deadline_breaches').insert({
+      application_id: await appIn(region, bank), deadline, institution_id: bank, region_code: region, working_days: 2, due_at: cst(at) - 3_600_000, recorded_at: cst(at),
+    });
+  await breach('150202', bankB, 'decide', '2026-03-21 09:00');
+  await breach('150202', bankB, 'disburse', '2026-03-31 23:30');
+  await breach('150102', bankA, 'decide', '2026-03-10 09:00');
+  await breach('150102', bankA, 'disburse', '2026-04-01 00:10');
 });
 afterAll(async () => {
   await gw?.close();
@@ -125,24 +137,25 @@ const MARCH_TOTAL = fig({
   applications: 9, sme_applications: 6, sme_share_bp: 6667, applied_amount: 6_650_000,
   approvals: 5, approved_amount: 3_800_000, rejections: 3, rejections_by_reason: { contract_risk: 1, credit_insufficient: 2 },
   approval_rate_bp: 6250, disbursements: 4, disbursed_amount: 3_200_000, repaid_amount: 400_000, outstanding_amount: 3_200_000,
-  hours_to_decision: hours(8, 18, 96), hours_to_disbursement: hours(4, 48, 120),
+  hours_to_decision: hours(8, 18, 96), hours_to_disbursement: hours(4, 48, 120), deadline_breaches: 3,
 });
 const HOHHOT = fig({
   applications: 6, sme_applications: 4, sme_share_bp: 6667, applied_amount: 4_950_000,
   approvals: 3, approved_amount: 2_200_000, rejections: 3, rejections_by_reason: { contract_risk: 1, credit_insufficient: 2 },
   approval_rate_bp: 5000, disbursements: 3, disbursed_amount: 2_200_000, repaid_amount: 300_000, outstanding_amount: 2_300_000,
-  hours_to_decision: hours(6, 12, 72), hours_to_disbursement: hours(3, 48, 48),
+  hours_to_decision: hours(6, 12, 72), hours_to_disbursement: hours(3, 48, 48), deadline_breaches: 1,
 });
 const BAOTOU = fig({
   applications: 3, sme_applications: 2, sme_share_bp: 6667, applied_amount: 1_700_000,
   approvals: 2, approved_amount: 1_600_000, approval_rate_bp: 10000, disbursements: 1, disbursed_amount: 1_000_000,
   repaid_amount: 100_000, outstanding_amount: 900_000, hours_to_decision: hours(2, 36, 96), hours_to_disbursement: hours(1, 120, 120),
+  deadline_breaches: 2,
 });
 const XINCHENG = fig({
   applications: 2, sme_applications: 1, sme_share_bp: 5000, applied_amount: 3_000_000,
   approvals: 1, approved_amount: 800_000, rejections: 1, rejections_by_reason: { credit_insufficient: 1 }, approval_rate_bp: 5000,
   disbursements: 1, disbursed_amount: 800_000, repaid_amount: 300_000, outstanding_amount: 900_000,
-  hours_to_decision: hours(2, 12, 24), hours_to_disbursement: hours(1, 48, 48),
+  hours_to_decision: hours(2, 12, 24), hours_to_disbursement: hours(1, 48, 48), deadline_breaches: 1,
 });
 const HUIMIN = fig({
   applications: 3, sme_applications: 2, sme_share_bp: 6667, applied_amount: 1_050_000,
@@ -159,13 +172,13 @@ const BANK_A = fig({
   applications: 4, sme_applications: 3, sme_share_bp: 7500, applied_amount: 2_450_000,
   approvals: 4, approved_amount: 2_900_000, rejections: 1, rejections_by_reason: { credit_insufficient: 1 }, approval_rate_bp: 8000,
   disbursements: 3, disbursed_amount: 2_300_000, repaid_amount: 400_000, outstanding_amount: 2_300_000,
-  hours_to_decision: hours(5, 12, 96), hours_to_disbursement: hours(3, 48, 120),
+  hours_to_decision: hours(5, 12, 96), hours_to_disbursement: hours(3, 48, 120), deadline_breaches: 1,
 });
 const BANK_B = fig({
   applications: 5, sme_applications: 3, sme_share_bp: 6000, applied_amount: 4_200_000,
   approvals: 1, approved_amount: 900_000, rejections: 2, rejections_by_reason: { contract_risk: 1, credit_insufficient: 1 },
   approval_rate_bp: 3333, disbursements: 1, disbursed_amount: 900_000, outstanding_amount: 900_000,
-  hours_to_decision: hours(3, 24, 72), hours_to_disbursement: hours(1, 48, 48),
+  hours_to_decision: hours(3, 24, 72), hours_to_disbursement: hours(1, 48, 48), deadline_breaches: 2,
 });
 
 describe('getStatistics', () => {
@@ -244,14 +257,14 @@ describe('getStatistics', () => {
 const CSV_HEADER =
   'rank,institution_id,institution_name,applications,sme_applications,sme_share_bp,applied_amount_fen,approvals,approved_amount_fen,' +
   'rejections,rejections_by_reason,approval_rate_bp,disbursements,disbursed_amount_fen,repaid_amount_fen,outstanding_amount_fen,' +
-  'decisions_timed,median_hours_to_decision,p90_hours_to_decision,disbursements_timed,median_hours_to_disbursement,p90_hours_to_disbursement';
+  'decisions_timed,median_hours_to_decision,p90_hours_to_decision,disbursements_timed,median_hours_to_disbursement,p90_hours_to_disbursement,deadline_breaches';
 const expectedCsv = () =>
   '\uFEFF' +
   [
     CSV_HEADER,
-    `1,${bankB},${NAME_B},5,3,6000,4200000,1,900000,2,contract_risk=1;credit_insufficient=1,3333,1,900000,0,900000,3,24.0,72.0,1,48.0,48.0`,
-    `2,${bankA},"测试银行,呼和浩特""分行""",4,3,7500,2450000,4,2900000,1,credit_insufficient=1,8000,3,2300000,400000,2300000,5,12.0,96.0,3,48.0,120.0`,
-    ',,合计,9,6,6667,6650000,5,3800000,3,contract_risk=1;credit_insufficient=2,6250,4,3200000,400000,3200000,8,18.0,96.0,4,48.0,120.0',
+    `1,${bankB},${NAME_B},5,3,6000,4200000,1,900000,2,contract_risk=1;credit_insufficient=1,3333,1,900000,0,900000,3,24.0,72.0,1,48.0,48.0,2`,
+    `2,${bankA},"测试银行,呼和浩特""分行""",4,3,7500,2450000,4,2900000,1,credit_insufficient=1,8000,3,2300000,400000,2300000,5,12.0,96.0,3,48.0,120.0,1`,
+    ',,合计,9,6,6667,6650000,5,3800000,3,contract_risk=1;credit_insufficient=2,6250,4,3200000,400000,3200000,8,18.0,96.0,4,48.0,120.0,3',
   ]
     .map((l) => l + '\r\n')
     .join('');

@@ -4,6 +4,7 @@ import { ApplicationService, type ApplicationInput, type Approval } from '../../
 import type { FinancingContract } from '../../src/features/financing/ports.js';
 import type { Product } from '../../src/features/financing/financing-store.js';
 import { RegionService } from '../../src/features/regions/regions-service.js';
+import { NO_RULES } from '../../src/features/policy/policy-store.js';
 import type { InstitutionPrincipal, SupplierPrincipal } from '../../src/http/principal.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeFinancingStore } from '../fakes/fake-financing-store.js';
@@ -263,6 +264,8 @@ describe('one live financing per contract', () => {
   it('refuses the second approval on a contract with 409 contract_already_financed, and rolls it back whole', async () => {
     const first = await apply();
     const second = await apply({ productId: 'p-b' });
+    // While the first lock is pending the second application is still open (a confirmed lock supersedes it).
+    locks.answer = 'pending';
     await service.approve(BANK, first.id, approval());
     const eventsBefore = events.events.length;
     expect(await refusal(service.approve(OTHER_BANK, second.id, approval()))).toEqual({ status: 409, code: 'contract_already_financed' });
@@ -271,6 +274,47 @@ describe('one live financing per contract', () => {
     expect(await store.transitions(second.id)).toHaveLength(1);
     expect(events.events).toHaveLength(eventsBefore);
     expect(store.state.reservations.get('HT-1')).toBe(first.id);
+  });
+
+  it('supersedes the other open applications once the lock is confirmed: consent ended, banks told, reads refused', async () => {
+    const first = await apply();
+    const second = await apply({ productId: 'p-b' });
+    await service.startReview(OTHER_BANK, second.id, {});
+    locks.answer = 'pending';
+    await service.approve(BANK, first.id, approval());
+    expect((await store.getApplication(second.id))!.status).toBe('under_review');
+    locks.statusOf.set('LOCK-1', { ref: 'LOCK-1', status: 'confirmed' });
+    await service.pollLocks();
+    const loser = (await store.getApplication(second.id))!;
+    expect(loser).toMatchObject({ status: 'superseded', reasonCode: 'contract_financed' });
+    expect(loser.consentRevokedAt).not.toBeNull();
+    expect(events.events.filter((e) => e.type === 'application.superseded').map((e) => e.institutionId)).toEqual([OTHER_BANK.institutionId]);
+    expect(await refusal(service.readPart(OTHER_BANK, second.id, 'contract'))).toEqual({ status: 404, code: 'application_not_found' });
+    expect(await refusal(service.approve(OTHER_BANK, second.id, approval()))).toEqual({ status: 409, code: 'contract_already_financed' });
+  });
+
+  it('asks the cloud to release the account when a locked financing is cancelled, again until it confirms', async () => {
+    const a = await apply();
+    await service.approve(BANK, a.id, approval());
+    locks.releaseAnswers = ['fail', 'fail'];
+    const cancelled = await service.cancel(BANK, a.id, {});
+    expect(cancelled).toMatchObject({ status: 'cancelled', accountRelease: 'account_release_pending' });
+    expect(await service.pollReleases()).toBe(1);
+    expect((await store.getApplication(a.id))!.accountRelease).toBe('account_release_pending');
+    await service.pollReleases();
+    const released = (await store.getApplication(a.id))!;
+    expect(released.accountRelease).toBe('account_released');
+    expect(released.accountReleasedAt).not.toBeNull();
+    expect(locks.releases).toHaveLength(3);
+    expect(locks.releases[0]).toEqual({ contractNo: 'HT-1', lockRef: 'LOCK-1', financingRef: a.id });
+    expect(await service.pollReleases()).toBe(0);
+  });
+
+  it('owes no release for an application that never asked for a lock', async () => {
+    const a = await apply();
+    const withdrawn = await service.withdraw(SME, a.id, {});
+    expect(withdrawn.accountRelease).toBeNull();
+    expect(locks.releases).toHaveLength(0);
   });
 
   it('shows the reserved contract as not financeable to its supplier', async () => {
@@ -381,5 +425,52 @@ describe('offers', () => {
       ['p-b', 6_400_000, '另一家银行'],
       ['p-small', 100_000, '内蒙古测试银行'],
     ]);
+  });
+});
+
+describe('policy deadlines on the working-day calendar', () => {
+  it('counts the National Day week out of a 2-working-day decision and records the breach once', async () => {
+    const decideDays = 2;
+    const policy = {
+      effective: async (regionCode: string) => ({ regionCode, rules: { ...NO_RULES, decideDays, disburseDays: 3 }, inheritedFrom: {} }),
+      enforce: async () => undefined,
+    };
+    service = new ApplicationService({
+      store,
+      transactional: fakeTransactional({ store, events }, [store, events]),
+      regions: new RegionService(new FakeRegionStore()),
+      contracts,
+      institutions,
+      accessLog,
+      locks,
+      logger: createLogger('silent'),
+      policy,
+      clock: () => new Date(now),
+    });
+    // Wednesday 30 September 2026, 10:00 in Beijing; 1–7 October are holidays, 8 and 9 October working days.
+    now = Date.parse('2026-09-30T02:00:00Z');
+    const a = await apply({ expiresAt: now + 60 * DAY });
+    // Two calendar days later, and even on the holiday's last day, nothing is late.
+    for (const at of ['2026-10-02T12:00:00Z', '2026-10-07T15:00:00Z', '2026-10-09T15:59:59Z']) {
+      now = Date.parse(at);
+      expect(await service.sweepDeadlines(), at).toBe(0);
+    }
+    now = Date.parse('2026-10-09T16:00:01Z'); // past 24:00 on Friday 9 October, Beijing time
+    expect(await service.sweepDeadlines()).toBe(1);
+    expect(store.breaches).toEqual([
+      { applicationId: a.id, deadline: 'decide', institutionId: BANK.institutionId, regionCode: '150102', workingDays: 2, dueAt: Date.parse('2026-10-09T16:00:00Z'), recordedAt: now },
+    ]);
+    expect(events.events.filter((e) => e.type === 'application.deadline_missed').map((e) => e.data)).toEqual([
+      { application_id: a.id, contract_no: 'HT-1', deadline: 'decide', working_days: 2, due_at: '2026-10-09T16:00:00.000Z', region_code: '150102' },
+    ]);
+    expect(await service.sweepDeadlines()).toBe(0);
+    // Approved late (on Saturday 10 October, a make-up working day), it has 3 working days after that day to
+    // disburse: Monday 12, Tuesday 13 and Wednesday 14 October.
+    await service.approve(BANK, a.id, approval());
+    now = Date.parse('2026-10-14T15:59:59Z');
+    expect(await service.sweepDeadlines()).toBe(0);
+    now = Date.parse('2026-10-14T16:00:01Z');
+    expect(await service.sweepDeadlines()).toBe(1);
+    expect(store.breaches.at(-1)).toMatchObject({ deadline: 'disburse', dueAt: Date.parse('2026-10-14T16:00:00Z') });
   });
 });

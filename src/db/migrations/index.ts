@@ -10,6 +10,7 @@ import * as m007 from './007_epoch_ms_times.js';
 import * as m008 from './008_sign_in.js';
 import * as m009 from './009_audit_tree.js';
 import * as m010 from './010_shared_state.js';
+import * as m012 from './012_marketplace.js';
 
 /** A migration: a name that never changes, and its up and down. */
 export interface Migration {
@@ -33,6 +34,7 @@ export const migrations: readonly Migration[] = [
   { name: '008_sign_in', ...m008 },
   { name: '009_audit_tree', ...m009 },
   { name: '010_shared_state', ...m010 },
+  { name: '012_marketplace', ...m012 },
 ];
 
 /** Serves the list to knex, so the same code runs from src/ (tsx, vitest) and dist/. */

@@ -74,7 +74,8 @@ export interface PlannedDelivery {
   institutionId: string;
   /** The outbox record it announces. */
   eventId: string;
-  applicationId: string;
+  /** The application it is about; null for marketplace events, which come before any application. */
+  applicationId: string | null;
   type: string;
   /** The exact JSON served and sent, so every redelivery is byte-identical. */
   body: string;

@@ -3,7 +3,7 @@ import { epochMs, msOfIso, type Clock } from '../../clock.js';
 import type { OutboxEvent } from '../sync/ingest.js';
 import type { EventsStore } from './events-store.js';
 import { flaggedSupplier, planDeliveries, type ChangeOutboxEvent } from './plan-deliveries.js';
-import type { ApplicationEventType } from './published-events.js';
+import type { ApplicationEventType, MarketplaceEventType } from './published-events.js';
 
 /**
  * The outbox, bound to the transaction of the change its events announce (financing's `EventRecorder`, the
@@ -33,6 +33,15 @@ export class Outbox {
       [{ id, type: e.type, occurredAt: at, contractNo: e.contractNo, payload: { ...e.data, institution_id: e.institutionId }, createdAt: at }],
       deliveries,
     );
+  }
+
+  /** Records a marketplace event for each of these institutions (none: recorded, delivered to nobody). */
+  async announce(e: { type: MarketplaceEventType; institutionIds: readonly string[]; data: Record<string, unknown> }): Promise<void> {
+    const at = epochMs(this.clock);
+    const id = `evt_${randomUUID()}`;
+    const sendable = e.institutionIds.length ? await this.store.sendable(e.institutionIds) : new Set<string>();
+    const deliveries = planDeliveries([{ kind: 'market', id, type: e.type, occurredAt: at, institutionIds: e.institutionIds, data: e.data }], [], sendable, new Map(), at);
+    await this.store.append([{ id, type: e.type, occurredAt: at, contractNo: null, payload: { ...e.data, institution_ids: [...e.institutionIds] }, createdAt: at }], deliveries);
   }
 
   /** Which of these change ids are recorded already (applied before). */

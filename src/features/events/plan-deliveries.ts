@@ -7,6 +7,7 @@ import {
   publishedEventId,
   publishedTypeOf,
   type ApplicationEventType,
+  type MarketplaceEventType,
   type PublishedEvent,
   type PublishedEventType,
 } from './published-events.js';
@@ -22,6 +23,16 @@ export interface ApplicationOutboxEvent {
   data: Record<string, unknown>;
 }
 
+/** An event of the financing marketplace: it goes to each institution named, with no application behind it yet. */
+export interface MarketOutboxEvent {
+  kind: 'market';
+  id: string;
+  type: MarketplaceEventType;
+  occurredAt: number;
+  institutionIds: readonly string[];
+  data: Record<string, unknown>;
+}
+
 /** A change the sync applied: it goes to each institution whose live consent covers its part. */
 export interface ChangeOutboxEvent {
   kind: 'change';
@@ -32,7 +43,7 @@ export interface ChangeOutboxEvent {
 }
 
 /** An outbox event to fan out. */
-export type FanOutEvent = ApplicationOutboxEvent | ChangeOutboxEvent;
+export type FanOutEvent = ApplicationOutboxEvent | MarketOutboxEvent | ChangeOutboxEvent;
 
 /** The supplier a risk-flag change is about. */
 export function flaggedSupplier(change: Change): string | undefined {
@@ -81,6 +92,7 @@ function unpaidAfterEachPayment(events: readonly FanOutEvent[], watched: Readonl
  * `sendable` in the transaction that writes the events.
  *
  * - A lifecycle event goes to its application's institution.
+ * - A marketplace event goes to each institution it names (every bank of the region, or the declined ones).
  * - A contract change goes to each application on the contract (a risk flag: on the supplier) whose consent is
  *   live and covers the change's part; a payment only to a live financing, with the balances after it.
  * - An institution without an active webhook endpoint gets the event in its feed, marked `not_sent`.
@@ -96,7 +108,7 @@ export function planDeliveries(
   const byContract = group(live, (h) => h.contractNo);
   const bySupplier = group(live, (h) => h.supplierUscc);
   const balances = unpaidAfterEachPayment(events, new Set(byContract.keys()), unpaidNow);
-  const delivery = (e: FanOutEvent, type: PublishedEventType, institutionId: string, applicationId: string, data: Record<string, unknown>): PlannedDelivery => {
+  const delivery = (e: FanOutEvent, type: PublishedEventType, institutionId: string, applicationId: string | null, data: Record<string, unknown>): PlannedDelivery => {
     const id = publishedEventId(e.id, institutionId, applicationId);
     const event: PublishedEvent = { id, type, timestamp: isoTime(e.occurredAt), data };
     const send = sendable.has(institutionId);
@@ -117,6 +129,10 @@ export function planDeliveries(
   for (const e of events) {
     if (e.kind === 'application') {
       out.push(delivery(e, e.type, e.institutionId, e.applicationId, e.data));
+      continue;
+    }
+    if (e.kind === 'market') {
+      for (const institutionId of new Set(e.institutionIds)) out.push(delivery(e, e.type, institutionId, null, e.data));
       continue;
     }
     const { type, part } = publishedTypeOf(e.change.type);

@@ -14,7 +14,15 @@ export const APPLICATION_EVENT_TYPES = [
   'account_lock.failed',
   'financing.disbursed',
   'financing.settled',
+  'application.superseded',
+  'application.deadline_missed',
 ] as const;
+
+/** Events of the financing marketplace: each goes to the institutions named with it (no application yet). */
+export const MARKETPLACE_EVENT_TYPES = ['intent.published', 'quote.declined'] as const;
+
+/** An event type of the financing marketplace. */
+export type MarketplaceEventType = (typeof MARKETPLACE_EVENT_TYPES)[number];
 
 /** Events made from the procurement cloud's changes; each goes to the institutions whose consent covers it. */
 export const CONTRACT_EVENT_TYPES = [
@@ -31,7 +39,7 @@ export const CONTRACT_EVENT_TYPES = [
 export type ApplicationEventType = (typeof APPLICATION_EVENT_TYPES)[number];
 
 /** Every event type an institution can receive, by webhook and in the feed. */
-export type PublishedEventType = ApplicationEventType | (typeof CONTRACT_EVENT_TYPES)[number];
+export type PublishedEventType = ApplicationEventType | MarketplaceEventType | (typeof CONTRACT_EVENT_TYPES)[number];
 
 /** The published type of an upstream change and the consent part a bank needs to receive it. */
 export function publishedTypeOf(change: Change['type']): { type: PublishedEventType; part: ConsentPart } {

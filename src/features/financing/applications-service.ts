@@ -6,7 +6,9 @@ import type { BureauPrincipal, InstitutionPrincipal, SupplierPrincipal } from '.
 import type { Logger } from '../../logger.js';
 import type { Transactional } from '../../transactional.js';
 import type { RegionService } from '../regions/regions-service.js';
-import type { Application, ApplicationChanges, CollectionAccount, ConsentPart, FinancingStore, Product, Transition } from './financing-store.js';
+import type { EffectivePolicy, PolicyCheck } from '../policy/policy-service.js';
+import { workingDayDeadline } from '../policy/working-days.js';
+import type { Application, ApplicationChanges, CollectionAccount, ConsentPart, CreditLine, FinancingStore, Product, Transition } from './financing-store.js';
 import { invalidTransition, statusesLeadingTo, type ApplicationStatus } from './lifecycle.js';
 import type {
   Acceptance,
@@ -87,6 +89,24 @@ export interface Approval {
   annualRateBp: number;
   termDays: number;
   account: CollectionAccount;
+  /** Approve inside this pre-approved credit line, drawing the amount on it. */
+  creditLineId?: string | undefined;
+}
+
+/** A credit line with its institution's name and what is left of it. */
+export interface CreditLineView extends CreditLine {
+  institutionName: string;
+  availableFen: number;
+  /** `expired` is an active line past its end. */
+  state: 'active' | 'expired' | 'revoked';
+}
+
+/** Input of a credit line. */
+export interface CreditLineInput {
+  supplierUscc: string;
+  amountFen: number;
+  annualRateBp: number;
+  validUntil: number;
 }
 
 /** A reason code and text a caller may give with a move. */
@@ -136,6 +156,82 @@ function standing(c: FinancingContract, reserved: boolean): ContractWithStanding
   return { ...c, unpaidFen, reasons };
 }
 
+/** The retention money (质保金) of a contract: its milestones named 质保…, in fen. */
+export function retentionFen(c: Pick<FinancingContract, 'amountFen' | 'paymentTerms'>): number {
+  const milestones = (c.paymentTerms as { milestones?: unknown }).milestones;
+  if (!Array.isArray(milestones)) return 0;
+  let percent = 0;
+  for (const m of milestones as { name?: unknown; sharePercent?: unknown }[]) {
+    if (typeof m?.name === 'string' && m.name.startsWith('质保') && typeof m.sharePercent === 'number') percent += m.sharePercent;
+  }
+  return Math.floor((c.amountFen * Math.min(100, Math.max(0, percent))) / 100);
+}
+
+/** The base of the policy's share rule: the unpaid amount less the retention. */
+export const shareBase = (c: Pick<FinancingContract, 'amountFen' | 'paidFen' | 'paymentTerms'>): number =>
+  Math.max(0, c.amountFen - c.paidFen - retentionFen(c));
+
+/** A new application, submitted now, with the consent the SME grants with it. */
+export function newApplication(
+  contract: Pick<FinancingContract, 'contractNo' | 'supplierUscc' | 'supplierName' | 'supplierIsSme' | 'purchaserRegionCode'>,
+  product: Pick<Product, 'id' | 'institutionId'>,
+  o: { requestedAmountFen: number; parts: readonly ConsentPart[]; expiresAt: number; at: number; intentId?: string },
+): Application {
+  return {
+    id: randomUUID(),
+    contractNo: contract.contractNo,
+    supplierUscc: contract.supplierUscc,
+    supplierName: contract.supplierName,
+    supplierIsSme: contract.supplierIsSme,
+    institutionId: product.institutionId,
+    productId: product.id,
+    purchaserRegionCode: contract.purchaserRegionCode,
+    requestedAmountFen: o.requestedAmountFen,
+    status: 'submitted',
+    approvedAmountFen: null,
+    annualRateBp: null,
+    termDays: null,
+    account: null,
+    lockRef: null,
+    loanNo: null,
+    disbursedFen: 0,
+    repaidFen: 0,
+    consentParts: [...o.parts].sort(),
+    consentExpiresAt: o.expiresAt,
+    consentRevokedAt: null,
+    reasonCode: null,
+    decidedAt: null,
+    disbursedAt: null,
+    settledAt: null,
+    intentId: o.intentId ?? null,
+    creditLineId: null,
+    accountRelease: null,
+    accountReleasedAt: null,
+    createdAt: o.at,
+    updatedAt: o.at,
+  };
+}
+
+/** Throws unless a consent ending at `expiresAt` may be granted at `at`. */
+export function assertConsentExpiry(expiresAt: number, at: number): void {
+  if (expiresAt <= at || expiresAt > at + MAX_CONSENT_MS) {
+    throw new BusinessRuleError('invalid_consent_expiry', 'The consent must end in the future and within 366 days.');
+  }
+}
+
+/** The states in which a lock was asked of the cloud (a `lockRef` says it reached it): leaving them owes a release. */
+const LOCK_HELD: readonly ApplicationStatus[] = ['account_lock_pending', 'account_locked', 'disbursed', 'repaying', 'overdue', 'defaulted'];
+
+/** The changes that owe the cloud a release, when the application leaves a state holding a confirmed lock. */
+const releaseOwed = (a: Application): ApplicationChanges =>
+  LOCK_HELD.includes(a.status) && a.lockRef ? { accountRelease: 'account_release_pending' } : {};
+
+/** Why an approval is refused from this state: superseded means another financing took the contract. */
+const approvalRefused = (status: ApplicationStatus): ConflictError =>
+  status === 'superseded'
+    ? new ConflictError('contract_already_financed', 'Another financing already holds this contract.', { state: status })
+    : invalidTransition(status, 'approved');
+
 const move = (from: ApplicationStatus | null, to: ApplicationStatus, actor: string, at: number, reason: Reason = {}): Transition => ({
   from,
   to,
@@ -159,6 +255,8 @@ export class ApplicationService {
       accessLog: AccessLog;
       locks: AccountLockRelay;
       logger: Logger;
+      /** The bureaus' policy, enforced at approval and disbursement. */
+      policy?: PolicyCheck;
       clock?: Clock;
     },
   ) {
@@ -198,6 +296,11 @@ export class ApplicationService {
 
   // SMEs
 
+  /** One of the supplier's contracts with whether it can be financed now; 404 for anyone else's. */
+  supplierContract(s: SupplierPrincipal, contractNo: string): Promise<ContractWithStanding> {
+    return this.ownContract(s, contractNo);
+  }
+
   private async ownContract(s: SupplierPrincipal, contractNo: string): Promise<ContractWithStanding> {
     const [c, reserved] = await Promise.all([this.deps.contracts.get(contractNo), this.deps.store.reservedContracts([contractNo])]);
     if (!c || c.supplierUscc !== s.uscc) throw contractNotFound();
@@ -211,22 +314,21 @@ export class ApplicationService {
   }
 
   /** Approved products of active institutions serving the purchaser's region and the contract's category. */
-  async offers(s: SupplierPrincipal, contractNo: string): Promise<{ contract: ContractWithStanding; offers: Offer[] }> {
+  async offers(s: SupplierPrincipal, contractNo: string): Promise<{ contract: ContractWithStanding; offers: Offer[]; creditLines: CreditLineView[] }> {
     const contract = await this.ownContract(s, contractNo);
+    const creditLines = await this.creditViews(await this.deps.store.listCreditLines({ supplierUscc: s.uscc, liveAt: this.now(), limit: 100 }));
     const lineage = await this.deps.regions.lineageCodes(contract.purchaserRegionCode);
     const products = await this.deps.store.listProducts({ regionCodes: lineage, status: 'approved', limit: 500 });
     const institutions = await this.deps.institutions.summaries([...new Set(products.map((p) => p.institutionId))]);
     const offers = products.flatMap((p) => offerOf(p, contract, lineage, institutions.get(p.institutionId)) ?? []);
     offers.sort((a, b) => b.maxLoanFen - a.maxLoanFen || a.product.id.localeCompare(b.product.id));
-    return { contract, offers };
+    return { contract, offers, creditLines };
   }
 
   /** Applies for one product on one of the supplier's contracts, granting that product's institution the consent. */
   async create(s: SupplierPrincipal, input: ApplicationInput): Promise<ApplicationView> {
     const at = this.now();
-    if (input.expiresAt <= at || input.expiresAt > at + MAX_CONSENT_MS) {
-      throw new BusinessRuleError('invalid_consent_expiry', 'The consent must end in the future and within 366 days.');
-    }
+    assertConsentExpiry(input.expiresAt, at);
     const [contract, product] = await Promise.all([this.ownContract(s, input.contractNo), this.deps.store.getProduct(input.productId)]);
     if (contract.reasons.length) {
       throw new ConflictError('contract_not_financeable', 'This contract cannot be financed now.', { reasons: contract.reasons });
@@ -244,35 +346,12 @@ export class ApplicationService {
     if (await this.deps.store.hasOpenApplication(s.uscc, contract.contractNo, offer.product.id)) {
       throw new ConflictError('duplicate_application', 'An open application for this contract and product exists.');
     }
-    const application: Application = {
-      id: randomUUID(),
-      contractNo: contract.contractNo,
-      supplierUscc: s.uscc,
-      supplierName: contract.supplierName,
-      supplierIsSme: contract.supplierIsSme,
-      institutionId: offer.product.institutionId,
-      productId: offer.product.id,
-      purchaserRegionCode: contract.purchaserRegionCode,
+    const application = newApplication(contract, offer.product, {
       requestedAmountFen: input.requestedAmountFen,
-      status: 'submitted',
-      approvedAmountFen: null,
-      annualRateBp: null,
-      termDays: null,
-      account: null,
-      lockRef: null,
-      loanNo: null,
-      disbursedFen: 0,
-      repaidFen: 0,
-      consentParts: [...input.parts].sort(),
-      consentExpiresAt: input.expiresAt,
-      consentRevokedAt: null,
-      reasonCode: null,
-      decidedAt: null,
-      disbursedAt: null,
-      settledAt: null,
-      createdAt: at,
-      updatedAt: at,
-    };
+      parts: input.parts,
+      expiresAt: input.expiresAt,
+      at,
+    });
     await this.deps.transactional(async ({ store, events }) => {
       await store.insertApplication(application, move(null, 'submitted', `supplier:${s.uscc}`, at));
       await this.event(events, application, 'application.submitted', {
@@ -302,11 +381,15 @@ export class ApplicationService {
       throw invalidTransition(a.status, 'withdrawn');
     }
     const at = this.now();
-    const moved = await this.apply(a, to, `supplier:${s.uscc}`, { consentRevokedAt: a.consentRevokedAt ?? at }, reason, async ({ store, events }) => {
-      if (to === 'cancelled') await store.release(a.id);
+    const changes = { consentRevokedAt: a.consentRevokedAt ?? at, ...releaseOwed(a) };
+    const moved = await this.apply(a, to, `supplier:${s.uscc}`, changes, reason, async ({ store, events }) => {
+      if (to === 'cancelled') {
+        await store.release(a.id);
+        await this.giveBack(store, a);
+      }
       await this.event(events, a, 'application.withdrawn', { status: to });
     });
-    return (await this.views([moved]))[0]!;
+    return (await this.views([await this.releaseAccount(moved)]))[0]!;
   }
 
   async revokeConsent(s: SupplierPrincipal, id: string): Promise<ApplicationView> {
@@ -407,7 +490,7 @@ export class ApplicationService {
    */
   async approve(p: InstitutionPrincipal, id: string, d: Approval): Promise<ApplicationDetail> {
     const a = await this.bankApplication(p, id);
-    if (!['submitted', 'under_review'].includes(a.status)) throw invalidTransition(a.status, 'approved');
+    if (!['submitted', 'under_review'].includes(a.status)) throw approvalRefused(a.status);
     const [contract, product] = await Promise.all([this.deps.contracts.get(a.contractNo), this.deps.store.getProduct(a.productId)]);
     if (!contract || !product) throw applicationNotFound();
     const unpaid = Math.max(0, contract.amountFen - contract.paidFen);
@@ -424,19 +507,44 @@ export class ApplicationService {
     if (d.termDays < product.termMinDays || d.termDays > product.termMaxDays) {
       throw new BusinessRuleError('term_outside_product', 'The term is outside the product\'s range.');
     }
+    await this.deps.policy?.enforce(a.purchaserRegionCode, { amountFen: d.amountFen, shareBaseFen: shareBase(contract), rateBp: d.annualRateBp });
     const at = this.now();
+    if (d.creditLineId !== undefined) {
+      const line = await this.deps.store.getCreditLine(d.creditLineId);
+      if (!line || line.institutionId !== p.institutionId || line.supplierUscc !== a.supplierUscc) {
+        throw new NotFoundError('credit_line_not_found', 'No such credit line for this supplier.');
+      }
+      if (line.status !== 'active' || line.validUntil <= at) {
+        throw new ConflictError('credit_line_not_live', 'The credit line is revoked or expired.', { state: line.status === 'active' ? 'expired' : line.status });
+      }
+      if (d.annualRateBp > line.annualRateBp) {
+        throw new BusinessRuleError('rate_above_credit_line', `The credit line allows at most ${line.annualRateBp} bp.`, { max_rate_bp: line.annualRateBp });
+      }
+    }
     const actor = `institution:${p.institutionId}`;
     const pending = await this.deps.transactional(async ({ store, events }) => {
       const approved = await store.transition(
         a.id,
         ['submitted', 'under_review'],
         'approved',
-        { approvedAmountFen: d.amountFen, annualRateBp: d.annualRateBp, termDays: d.termDays, account: d.account, decidedAt: at },
+        {
+          approvedAmountFen: d.amountFen,
+          annualRateBp: d.annualRateBp,
+          termDays: d.termDays,
+          account: d.account,
+          decidedAt: at,
+          ...(d.creditLineId ? { creditLineId: d.creditLineId } : {}),
+        },
         move(a.status, 'approved', actor, at),
       );
-      if (!approved) throw await this.conflictNow(store, a.id, 'approved');
+      if (!approved) throw approvalRefused((await store.getApplication(a.id))?.status ?? a.status);
       if (!(await store.reserve(a.contractNo, a.id, at))) {
         throw new ConflictError('contract_already_financed', 'Another financing already holds this contract.');
+      }
+      if (d.creditLineId && !(await store.drawCredit(d.creditLineId, d.amountFen, at))) {
+        const line = await store.getCreditLine(d.creditLineId);
+        const available = line ? Math.max(0, line.amountFen - line.usedFen) : 0;
+        throw new BusinessRuleError('credit_line_exceeded', `Only ${available} fen is left on the credit line.`, { available });
       }
       const locking = await store.transition(a.id, ['approved'], 'account_lock_pending', {}, move('approved', 'account_lock_pending', actor, at));
       await this.event(events, a, 'application.approved', { amount: d.amountFen });
@@ -468,7 +576,10 @@ export class ApplicationService {
     const moved = await this.deps.transactional(async ({ store, events }) => {
       if (status.status === 'confirmed') {
         const locked = await store.transition(a.id, ['account_lock_pending'], 'account_locked', { lockRef: status.ref }, move('account_lock_pending', 'account_locked', 'cloud', at));
-        if (locked) await this.event(events, a, 'account_lock.confirmed', { lock_ref: status.ref });
+        if (locked) {
+          await this.event(events, a, 'account_lock.confirmed', { lock_ref: status.ref });
+          await this.supersedeOthers(store, events, a, at);
+        }
         return locked;
       }
       const failed = await store.transition(
@@ -480,12 +591,144 @@ export class ApplicationService {
       );
       if (failed) {
         await store.release(a.id);
+        await this.giveBack(store, failed);
         await this.event(events, a, 'account_lock.failed', { reason: status.reason ?? 'refused' });
       }
       return failed;
     });
     // Another instance's poller got there first: read what it left.
     return moved ?? (await this.deps.store.getApplication(a.id)) ?? a;
+  }
+
+  /**
+   * One financing took the contract: every other undecided application on it is superseded, in the same
+   * transaction, its consent ended at once (its bank's next read is refused like any read without consent).
+   */
+  private async supersedeOthers(store: FinancingStore, events: EventRecorder, winner: Application, at: number): Promise<void> {
+    for (const other of await store.openOnContract(winner.contractNo, winner.id)) {
+      const moved = await store.transition(
+        other.id,
+        ['submitted', 'under_review'],
+        'superseded',
+        { consentRevokedAt: other.consentRevokedAt ?? at, reasonCode: 'contract_financed' },
+        move(other.status, 'superseded', 'gateway', at, { code: 'contract_financed' }),
+      );
+      if (moved) await this.event(events, other, 'application.superseded', {});
+    }
+  }
+
+  /**
+   * Asks the cloud once to release the account an ended financing held; the application as it then stands.
+   * A cloud that fails or has not confirmed leaves it `account_release_pending` for {@link pollReleases}.
+   */
+  private async releaseAccount(a: Application): Promise<Application> {
+    if (a.accountRelease !== 'account_release_pending' || !a.lockRef) return a;
+    try {
+      await this.deps.locks.release(a.contractNo, a.lockRef, a.id);
+    } catch (err) {
+      this.deps.logger.warn({ err, application_id: a.id }, 'collection-account release not confirmed; will retry');
+      return a;
+    }
+    const at = this.now();
+    return (await this.deps.store.update(a.id, { accountRelease: 'account_released', accountReleasedAt: at }, at)) ?? a;
+  }
+
+  /**
+   * Records every deadline of the bureaus' policy that has passed — a decision later than `decide_days`
+   * working days after submission, a disbursement later than `disburse_days` after approval — once each, and
+   * tells the bank (`application.deadline_missed`). Returns how many were recorded now.
+   */
+  async sweepDeadlines(limit = 1000): Promise<number> {
+    const policy = this.deps.policy;
+    if (!policy) return 0;
+    const at = this.now();
+    const candidates = await this.deps.store.listByStatus(['submitted', 'under_review', 'approved', 'account_lock_pending', 'account_locked'], limit);
+    const rulesOf = new Map<string, Promise<EffectivePolicy>>();
+    let recorded = 0;
+    for (const a of candidates) {
+      if (!rulesOf.has(a.purchaserRegionCode)) rulesOf.set(a.purchaserRegionCode, policy.effective(a.purchaserRegionCode));
+      const { rules } = await rulesOf.get(a.purchaserRegionCode)!;
+      const undecided = a.status === 'submitted' || a.status === 'under_review';
+      const deadline = undecided ? 'decide' : 'disburse';
+      const days = undecided ? rules.decideDays : rules.disburseDays;
+      const start = undecided ? a.createdAt : a.decidedAt;
+      if (days === null || start === null) continue;
+      const dueAt = workingDayDeadline(start, days);
+      if (dueAt > at) continue;
+      const fresh = await this.deps.transactional(async ({ store, events }) => {
+        const breach = { applicationId: a.id, deadline, institutionId: a.institutionId, regionCode: a.purchaserRegionCode, workingDays: days, dueAt, recordedAt: at } as const;
+        if (!(await store.recordBreach(breach))) return false;
+        await this.event(events, a, 'application.deadline_missed', { deadline, working_days: days, due_at: isoTime(dueAt), region_code: a.purchaserRegionCode });
+        return true;
+      });
+      if (fresh) recorded++;
+    }
+    return recorded;
+  }
+
+  /** A financing drawn on a credit line ended: its amount is available on the line again. */
+  private async giveBack(store: FinancingStore, a: Application): Promise<void> {
+    if (a.creditLineId && a.approvedAmountFen) await store.restoreCredit(a.creditLineId, a.approvedAmountFen);
+  }
+
+  // Credit lines (提前授信)
+
+  private async creditViews(lines: CreditLine[]): Promise<CreditLineView[]> {
+    const names = await this.deps.institutions.summaries([...new Set(lines.map((l) => l.institutionId))]);
+    const at = this.now();
+    return lines.map((l) => ({
+      ...l,
+      institutionName: names.get(l.institutionId)?.name ?? '',
+      availableFen: Math.max(0, l.amountFen - l.usedFen),
+      state: l.status === 'revoked' ? 'revoked' : l.validUntil <= at ? 'expired' : 'active',
+    }));
+  }
+
+  /** Records a line the institution sets for a supplier. */
+  async createCreditLine(p: InstitutionPrincipal, input: CreditLineInput): Promise<CreditLineView> {
+    const at = this.now();
+    if (input.validUntil <= at || input.validUntil > at + MAX_CONSENT_MS) {
+      throw new BusinessRuleError('invalid_credit_line_validity', 'A credit line must end in the future and within 366 days.');
+    }
+    const line: CreditLine = {
+      id: randomUUID(),
+      institutionId: p.institutionId,
+      supplierUscc: input.supplierUscc,
+      amountFen: input.amountFen,
+      usedFen: 0,
+      annualRateBp: input.annualRateBp,
+      validUntil: input.validUntil,
+      status: 'active',
+      revokedAt: null,
+      createdAt: at,
+    };
+    await this.deps.transactional(({ store }) => store.insertCreditLine(line));
+    return (await this.creditViews([line]))[0]!;
+  }
+
+  async listCreditLines(
+    p: InstitutionPrincipal,
+    q: { supplierUscc?: string | undefined; before?: { createdAt: number; id: string } | undefined; limit: number },
+  ): Promise<Page<CreditLineView>> {
+    const page = await readPage(q.limit, (n) =>
+      this.deps.store.listCreditLines({ institutionId: p.institutionId, ...(q.supplierUscc ? { supplierUscc: q.supplierUscc } : {}), ...(q.before ? { before: q.before } : {}), limit: n }),
+    );
+    return { items: await this.creditViews(page.items), more: page.more };
+  }
+
+  async revokeCreditLine(p: InstitutionPrincipal, id: string): Promise<CreditLineView> {
+    const line = await this.deps.store.getCreditLine(id);
+    if (!line || line.institutionId !== p.institutionId) throw new NotFoundError('credit_line_not_found', 'No such credit line.');
+    const revoked = await this.deps.transactional(({ store }) => store.revokeCreditLine(id, this.now()));
+    if (!revoked) throw new ConflictError('credit_line_revoked', 'The credit line is revoked already.');
+    return (await this.creditViews([revoked]))[0]!;
+  }
+
+  /** Asks the cloud again about every release it has not confirmed; returns how many were looked at. */
+  async pollReleases(limit = 100): Promise<number> {
+    const pending = await this.deps.store.pendingReleases(limit);
+    for (const a of pending) await this.releaseAccount(a);
+    return pending.length;
   }
 
   /** Asks the cloud about every pending lock once; returns how many were looked at. */
@@ -510,6 +753,10 @@ export class ApplicationService {
     if (a.status !== 'account_locked') throw invalidTransition(a.status, 'disbursed');
     if (d.amountFen > (a.approvedAmountFen ?? 0)) {
       throw new BusinessRuleError('amount_exceeds_approved', `At most ${a.approvedAmountFen} fen was approved.`);
+    }
+    if (this.deps.policy) {
+      const contract = await this.deps.contracts.get(a.contractNo);
+      if (contract) await this.deps.policy.enforce(a.purchaserRegionCode, { amountFen: d.amountFen, shareBaseFen: shareBase(contract) + a.disbursedFen });
     }
     const at = this.now();
     const changes = { loanNo: d.loanNo, disbursedFen: d.amountFen, disbursedAt: at };
@@ -541,11 +788,13 @@ export class ApplicationService {
     if (outstanding > 0) {
       throw new BusinessRuleError('outstanding_balance', `${outstanding} fen is still outstanding; report the repayment first.`, { outstanding });
     }
-    const moved = await this.apply(a, 'settled', `institution:${p.institutionId}`, { settledAt: this.now() }, { text: s.note }, async ({ store, events }) => {
+    const changes = { settledAt: this.now(), ...releaseOwed(a) };
+    const moved = await this.apply(a, 'settled', `institution:${p.institutionId}`, changes, { text: s.note }, async ({ store, events }) => {
       await store.release(a.id);
+      await this.giveBack(store, a);
       await this.event(events, a, 'financing.settled', { settled_on: s.on });
     });
-    return this.detail(moved);
+    return this.detail(await this.releaseAccount(moved));
   }
 
   async markOverdue(p: InstitutionPrincipal, id: string, reason: Reason): Promise<ApplicationDetail> {
@@ -560,11 +809,12 @@ export class ApplicationService {
 
   async cancel(p: InstitutionPrincipal, id: string, reason: Reason): Promise<ApplicationDetail> {
     const a = await this.bankApplication(p, id);
-    const moved = await this.apply(a, 'cancelled', `institution:${p.institutionId}`, {}, reason, async ({ store, events }) => {
+    const moved = await this.apply(a, 'cancelled', `institution:${p.institutionId}`, releaseOwed(a), reason, async ({ store, events }) => {
       await store.release(a.id);
+      await this.giveBack(store, a);
       await this.event(events, a, 'application.cancelled', {});
     });
-    return this.detail(moved);
+    return this.detail(await this.releaseAccount(moved));
   }
 
   // Bureaus

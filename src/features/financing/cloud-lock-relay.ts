@@ -15,6 +15,11 @@ export class CloudLockRelay implements AccountLockRelay {
     return { ref: change.ref, status: change.status, ...(change.reason ? { reason: change.reason } : {}) };
   }
 
+  async release(contractNo: string, lockRef: string, financingRef: string): Promise<void> {
+    const r = await this.cloud.releaseCollectionAccount(contractNo, lockRef, financingRef);
+    if (r.status !== 'released') throw new Error(`the cloud has not released the account yet (${r.status})`);
+  }
+
   async status(ref: string): Promise<LockStatus> {
     const change = await this.cloud.getCollectionAccountChange(ref);
     // A ref the cloud no longer knows can never be confirmed.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoTime as iso } from '../../clock.js';
 import type { components } from '../../generated/openapi.js';
-import type { AccessView, ApplicationDetail, ApplicationView, ContractParts, ContractWithStanding, Offer } from './applications-service.js';
+import type { AccessView, ApplicationDetail, ApplicationView, ContractParts, ContractWithStanding, CreditLineView, Offer } from './applications-service.js';
 import type { Application, Product, Transition } from './financing-store.js';
 import type { ProductView } from './products-service.js';
 
@@ -74,6 +74,9 @@ export function applicationDto(a: ApplicationView): S['Application'] {
       revoked_at: a.consentRevokedAt === null ? null : iso(a.consentRevokedAt),
       live: a.consentLive,
     },
+    ...(a.intentId ? { intent_id: a.intentId } : {}),
+    ...(a.accountRelease ? { account_release: a.accountRelease } : {}),
+    ...(a.accountReleasedAt !== null ? { account_released_at: iso(a.accountReleasedAt) } : {}),
     created_at: iso(a.createdAt),
     updated_at: iso(a.updatedAt),
   };
@@ -144,6 +147,24 @@ export function offerDto(o: Offer): S['Offer'] {
     rate_max_bp: o.product.rateMaxBp,
     term_min_days: o.product.termMinDays,
     term_max_days: o.product.termMaxDays,
+  };
+}
+
+/** A credit line → wire. */
+export function creditLineDto(l: CreditLineView): S['CreditLine'] {
+  return {
+    id: l.id,
+    institution_id: l.institutionId,
+    institution_name: l.institutionName,
+    supplier_uscc: l.supplierUscc,
+    amount: l.amountFen,
+    used: l.usedFen,
+    available: l.availableFen,
+    annual_rate_bp: l.annualRateBp,
+    valid_until: iso(l.validUntil),
+    status: l.state,
+    ...(l.revokedAt !== null ? { revoked_at: iso(l.revokedAt) } : {}),
+    created_at: iso(l.createdAt),
   };
 }
 

@@ -2,8 +2,12 @@ import type { Knex } from 'knex';
 import { PreparedStatements, type Param } from '../../db/prepared.js';
 import type { ApplicationStatus } from './lifecycle.js';
 import type {
+  AccountRelease,
   Application,
   ApplicationAccess,
+  CreditLine,
+  CreditLineQuery,
+  DeadlineBreach,
   ApplicationChanges,
   ApplicationQuery,
   ConsentPart,
@@ -68,9 +72,39 @@ interface ApplicationRow {
   decided_at: number | string | null;
   disbursed_at: number | string | null;
   settled_at: number | string | null;
+  intent_id: string | null;
+  credit_line_id: string | null;
+  account_release: AccountRelease | null;
+  account_released_at: number | string | null;
   created_at: number | string;
   updated_at: number | string;
 }
+
+interface CreditLineRow {
+  id: string;
+  institution_id: string;
+  supplier_uscc: string;
+  amount_fen: number | string;
+  used_fen: number | string;
+  annual_rate_bp: number;
+  valid_until: number | string;
+  status: 'active' | 'revoked';
+  revoked_at: number | string | null;
+  created_at: number | string;
+}
+
+const toCreditLine = (r: CreditLineRow): CreditLine => ({
+  id: r.id,
+  institutionId: r.institution_id,
+  supplierUscc: r.supplier_uscc,
+  amountFen: num(r.amount_fen),
+  usedFen: num(r.used_fen),
+  annualRateBp: num(r.annual_rate_bp),
+  validUntil: num(r.valid_until),
+  status: r.status,
+  revokedAt: numOrNull(r.revoked_at),
+  createdAt: num(r.created_at),
+});
 
 interface TransitionRow {
   from_status: ApplicationStatus | null;
@@ -110,6 +144,10 @@ function toApplication(r: ApplicationRow): Application {
     decidedAt: numOrNull(r.decided_at),
     disbursedAt: numOrNull(r.disbursed_at),
     settledAt: numOrNull(r.settled_at),
+    intentId: r.intent_id ?? null,
+    creditLineId: r.credit_line_id ?? null,
+    accountRelease: r.account_release ?? null,
+    accountReleasedAt: numOrNull(r.account_released_at),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
   };
@@ -182,14 +220,17 @@ function changeColumns(c: ApplicationChanges): [string, Param][] {
   put('decided_at', c.decidedAt);
   put('disbursed_at', c.disbursedAt);
   put('settled_at', c.settledAt);
+  put('account_release', c.accountRelease);
+  put('credit_line_id', c.creditLineId);
+  put('account_released_at', c.accountReleasedAt);
   return out;
 }
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 const INSERT_APPLICATION = `insert into applications (id, contract_no, supplier_uscc, supplier_name, supplier_is_sme, institution_id,
-    product_id, purchaser_region_code, requested_amount_fen, status, consent_parts, consent_expires_at, created_at, updated_at)
-  values (${placeholders(14)})`;
+    product_id, purchaser_region_code, requested_amount_fen, status, consent_parts, consent_expires_at, created_at, updated_at, intent_id)
+  values (${placeholders(15)})`;
 const INSERT_TRANSITION = `insert into application_transitions (application_id, from_status, to_status, actor, reason_code, reason_text, at)
   values (${placeholders(7)})`;
 const APPLICATION_BY_ID = 'select * from applications where id = ?';
@@ -266,6 +307,7 @@ export class KnexFinancingStore implements FinancingStore {
       a.consentExpiresAt,
       a.createdAt,
       a.updatedAt,
+      a.intentId,
     ]);
     await this.insertTransition(a.id, first);
   }
@@ -391,6 +433,99 @@ export class KnexFinancingStore implements FinancingStore {
 
   async pendingLocks(limit: number): Promise<Application[]> {
     const rows = (await this.db('applications').where({ status: 'account_lock_pending' }).orderBy('updated_at').limit(limit)) as ApplicationRow[];
+    return rows.map(toApplication);
+  }
+
+  async insertCreditLine(l: CreditLine): Promise<void> {
+    await this.db('credit_lines').insert({
+      id: l.id,
+      institution_id: l.institutionId,
+      supplier_uscc: l.supplierUscc,
+      amount_fen: l.amountFen,
+      used_fen: l.usedFen,
+      annual_rate_bp: l.annualRateBp,
+      valid_until: l.validUntil,
+      status: l.status,
+      revoked_at: l.revokedAt,
+      created_at: l.createdAt,
+    });
+  }
+
+  async getCreditLine(id: string): Promise<CreditLine | undefined> {
+    const row = (await this.db('credit_lines').where({ id }).first()) as CreditLineRow | undefined;
+    return row && toCreditLine(row);
+  }
+
+  async listCreditLines(q: CreditLineQuery): Promise<CreditLine[]> {
+    const query = this.db('credit_lines')
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(q.limit);
+    if (q.institutionId !== undefined) query.where('institution_id', q.institutionId);
+    if (q.supplierUscc !== undefined) query.where('supplier_uscc', q.supplierUscc);
+    if (q.liveAt !== undefined) query.where('status', 'active').where('valid_until', '>', q.liveAt);
+    if (q.before) {
+      const { createdAt, id } = q.before;
+      query.where((w) => w.where('created_at', '<', createdAt).orWhere((x) => x.where('created_at', createdAt).where('id', '<', id)));
+    }
+    return ((await query) as CreditLineRow[]).map(toCreditLine);
+  }
+
+  async revokeCreditLine(id: string, at: number): Promise<CreditLine | undefined> {
+    const [row] = (await this.db('credit_lines').where({ id, status: 'active' }).update({ status: 'revoked', revoked_at: at }).returning('*')) as CreditLineRow[];
+    return row && toCreditLine(row);
+  }
+
+  async drawCredit(id: string, amountFen: number, at: number): Promise<boolean> {
+    // The check and the draw are one statement: on PostgreSQL a concurrent draw waits for the row and the
+    // condition is evaluated again on what it committed.
+    const n = await this.db('credit_lines')
+      .where({ id, status: 'active' })
+      .where('valid_until', '>', at)
+      .whereRaw('used_fen + ? <= amount_fen', [amountFen])
+      .update({ used_fen: this.db.raw('used_fen + ?', [amountFen]) });
+    return n === 1;
+  }
+
+  async restoreCredit(id: string, amountFen: number): Promise<void> {
+    await this.db('credit_lines').where({ id }).update({ used_fen: this.db.raw('case when used_fen > ? then used_fen - ? else 0 end', [amountFen, amountFen]) });
+  }
+
+  async listByStatus(statuses: readonly ApplicationStatus[], limit: number): Promise<Application[]> {
+    const rows = (await this.db('applications').whereIn('status', [...statuses]).orderBy('created_at').limit(limit)) as ApplicationRow[];
+    return rows.map(toApplication);
+  }
+
+  async recordBreach(b: DeadlineBreach): Promise<boolean> {
+    const rows = (await this.db('deadline_breaches')
+      .insert({
+        application_id: b.applicationId,
+        deadline: b.deadline,
+        institution_id: b.institutionId,
+        region_code: b.regionCode,
+        working_days: b.workingDays,
+        due_at: b.dueAt,
+        recorded_at: b.recordedAt,
+      })
+      .onConflict(['application_id', 'deadline'])
+      .ignore()
+      .returning('application_id')) as unknown[];
+    return rows.length === 1;
+  }
+
+  async openOnContract(contractNo: string, exceptId: string): Promise<Application[]> {
+    const rows = (await this.db('applications')
+      .where({ contract_no: contractNo })
+      .whereIn('status', ['submitted', 'under_review'])
+      .whereNot('id', exceptId)
+      .orderBy('id')) as ApplicationRow[];
+    return rows.map(toApplication);
+  }
+
+  async pendingReleases(limit: number): Promise<Application[]> {
+    const rows = (await this.db('applications').where({ account_release: 'account_release_pending' }).orderBy('updated_at').limit(limit)) as ApplicationRow[];
     return rows.map(toApplication);
   }
 }

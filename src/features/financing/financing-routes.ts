@@ -11,6 +11,7 @@ import {
   applicationDetailDto,
   applicationDto,
   contractDto,
+  creditLineDto,
   dataAccessDto,
   offerDto,
   paymentListDto,
@@ -26,6 +27,9 @@ import {
   applicationParams,
   bankListQuery,
   contractParams,
+  creditLineInput,
+  creditLineParams,
+  creditLineQuery,
   decisionInput,
   disbursementInput,
   listQuery,
@@ -170,6 +174,50 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       },
     }),
 
+    // Credit lines (提前授信)
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/credit-lines',
+      operationId: 'createCreditLine',
+      access: { scope: 'institution' },
+      idempotent: true,
+      successStatus: 201,
+      body: creditLineInput,
+      handler: async ({ body, principal }) =>
+        creditLineDto(
+          await applications.createCreditLine(institutionOf(principal), {
+            supplierUscc: body.supplier_uscc,
+            amountFen: body.amount,
+            annualRateBp: body.annual_rate_bp,
+            validUntil: body.valid_until,
+          }),
+        ),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/credit-lines',
+      operationId: 'listCreditLines',
+      access: { scope: 'institution' },
+      query: creditLineQuery,
+      handler: async ({ query, principal }) => {
+        const page = await applications.listCreditLines(institutionOf(principal), {
+          supplierUscc: query.supplier_uscc,
+          before: applicationsBefore(query.page_token),
+          limit: query.page_size,
+        });
+        return { items: page.items.map(creditLineDto), ...nextPageToken(page, (l) => ({ c: l.createdAt, id: l.id })) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/credit-lines/{creditLineId}/revoke',
+      operationId: 'revokeCreditLine',
+      access: { scope: 'institution' },
+      idempotent: true,
+      params: creditLineParams,
+      handler: async ({ params, principal }) => creditLineDto(await applications.revokeCreditLine(institutionOf(principal), params.creditLineId)),
+    }),
+
     // SMEs
     defineRoute({
       method: 'get',
@@ -189,8 +237,13 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       access: { supplier: true },
       params: contractParams,
       handler: async ({ params, principal }) => {
-        const { contract, offers } = await applications.offers(supplierOf(principal), params.contractNo);
-        return { contract_no: contract.contractNo, financeable: contract.reasons.length === 0, items: offers.map(offerDto) };
+        const { contract, offers, creditLines } = await applications.offers(supplierOf(principal), params.contractNo);
+        return {
+          contract_no: contract.contractNo,
+          financeable: contract.reasons.length === 0,
+          items: offers.map(offerDto),
+          credit_lines: creditLines.map(creditLineDto),
+        };
       },
     }),
     defineRoute({
@@ -346,6 +399,7 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
                   accountName: body.collection_account.account_name,
                   accountNumber: body.collection_account.account_number,
                 },
+                creditLineId: body.credit_line_id,
               })
             : await applications.reject(p, params.applicationId, body.reason_code, body.reason_text);
         return applicationDetailDto(a);

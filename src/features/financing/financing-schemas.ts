@@ -3,6 +3,7 @@ import type { components } from '../../generated/openapi.js';
 import { basisPoints, fen, idParam, isoDate, positiveFen, text, timestampMs } from '../../http/fields.js';
 import { pageQuery } from '../../http/pagination.js';
 import { specBody, specEnum, specPath, specQuery, specType } from '../../http/spec-schema.js';
+import { isValidUscc } from '../../domain/uscc.js';
 import { regionCode } from '../regions/regions-schemas.js';
 import { APPLICATION_STATUSES as LIFECYCLE_STATUSES } from './lifecycle.js';
 
@@ -126,6 +127,7 @@ export const decisionInput = specBody<'decideApplication'>()(
       annual_rate_bp: basisPoints,
       term_days: days,
       collection_account: account,
+      credit_line_id: z.uuid().optional(),
     }),
     z.strictObject({
       decision: z.literal('reject'),
@@ -167,6 +169,24 @@ export const reasonInput = specBody<'withdrawApplication' | 'startReview' | 'rep
     reason_code: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/).optional(),
     reason_text: text(500).optional(),
   }),
+);
+
+/** Body of `createCreditLine`. */
+export const creditLineInput = specBody<'createCreditLine'>()(
+  z.strictObject({
+    supplier_uscc: z.string().refine(isValidUscc, 'not a valid USCC (GB 32100 check character)'),
+    amount: positiveFen,
+    annual_rate_bp: basisPoints,
+    valid_until: timestampMs,
+  }),
+);
+
+/** Path of `revokeCreditLine`. */
+export const creditLineParams = specPath<'revokeCreditLine'>()(z.object({ creditLineId: idParam }));
+
+/** Query of `listCreditLines`. */
+export const creditLineQuery = specQuery<'listCreditLines'>()(
+  z.strictObject({ supplier_uscc: z.string().refine(isValidUscc, 'not a valid USCC (GB 32100 check character)').optional(), ...pageQuery }),
 );
 
 /** An application status in a query. */

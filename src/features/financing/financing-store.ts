@@ -63,9 +63,19 @@ export interface Application {
   decidedAt: number | null;
   disbursedAt: number | null;
   settledAt: number | null;
+  /** The financing intent whose accepted quote made it, if any. */
+  intentId: string | null;
+  /** The credit line its approval drew on, if any. */
+  creditLineId: string | null;
+  /** Where the release of its collection account at the cloud stands, once one is owed. */
+  accountRelease: AccountRelease | null;
+  accountReleasedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
+
+/** Where the release of a locked collection account stands: asked of the cloud until it confirms. */
+export type AccountRelease = 'account_release_pending' | 'account_released';
 
 /** The fields of an application a transition or an update may change besides its status. */
 export type ApplicationChanges = Partial<
@@ -84,6 +94,9 @@ export type ApplicationChanges = Partial<
     | 'decidedAt'
     | 'disbursedAt'
     | 'settledAt'
+    | 'accountRelease'
+    | 'creditLineId'
+    | 'accountReleasedAt'
   >
 >;
 
@@ -101,6 +114,41 @@ export interface Transition {
   reasonCode: string | null;
   reasonText: string | null;
   at: number;
+}
+
+/** A pre-approved credit line (提前授信) of an institution for one supplier. */
+export interface CreditLine {
+  id: string;
+  institutionId: string;
+  supplierUscc: string;
+  amountFen: number;
+  usedFen: number;
+  annualRateBp: number;
+  validUntil: number;
+  status: 'active' | 'revoked';
+  revokedAt: number | null;
+  createdAt: number;
+}
+
+/** Filters of credit-line lists, newest first. */
+export interface CreditLineQuery {
+  institutionId?: string;
+  supplierUscc?: string;
+  /** Only lines active and unexpired at this time. */
+  liveAt?: number;
+  before?: { createdAt: number; id: string };
+  limit: number;
+}
+
+/** A deadline of the policy that passed on an application. */
+export interface DeadlineBreach {
+  applicationId: string;
+  deadline: 'decide' | 'disburse';
+  institutionId: string;
+  regionCode: string;
+  workingDays: number;
+  dueAt: number;
+  recordedAt: number;
 }
 
 /** Filters of application lists; exactly one owner filter is set by the service. */
@@ -179,4 +227,24 @@ export interface FinancingStore {
   insertRepayment(r: Repayment): Promise<void>;
   /** Applications waiting for the cloud to confirm their collection-account lock, longest waiting first. */
   pendingLocks(limit: number): Promise<Application[]>;
+  insertCreditLine(l: CreditLine): Promise<void>;
+  getCreditLine(id: string): Promise<CreditLine | undefined>;
+  listCreditLines(q: CreditLineQuery): Promise<CreditLine[]>;
+  /** Revokes an active line; the line as it now stands, or undefined when it was not active. */
+  revokeCreditLine(id: string, at: number): Promise<CreditLine | undefined>;
+  /**
+   * Draws `amountFen` on a line that is active, unexpired at `at` and has that much left, in one conditional
+   * statement (so concurrent draws never exceed it); false when it does not fit.
+   */
+  drawCredit(id: string, amountFen: number, at: number): Promise<boolean>;
+  /** Gives a drawn amount back to the line (the financing ended). */
+  restoreCredit(id: string, amountFen: number): Promise<void>;
+  /** Applications in these states (the deadline sweep's candidates), oldest first. */
+  listByStatus(statuses: readonly ApplicationStatus[], limit: number): Promise<Application[]>;
+  /** Records a breach once; false when it was recorded before. */
+  recordBreach(b: DeadlineBreach): Promise<boolean>;
+  /** The undecided applications (submitted, under review) on a contract other than `exceptId`. */
+  openOnContract(contractNo: string, exceptId: string): Promise<Application[]>;
+  /** Applications whose collection account the cloud has not confirmed released yet, longest waiting first. */
+  pendingReleases(limit: number): Promise<Application[]>;
 }

@@ -16,14 +16,15 @@ export const APPLICATION_STATUSES = [
   'withdrawn',
   'rejected',
   'cancelled',
+  'superseded',
 ] as const;
 
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 /** Allowed moves; anything else is a 409 naming the current state. */
 const NEXT: Record<ApplicationStatus, readonly ApplicationStatus[]> = {
-  submitted: ['under_review', 'approved', 'rejected', 'withdrawn'],
-  under_review: ['approved', 'rejected', 'withdrawn'],
+  submitted: ['under_review', 'approved', 'rejected', 'withdrawn', 'superseded'],
+  under_review: ['approved', 'rejected', 'withdrawn', 'superseded'],
   approved: ['account_lock_pending', 'cancelled'],
   account_lock_pending: ['account_locked', 'lock_failed', 'cancelled'],
   account_locked: ['disbursed', 'cancelled'],
@@ -36,6 +37,8 @@ const NEXT: Record<ApplicationStatus, readonly ApplicationStatus[]> = {
   withdrawn: [],
   rejected: [],
   cancelled: [],
+  // Another financing took the contract (its lock confirmed): closed, consent ended.
+  superseded: [],
 };
 
 /** States in which the application holds the contract's reservation (a live financing). */

@@ -88,6 +88,12 @@ export interface LockStatus {
 export interface AccountLockRelay {
   request(contractNo: string, account: CollectionAccount, financingRef: string): Promise<LockStatus>;
   status(ref: string): Promise<LockStatus>;
+  /**
+   * Asks the cloud to release the collection account the lock `lockRef` set (settled, cancelled, withdrawn or
+   * superseded): resolves once the cloud confirms, throws when it cannot be reached or has not confirmed.
+   * Idempotent at the cloud, so it is asked again until it confirms.
+   */
+  release(contractNo: string, lockRef: string, financingRef: string): Promise<void>;
 }
 
 /** Events the financing lifecycle announces; each goes to the application's institution. */
@@ -101,7 +107,9 @@ export type FinancingEventType =
   | 'account_lock.confirmed'
   | 'account_lock.failed'
   | 'financing.disbursed'
-  | 'financing.settled';
+  | 'financing.settled'
+  | 'application.superseded'
+  | 'application.deadline_missed';
 
 /** Records a domain event in the outbox; bound to the transaction of the change it announces. */
 export interface EventRecorder {

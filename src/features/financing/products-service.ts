@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { PolicyCheck } from '../policy/policy-service.js';
 import { epochMs, systemClock, type Clock } from '../../clock.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { readPage, type Page } from '../../http/pagination.js';
@@ -44,6 +45,8 @@ export class ProductService {
       transactional: Transactional<ProductUnit>;
       regions: RegionService;
       institutions: InstitutionDirectory;
+      /** The bureaus' policy, enforced when a product is approved. */
+      policy?: PolicyCheck;
       clock?: Clock;
     },
   ) {
@@ -137,6 +140,11 @@ export class ProductService {
     const to: ProductStatus = decision === 'approve' ? 'approved' : 'withdrawn';
     if (product.status === to) {
       throw new ConflictError('invalid_state', `The product is already ${to}.`, { state: product.status });
+    }
+    if (to === 'approved' && this.deps.policy) {
+      for (const region of product.regions) {
+        await this.deps.policy.enforce(region, { product: { maxShareBp: product.maxShareBp, maxAmountFen: product.maxAmountFen, rateMaxBp: product.rateMaxBp } });
+      }
     }
     const next: Product = { ...product, status: to, reviewReason: reason, updatedAt: epochMs(this.clock) };
     await this.deps.transactional(async ({ store, audit }) => {

@@ -24,10 +24,12 @@ export interface Figures {
   outstandingFen: number;
   hoursToDecision: HoursSummary;
   hoursToDisbursement: HoursSummary;
+  deadlineBreaches: number;
 }
 
 const ADDITIVE = [
   'applications', 'smeApplications', 'appliedFen', 'approvals', 'approvedFen', 'disbursements', 'disbursedFen', 'repaidFen', 'outstandingFen',
+  'deadlineBreaches',
 ] as const;
 
 /** Accumulates cells and durations into one group. */
@@ -68,6 +70,7 @@ export class FiguresBuilder {
       approvalRateBp: ratioBp(s.approvals, s.approvals + rejections),
       hoursToDecision: hoursSummary(this.decisionMs),
       hoursToDisbursement: hoursSummary(this.disbursementMs),
+      deadlineBreaches: s.deadlineBreaches,
     };
   }
 }

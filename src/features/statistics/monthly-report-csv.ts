@@ -25,6 +25,7 @@ export const MONTHLY_REPORT_COLUMNS = [
   'disbursements_timed',
   'median_hours_to_disbursement',
   'p90_hours_to_disbursement',
+  'deadline_breaches',
 ] as const;
 
 /** The label of the total row. */
@@ -67,6 +68,7 @@ function figureFields(f: Figures): (string | number | null)[] {
     f.hoursToDisbursement.count,
     hours(f.hoursToDisbursement.median),
     hours(f.hoursToDisbursement.p90),
+    f.deadlineBreaches,
   ];
 }
 

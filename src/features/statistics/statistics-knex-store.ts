@@ -129,6 +129,14 @@ export class KnexStatisticsStore implements StatisticsStore {
       c.repaidFen = num(r.fen);
       if (q.outstanding) c.outstandingFen -= num(r.total);
     }
+    // Policy deadlines missed in the period, by the purchaser's region and the bank that missed them.
+    const breaches = await db('deadline_breaches')
+      .select(db.raw('region_code as region, institution_id as institution, count(*) as n'))
+      .whereIn('region_code', codes)
+      .where('recorded_at', '>=', q.start)
+      .where('recorded_at', '<', q.end)
+      .groupBy(['region_code', 'institution_id']);
+    for (const r of breaches) cell(r.region, r.institution).deadlineBreaches = num(r.n);
     return [...cells.values()];
   }
 

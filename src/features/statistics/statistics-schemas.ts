@@ -55,6 +55,7 @@ export function figuresDto(f: Figures): S['StatisticsFigures'] {
     outstanding_amount: f.outstandingFen,
     hours_to_decision: f.hoursToDecision,
     hours_to_disbursement: f.hoursToDisbursement,
+    deadline_breaches: f.deadlineBreaches,
   };
 }
 

@@ -32,6 +32,8 @@ export interface CellSums {
   decisionMs: number[];
   /** Milliseconds from submission to disbursement of each application disbursed in the period, in no order. */
   disbursementMs: number[];
+  /** Policy deadlines recorded as missed in the period. */
+  deadlineBreaches: number;
 }
 
 /** A cell with nothing in it yet. */
@@ -50,6 +52,7 @@ export const emptyCell = (region: string, institution: string): CellSums => ({
   rejections: {},
   decisionMs: [],
   disbursementMs: [],
+  deadlineBreaches: 0,
 });
 
 /** What statistics read: SQL sums per cell, with the durations percentiles need. */
