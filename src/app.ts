@@ -53,6 +53,9 @@ import { createEventsRoutes } from './features/events/events-routes.js';
 import { SANDBOX_OIDC_PATH, sandboxSignIn } from './config.js';
 import { createSignInModule, type SignInModule } from './features/sign-in/sign-in-module.js';
 import { createWebApp } from './features/web/web-app.js';
+import { NoticeService } from './features/notices/notices-service.js';
+import { KnexNoticeStore } from './features/notices/notices-knex-store.js';
+import { createNoticeRoutes } from './features/notices/notices-routes.js';
 import { packageRoot } from './paths.js';
 
 /** The largest JSON body the gateway reads. */
@@ -166,6 +169,12 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   });
   const statistics = createStatisticsModule({ db, regions, config, clock: time });
   const eventsStore = new KnexEventsStore(db);
+  const notices = new NoticeService({
+    store: new KnexNoticeStore(db),
+    transactional: knexTransactional(db, (trx) => ({ notices: new KnexNoticeStore(trx), outbox: new Outbox(new KnexEventsStore(trx), time) })),
+    regions,
+    clock: time,
+  });
   const routes = [
     ...createUpstreamRoutes({ sync, quarantine: new QuarantineService(new KnexSyncStore(db)) }),
     ...createMetricsRoutes({ metrics }),
@@ -177,6 +186,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createBureauRoutes({ bureaus }),
     ...createFinancingRoutes({ products, applications }),
     ...statistics.routes,
+    ...createNoticeRoutes({ notices }),
     ...createEventsRoutes({ events: new EventsService({ store: eventsStore, clock: time, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
     ...signIn.routes,
   ];
