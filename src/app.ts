@@ -56,6 +56,10 @@ import { createWebApp } from './features/web/web-app.js';
 import { NoticeService } from './features/notices/notices-service.js';
 import { KnexNoticeStore } from './features/notices/notices-knex-store.js';
 import { createNoticeRoutes } from './features/notices/notices-routes.js';
+import { SupervisionService } from './features/supervision/supervision-service.js';
+import { KnexSupervisionStore } from './features/supervision/supervision-knex-store.js';
+import { createSupervisionRoutes } from './features/supervision/supervision-routes.js';
+import { STATUTORY_PAYMENT_RULES } from './features/supervision/payment-due.js';
 import { packageRoot } from './paths.js';
 
 /** The largest JSON body the gateway reads. */
@@ -63,7 +67,7 @@ export const BODY_LIMIT = '256kb';
 
 /** What the app is built from. */
 export interface AppDeps {
-  config: AuthConfig & StatisticsConfig & Partial<Pick<Config, 'syncPageSize' | 'signIn'>>;
+  config: AuthConfig & StatisticsConfig & Partial<Pick<Config, 'syncPageSize' | 'signIn' | 'paymentDaysStatutory' | 'paymentDaysMax'>>;
   db: Knex;
   logger: Logger;
   /** The time source of token checks and the financing lifecycle (tests advance it). */
@@ -101,6 +105,8 @@ export interface Gateway {
   events: EventsStore;
   /** People's sign-in, sessions, the staff registry and (in the sandbox) the development identity provider. */
   signIn: SignInModule;
+  /** Payment discipline: late payments, and `payment.overdue` to the banks of financed contracts. */
+  supervision: SupervisionService;
 }
 
 /** Builds the app: request id and logs → security headers → JSON body → routes → web pages → 404 → problem+json. */
@@ -175,6 +181,16 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     regions,
     clock: time,
   });
+  const supervision = new SupervisionService({
+    store: new KnexSupervisionStore(db),
+    transactional: knexTransactional(db, (trx) => ({ outbox: new Outbox(new KnexEventsStore(trx), time) })),
+    regions,
+    rules: {
+      statutoryDays: config.paymentDaysStatutory ?? STATUTORY_PAYMENT_RULES.statutoryDays,
+      maxDays: config.paymentDaysMax ?? STATUTORY_PAYMENT_RULES.maxDays,
+    },
+    clock: time,
+  });
   const routes = [
     ...createUpstreamRoutes({ sync, quarantine: new QuarantineService(new KnexSyncStore(db)) }),
     ...createMetricsRoutes({ metrics }),
@@ -187,6 +203,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createFinancingRoutes({ products, applications }),
     ...statistics.routes,
     ...createNoticeRoutes({ notices }),
+    ...createSupervisionRoutes({ supervision }),
     ...createEventsRoutes({ events: new EventsService({ store: eventsStore, clock: time, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
     ...signIn.routes,
   ];
@@ -205,5 +222,5 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   app.use(createWebApp({ dir: deps.webDir ?? join(packageRoot, 'dist', 'web'), logger: logger.child({ module: 'web' }) }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger.child({ module: 'errors' })));
-  return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore, signIn };
+  return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore, signIn, supervision };
 }

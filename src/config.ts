@@ -32,6 +32,9 @@ export const envSchema = z.object({
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   LOCK_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  PAYMENT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  PAYMENT_DAYS_STATUTORY: z.coerce.number().int().min(1).max(365).default(30),
+  PAYMENT_DAYS_MAX: z.coerce.number().int().min(1).max(365).default(60),
   SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(5_000).default(1_000),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
@@ -128,6 +131,12 @@ export interface Config {
   readonly syncPageSize: number;
   /** How often `zcd serve` asks the cloud about collection-account locks still pending; 0 turns it off. */
   readonly lockPollIntervalMs: number;
+  /** How often `zcd serve` looks for payments past their due date on financed contracts; 0 turns it off. */
+  readonly paymentCheckIntervalMs: number;
+  /** The payment period after acceptance, in days, when the contract sets none (保障中小企业款项支付条例: 30). */
+  readonly paymentDaysStatutory: number;
+  /** The longest payment period after acceptance a contract may set, in days (the same rule: 60). */
+  readonly paymentDaysMax: number;
   /** Requests one client address may make to the public (no-token) endpoints per minute; also the burst. */
   readonly publicRateLimitPerMinute: number;
   /** Whether webhooks may go to plain http and to private, loopback or link-local addresses (sandbox, tests). */
@@ -193,6 +202,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncIntervalMs: e.SYNC_INTERVAL_MS,
     syncPageSize: e.SYNC_PAGE_SIZE,
     lockPollIntervalMs: e.LOCK_POLL_INTERVAL_MS,
+    paymentCheckIntervalMs: e.PAYMENT_CHECK_INTERVAL_MS,
+    paymentDaysStatutory: e.PAYMENT_DAYS_STATUTORY,
+    paymentDaysMax: Math.max(e.PAYMENT_DAYS_MAX, e.PAYMENT_DAYS_STATUTORY),
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true',
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,

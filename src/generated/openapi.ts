@@ -1530,6 +1530,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/late-payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Purchasers' payment discipline — accepted but unpaid contracts (保障中小企业款项支付条例)
+         * @description Contracts of purchasers in a region of the bureau's subtree that are accepted (履约验收 passed) and not
+         *     fully paid, by contract number, each with the amount due, the amount paid, the days since acceptance
+         *     and whether it is late. A region outside the subtree is 403 `outside_region`.
+         *
+         *     **When a payment is due.** A payment milestone carries its due date from the procurement cloud when
+         *     the contract fixes one (`due_on`). Otherwise it is due within the contract's payment period after
+         *     acceptance: 30 days (the statutory period of 《保障中小企业款项支付条例》, revised 2025), or the
+         *     contract's own period where it provides one, at most 60 days. Retention money (质保金) is due on its own
+         *     date only. Both limits are configuration (`PAYMENT_DAYS_STATUTORY`, `PAYMENT_DAYS_MAX`).
+         *
+         *     **Late** means: some amount is past its due date unpaid (`overdue_amount` > 0); `overdue_since` is the
+         *     earliest due date not covered by the payments made, and `days_overdue` counts from it. Days are
+         *     calendar days in China Standard Time. With `late=true` only late contracts are listed. A financed
+         *     contract (a live financing) that becomes late sends `payment.overdue` to its bank, once per due date.
+         */
+        get: operations["listLatePayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "application.submitted": {
@@ -5826,6 +5859,40 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listLatePayments: {
+        parameters: {
+            query?: {
+                /** @description The purchasers' region; default the bureau's own. Must lie in the bureau's subtree. */
+                region?: components["schemas"]["RegionCode"];
+                /** @description `true`: only late contracts. */
+                late?: boolean;
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of accepted, not fully paid contracts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LatePaymentPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             "4XX": components["responses"]["Problem"];
             "5XX": components["responses"]["ServerError"];
         };
