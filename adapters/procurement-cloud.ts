@@ -27,10 +27,14 @@ export const PROCUREMENT_METHODS: readonly ProcurementMethod[] = [
 /** Where a contract stands at the cloud. */
 export type ContractStatus = 'active' | 'terminated' | 'completed';
 
-/** One instalment of the payment terms; shares are whole percent. */
+/** One instalment of the payment terms (付款节点); shares are whole percent. */
 export interface PaymentMilestone {
   name: string;
   sharePercent: number;
+  /** The date the contract fixes for this payment (`YYYY-MM-DD`); absent: due within the payment period after acceptance. */
+  dueOn?: string;
+  /** 质保金: retention money, due only on its own date, never by the payment period after acceptance. */
+  retention?: boolean;
 }
 
 /** 付款条件: the advance payment share and the instalments that follow it. */
@@ -38,6 +42,8 @@ export interface PaymentTerms {
   /** 预付款 share in whole percent (0–100). */
   advanceSharePercent: number;
   milestones: PaymentMilestone[];
+  /** Days after acceptance the contract allows for payment (约定付款期限); absent: the statutory period. */
+  paymentDays?: number;
 }
 
 /** A government procurement contract as the cloud holds it. */

@@ -60,6 +60,13 @@ import { createEventsRoutes } from './features/events/events-routes.js';
 import { SANDBOX_OIDC_PATH, sandboxSignIn } from './config.js';
 import { createSignInModule, type SignInModule } from './features/sign-in/sign-in-module.js';
 import { createWebApp } from './features/web/web-app.js';
+import { NoticeService } from './features/notices/notices-service.js';
+import { KnexNoticeStore } from './features/notices/notices-knex-store.js';
+import { createNoticeRoutes } from './features/notices/notices-routes.js';
+import { SupervisionService } from './features/supervision/supervision-service.js';
+import { KnexSupervisionStore } from './features/supervision/supervision-knex-store.js';
+import { createSupervisionRoutes } from './features/supervision/supervision-routes.js';
+import { STATUTORY_PAYMENT_RULES } from './features/supervision/payment-due.js';
 import { packageRoot } from './paths.js';
 
 /** The largest JSON body the gateway reads. */
@@ -67,7 +74,7 @@ export const BODY_LIMIT = '256kb';
 
 /** What the app is built from. */
 export interface AppDeps {
-  config: AuthConfig & StatisticsConfig & Partial<Pick<Config, 'syncPageSize' | 'signIn'>>;
+  config: AuthConfig & StatisticsConfig & Partial<Pick<Config, 'syncPageSize' | 'signIn' | 'paymentDaysStatutory' | 'paymentDaysMax'>>;
   db: Knex;
   logger: Logger;
   /** The time source of token checks and the financing lifecycle (tests advance it). */
@@ -107,6 +114,8 @@ export interface Gateway {
   signIn: SignInModule;
   /** The audit log's Merkle tree; its sequencer runs in `zcd serve`. */
   auditTree: AuditTree;
+  /** Payment discipline: late payments, and `payment.overdue` to the banks of financed contracts. */
+  supervision: SupervisionService;
 }
 
 /** Builds the app: request id and logs → security headers → JSON body → routes → web pages → 404 → problem+json. */
@@ -207,6 +216,22 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   });
   const statistics = createStatisticsModule({ db, regions, config, clock: time });
   const eventsStore = new KnexEventsStore(db);
+  const notices = new NoticeService({
+    store: new KnexNoticeStore(db),
+    transactional: knexTransactional(db, (trx) => ({ notices: new KnexNoticeStore(trx), outbox: new Outbox(new KnexEventsStore(trx), time) })),
+    regions,
+    clock: time,
+  });
+  const supervision = new SupervisionService({
+    store: new KnexSupervisionStore(db),
+    transactional: knexTransactional(db, (trx) => ({ outbox: new Outbox(new KnexEventsStore(trx), time) })),
+    regions,
+    rules: {
+      statutoryDays: config.paymentDaysStatutory ?? STATUTORY_PAYMENT_RULES.statutoryDays,
+      maxDays: config.paymentDaysMax ?? STATUTORY_PAYMENT_RULES.maxDays,
+    },
+    clock: time,
+  });
   const routes = [
     ...createUpstreamRoutes({ sync, quarantine: new QuarantineService(new KnexSyncStore(db)) }),
     ...createMetricsRoutes({ metrics }),
@@ -221,6 +246,8 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createMarketplaceRoutes({ marketplace }),
     ...createPolicyRoutes({ policy }),
     ...statistics.routes,
+    ...createNoticeRoutes({ notices }),
+    ...createSupervisionRoutes({ supervision }),
     ...createEventsRoutes({ events: new EventsService({ store: eventsStore, clock: time, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
     ...signIn.routes,
   ];
@@ -239,5 +266,5 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   app.use(createWebApp({ dir: deps.webDir ?? join(packageRoot, 'dist', 'web'), logger: logger.child({ module: 'web' }) }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger.child({ module: 'errors' })));
-  return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore, signIn, auditTree };
+  return { app, routes, auth, cloud, sync, metrics, supplierIdentity, applications, events: eventsStore, signIn, auditTree, supervision };
 }

@@ -33,6 +33,9 @@ export const envSchema = z.object({
   SYNC_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   LOCK_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   AUDIT_SEQUENCE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  PAYMENT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  PAYMENT_DAYS_STATUTORY: z.coerce.number().int().min(1).max(365).default(30),
+  PAYMENT_DAYS_MAX: z.coerce.number().int().min(1).max(365).default(60),
   SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(5_000).default(1_000),
   PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
@@ -131,6 +134,12 @@ export interface Config {
   readonly lockPollIntervalMs: number;
   /** How often the audit sequencer adds new entries to the Merkle tree and publishes a head (0: never). */
   readonly auditSequenceIntervalMs?: number;
+  /** How often `zcd serve` looks for payments past their due date on financed contracts; 0 turns it off. */
+  readonly paymentCheckIntervalMs: number;
+  /** The payment period after acceptance, in days, when the contract sets none (保障中小企业款项支付条例: 30). */
+  readonly paymentDaysStatutory: number;
+  /** The longest payment period after acceptance a contract may set, in days (the same rule: 60). */
+  readonly paymentDaysMax: number;
   /** Requests one client address may make to the public (no-token) endpoints per minute; also the burst. */
   readonly publicRateLimitPerMinute: number;
   /** Whether webhooks may go to plain http and to private, loopback or link-local addresses (sandbox, tests). */
@@ -197,6 +206,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncPageSize: e.SYNC_PAGE_SIZE,
     lockPollIntervalMs: e.LOCK_POLL_INTERVAL_MS,
     auditSequenceIntervalMs: e.AUDIT_SEQUENCE_INTERVAL_MS,
+    paymentCheckIntervalMs: e.PAYMENT_CHECK_INTERVAL_MS,
+    paymentDaysStatutory: e.PAYMENT_DAYS_STATUTORY,
+    paymentDaysMax: Math.max(e.PAYMENT_DAYS_MAX, e.PAYMENT_DAYS_STATUTORY),
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true',
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,

@@ -36,7 +36,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   });
   const metrics = createMetrics(() => cloud.health());
   let dispatcher: WebhookDispatcher | undefined;
-  const { app, sync, events, applications, signIn, auditTree } = createApp({ config, db, logger, cloud, metrics, onEventsQueued: () => dispatcher?.wake() });
+  const { app, sync, events, applications, signIn, auditTree, supervision } = createApp({ config, db, logger, cloud, metrics, onEventsQueued: () => dispatcher?.wake() });
   if (config.webhookDispatch) dispatcher = createDispatcher(events, config, logger.child({ module: 'webhooks' }));
   if (cloud instanceof SandboxCloud && (await cloud.contractCount()) === 0) {
     // A fresh sandbox: seed the demo and sync it, so the first request already shows contracts.
@@ -62,6 +62,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger: logger.child({ module: 'audit' }),
     work: () => auditTree.sequence(),
   });
+  // Payments past their due date on financed contracts are announced to the banks (payment.overdue), once each.
+  const overdue = new PeriodicTask({
+    name: 'payment due dates',
+    intervalMs: config.paymentCheckIntervalMs,
+    logger: logger.child({ module: 'supervision' }),
+    work: () => supervision.checkOverdue(),
+  });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
@@ -76,12 +83,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   loop.start();
   locks.start();
   sequencer.start();
+  overdue.start();
   dispatcher?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      const loopStopped = Promise.all([loop.stop(), locks.stop(), sequencer.stop()]);
+      const loopStopped = Promise.all([loop.stop(), locks.stop(), sequencer.stop(), overdue.stop()]);
       const dispatchStopped = dispatcher?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -57,7 +57,17 @@ const wireContract = z.object({
   payTerms: z
     .object({
       advanceRatio: z.number().int().min(0).max(100),
-      stages: z.array(z.object({ stageName: z.string().min(1).max(100), ratio: z.number().int().min(0).max(100) })).max(20),
+      stages: z
+        .array(
+          z.object({
+            stageName: z.string().min(1).max(100),
+            ratio: z.number().int().min(0).max(100),
+            dueDate: z.iso.date().optional(),
+            retention: z.boolean().optional(),
+          }),
+        )
+        .max(20),
+      payDays: z.number().int().min(1).max(3650).optional(),
     })
     .refine((t) => t.advanceRatio + t.stages.reduce((s, x) => s + x.ratio, 0) === 100, 'payment shares do not add up to 100'),
   state: z.enum(keys(stateCodes)),
@@ -131,7 +141,13 @@ const toContract = (c: z.output<typeof wireContract>): Contract => ({
   signedOn: c.signDate,
   paymentTerms: {
     advanceSharePercent: c.payTerms.advanceRatio,
-    milestones: c.payTerms.stages.map((s) => ({ name: s.stageName, sharePercent: s.ratio })),
+    milestones: c.payTerms.stages.map((s) => ({
+      name: s.stageName,
+      sharePercent: s.ratio,
+      ...(s.dueDate !== undefined ? { dueOn: s.dueDate } : {}),
+      ...(s.retention ? { retention: true } : {}),
+    })),
+    ...(c.payTerms.payDays !== undefined ? { paymentDays: c.payTerms.payDays } : {}),
   },
   status: stateCodes[c.state],
 });
@@ -154,7 +170,13 @@ export function contractToWire(c: Contract): WireContract {
     signDate: c.signedOn,
     payTerms: {
       advanceRatio: c.paymentTerms.advanceSharePercent,
-      stages: c.paymentTerms.milestones.map((m) => ({ stageName: m.name, ratio: m.sharePercent })),
+      stages: c.paymentTerms.milestones.map((m) => ({
+        stageName: m.name,
+        ratio: m.sharePercent,
+        ...(m.dueOn !== undefined ? { dueDate: m.dueOn } : {}),
+        ...(m.retention ? { retention: true } : {}),
+      })),
+      ...(c.paymentTerms.paymentDays !== undefined ? { payDays: c.paymentTerms.paymentDays } : {}),
     },
     state: invert(stateCodes)[c.status],
   };

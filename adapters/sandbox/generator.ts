@@ -173,6 +173,10 @@ export function generateContract(i: number): GeneratedContract {
     paymentTerms: { advanceSharePercent: advance, milestones: milestones(r, category, advance) },
     status: 'active',
   };
+  // Payment dates come from a stream of their own, so the rest of every seeded timeline stays as it was.
+  const q = rng(Math.imul(i + 1, 0x27d4eb2f) ^ 0x165667b1);
+  if (q() < 0.25) contract.paymentTerms.paymentDays = 60;
+  for (const m of contract.paymentTerms.milestones) if (m.name.startsWith('质保')) m.retention = true;
 
   const changes: Change[] = [];
   const at = (ms: number) => iso(ms + between(r, 1, 8) * 3_600_000);
@@ -215,7 +219,11 @@ export function generateContract(i: number): GeneratedContract {
       const isWarranty = m.name.startsWith('质保');
       const isProgress = m.name === '进度款' || m.name.startsWith('服务中期');
       // Progress payments fall mid-way, the warranty a year after acceptance, the rest after acceptance in turn.
-      if (isProgress) payments.push({ ms: signedMs + (acceptedMs - signedMs) / 2, share: m.sharePercent });
+      if (isProgress) {
+        const progressMs = signedMs + (acceptedMs - signedMs) / 2;
+        m.dueOn = date(progressMs + 30 * DAY);
+        payments.push({ ms: progressMs, share: m.sharePercent });
+      }
       else if (isWarranty) payments.push({ ms: acceptedMs + 365 * DAY, share: m.sharePercent });
       else payments.push({ ms: (t += between(r, 10, 60) * DAY), share: m.sharePercent });
     }

@@ -1179,6 +1179,11 @@ export interface paths {
          *     final `合计` (total) row with an empty `rank`. Amounts are integer fen, rates integer basis points,
          *     hours with one decimal; an empty cell is a `null`. `rejections_by_reason` is `code=count` pairs joined
          *     by `;`, ordered by code.
+         *
+         *     With `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` the report is an XLSX
+         *     workbook with one sheet 月度报告: a title row (region and month), a header row in Chinese (排名, 机构,
+         *     申请笔数 …), one row per institution in rank order and a final 合计 row. Amounts are in fen as whole
+         *     numbers, exactly those of the JSON report, so the sheet's totals equal the report's and `getStatistics`'s.
          */
         get: operations["getMonthlyReport"];
         put?: never;
@@ -1256,6 +1261,52 @@ export interface paths {
          *     Public: no token. Cacheable and rate-limited like `listPublicInstitutions`.
          */
         get: operations["getPublicStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published notices and dishonesty and penalty records (信息发布、失信通报)
+         * @description What finance bureaus have published and not withdrawn, newest first: policy notices (`policy`),
+         *     records of dishonest conduct (`dishonesty`, e.g. 政府采购严重违法失信行为记录) and administrative
+         *     penalties (`penalty`). A record is public only during its period: once `period_end` has passed it is
+         *     no longer listed or served here (the bureau still sees it in `listNotices`). Public: no token, read
+         *     only. Cacheable and rate-limited like `listPublicInstitutions`.
+         */
+        get: operations["listPublicNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/notices/{noticeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One published notice
+         * @description A notice while it is published (and, for a record, its period has not ended); otherwise 404
+         *     `notice_not_found`, also for drafts and withdrawn notices. Public: no token, read only. Cacheable and
+         *     rate-limited like `listPublicInstitutions`.
+         */
+        get: operations["getPublicNotice"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1710,6 +1761,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notices of the bureaus in my subtree, in every state
+         * @description Drafts, published and withdrawn notices issued for the bureau's region or a region below it, newest
+         *     change first. Needs the `viewer` role.
+         */
+        get: operations["listNotices"];
+        put?: never;
+        /**
+         * Write a notice or a dishonesty or penalty record (a draft)
+         * @description A draft notice, issued by the calling bureau for `region_code` (its own region when omitted; a region
+         *     outside its subtree is 403 `outside_region`). A `policy` notice has a title and a body. A `dishonesty`
+         *     or `penalty` record also names its subject (name and USCC, whose GB 32100 check character is
+         *     verified), what was found, the decision document number (决定书文号) and the period (`period_start`
+         *     to `period_end`, both inclusive, China Standard Time); all are required for those kinds. Nothing is
+         *     public until `publishNotice`. Needs the `reviewer` role. Audited.
+         */
+        post: operations["createNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/notices/{noticeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a draft
+         * @description Changes the given fields of a draft; the result must still be a complete notice of its kind. A
+         *     published or withdrawn notice is not edited (409 `notice_not_draft`): withdraw it and write a new one.
+         *     A notice outside the bureau's subtree does not exist for it (404 `notice_not_found`). Needs the
+         *     `reviewer` role. Audited.
+         */
+        patch: operations["updateNotice"];
+        trace?: never;
+    };
+    "/api/v1/admin/notices/{noticeId}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a draft on the public interface
+         * @description Publishes a draft (409 `notice_not_draft` otherwise): from now on `listPublicNotices` and
+         *     `getPublicNotice` serve it. A bureau publishes only notices issued for its region or below (a 旗县
+         *     bureau never for its 盟市: 404 `notice_not_found`, as for any notice outside its subtree). A published
+         *     `dishonesty` or `penalty` record about a supplier is also sent, as `notice.published`, to every
+         *     institution holding a live consent that covers that supplier's `risk_flags`. Needs the `admin` role.
+         *     Audited.
+         */
+        post: operations["publishNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/notices/{noticeId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a published notice
+         * @description Takes a published notice off the public interface at once (409 `notice_not_published` otherwise), with
+         *     a reason kept on the record. Same subtree rule as `publishNotice`. Needs the `admin` role. Audited.
+         */
+        post: operations["withdrawNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/late-payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Purchasers' payment discipline — accepted but unpaid contracts (保障中小企业款项支付条例)
+         * @description Contracts of purchasers in a region of the bureau's subtree that are accepted (履约验收 passed) and not
+         *     fully paid, by contract number, each with the amount due, the amount paid, the days since acceptance
+         *     and whether it is late. A region outside the subtree is 403 `outside_region`.
+         *
+         *     **When a payment is due.** A payment milestone carries its due date from the procurement cloud when
+         *     the contract fixes one (`due_on`). Otherwise it is due within the contract's payment period after
+         *     acceptance: 30 days (the statutory period of 《保障中小企业款项支付条例》, revised 2025), or the
+         *     contract's own period where it provides one, at most 60 days. Retention money (质保金) is due on its own
+         *     date only. Both limits are configuration (`PAYMENT_DAYS_STATUTORY`, `PAYMENT_DAYS_MAX`).
+         *
+         *     **Late** means: some amount is past its due date unpaid (`overdue_amount` > 0); `overdue_since` is the
+         *     earliest due date not covered by the payments made, and `days_overdue` counts from it. Days are
+         *     calendar days in China Standard Time. With `late=true` only late contracts are listed. A financed
+         *     contract (a live financing) that becomes late sends `payment.overdue` to its bank, once per due date.
+         */
+        get: operations["listLatePayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "application.submitted": {
@@ -2080,6 +2263,50 @@ export interface webhooks {
          *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
          */
         post: operations["onRiskFlagLifted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A payment on the financed contract is past its due date unpaid
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onPaymentOverdue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "notice.published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A finance bureau published a dishonesty or penalty record about the supplier (consent part `risk_flags`)
+         * @description Sent to the institution's webhook URL, signed per the Standard Webhooks specification. Retried at about
+         *     5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h until a 2xx; then marked failed (see
+         *     `listWebhookDeliveries`, `redeliverEvent`, and the same event in `listEvents`).
+         */
+        post: operations["onNoticePublished"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3460,9 +3687,169 @@ export interface components {
         /** @description Stable for the event and the receiving institution; every delivery of it carries it as `webhook-id`. */
         EventId: string;
         /** @enum {string} */
-        EventType: "application.submitted" | "application.withdrawn" | "application.approved" | "application.rejected" | "application.cancelled" | "consent.revoked" | "account_lock.confirmed" | "account_lock.failed" | "financing.disbursed" | "financing.settled" | "contract.amended" | "contract.terminated" | "contract.completed" | "acceptance.recorded" | "payment.received" | "risk_flag.added" | "risk_flag.lifted" | "application.superseded" | "intent.published" | "quote.declined" | "application.deadline_missed";
+        EventType: "application.submitted" | "application.withdrawn" | "application.approved" | "application.rejected" | "application.cancelled" | "consent.revoked" | "account_lock.confirmed" | "account_lock.failed" | "financing.disbursed" | "financing.settled" | "contract.amended" | "contract.terminated" | "contract.completed" | "acceptance.recorded" | "payment.received" | "risk_flag.added" | "risk_flag.lifted" | "application.superseded" | "intent.published" | "quote.declined" | "application.deadline_missed" | "payment.overdue" | "notice.published";
         /** @description One event, as sent by webhook and listed in the feed; `type` says which. */
-        Event: components["schemas"]["ApplicationSubmittedEvent"] | components["schemas"]["ApplicationWithdrawnEvent"] | components["schemas"]["ApplicationApprovedEvent"] | components["schemas"]["ApplicationRejectedEvent"] | components["schemas"]["ApplicationCancelledEvent"] | components["schemas"]["ConsentRevokedEvent"] | components["schemas"]["AccountLockConfirmedEvent"] | components["schemas"]["AccountLockFailedEvent"] | components["schemas"]["FinancingDisbursedEvent"] | components["schemas"]["FinancingSettledEvent"] | components["schemas"]["ContractAmendedEvent"] | components["schemas"]["ContractTerminatedEvent"] | components["schemas"]["ContractCompletedEvent"] | components["schemas"]["AcceptanceRecordedEvent"] | components["schemas"]["PaymentReceivedEvent"] | components["schemas"]["RiskFlagAddedEvent"] | components["schemas"]["RiskFlagLiftedEvent"] | components["schemas"]["ApplicationSupersededEvent"] | components["schemas"]["IntentPublishedEvent"] | components["schemas"]["QuoteDeclinedEvent"] | components["schemas"]["ApplicationDeadlineMissedEvent"];
+        Event: components["schemas"]["ApplicationSubmittedEvent"] | components["schemas"]["ApplicationWithdrawnEvent"] | components["schemas"]["ApplicationApprovedEvent"] | components["schemas"]["ApplicationRejectedEvent"] | components["schemas"]["ApplicationCancelledEvent"] | components["schemas"]["ConsentRevokedEvent"] | components["schemas"]["AccountLockConfirmedEvent"] | components["schemas"]["AccountLockFailedEvent"] | components["schemas"]["FinancingDisbursedEvent"] | components["schemas"]["FinancingSettledEvent"] | components["schemas"]["ContractAmendedEvent"] | components["schemas"]["ContractTerminatedEvent"] | components["schemas"]["ContractCompletedEvent"] | components["schemas"]["AcceptanceRecordedEvent"] | components["schemas"]["PaymentReceivedEvent"] | components["schemas"]["RiskFlagAddedEvent"] | components["schemas"]["RiskFlagLiftedEvent"] | components["schemas"]["PaymentOverdueEvent"] | components["schemas"]["NoticePublishedEvent"] | components["schemas"]["ApplicationSupersededEvent"] | components["schemas"]["IntentPublishedEvent"] | components["schemas"]["QuoteDeclinedEvent"] | components["schemas"]["ApplicationDeadlineMissedEvent"];
+        /**
+         * @description `policy` 政策通知; `dishonesty` 失信行为记录 (e.g. 政府采购严重违法失信行为记录); `penalty` 行政处罚.
+         * @enum {string}
+         */
+        NoticeKind: "policy" | "dishonesty" | "penalty";
+        /** @enum {string} */
+        NoticeStatus: "draft" | "published" | "withdrawn";
+        NoticeSubject: {
+            name: string;
+            uscc: components["schemas"]["Uscc"];
+        };
+        NoticeCreate: {
+            kind: components["schemas"]["NoticeKind"];
+            region_code?: components["schemas"]["RegionCode"];
+            title: string;
+            /** @description Plain text; line breaks are kept. */
+            body?: string;
+            subject?: components["schemas"]["NoticeSubject"];
+            /** @description What was found (违法失信行为 / 处罚事由), and its basis. */
+            finding?: string;
+            /** @description The decision document number (决定书文号). */
+            decision_no?: string;
+            /** Format: date */
+            period_start?: string;
+            /** Format: date */
+            period_end?: string;
+        };
+        NoticePatch: {
+            title?: string;
+            body?: string;
+            subject?: components["schemas"]["NoticeSubject"];
+            finding?: string;
+            decision_no?: string;
+            /** Format: date */
+            period_start?: string;
+            /** Format: date */
+            period_end?: string;
+        };
+        NoticeWithdrawal: {
+            reason: string;
+        };
+        Notice: {
+            id: string;
+            kind: components["schemas"]["NoticeKind"];
+            status: components["schemas"]["NoticeStatus"];
+            region_code: components["schemas"]["RegionCode"];
+            issuing_bureau: {
+                client_id: components["schemas"]["ClientId"];
+                name: string;
+            };
+            title: string;
+            body: string;
+            subject?: components["schemas"]["NoticeSubject"];
+            finding?: string;
+            decision_no?: string;
+            /** Format: date */
+            period_start?: string;
+            /** Format: date */
+            period_end?: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+            published_at?: components["schemas"]["Timestamp"];
+            withdrawn_at?: components["schemas"]["Timestamp"];
+            withdrawal_reason?: string;
+        };
+        NoticePage: {
+            items: components["schemas"]["Notice"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
+        PublicNotice: {
+            id: string;
+            kind: components["schemas"]["NoticeKind"];
+            region_code: components["schemas"]["RegionCode"];
+            issuing_bureau_name: string;
+            title: string;
+            body: string;
+            subject?: components["schemas"]["NoticeSubject"];
+            finding?: string;
+            decision_no?: string;
+            /** Format: date */
+            period_start?: string;
+            /** Format: date */
+            period_end?: string;
+            published_at: components["schemas"]["Timestamp"];
+        };
+        PublicNoticePage: {
+            items: components["schemas"]["PublicNotice"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
+        LatePayment: {
+            contract_no: string;
+            purchaser: components["schemas"]["Purchaser"];
+            supplier: {
+                uscc: components["schemas"]["Uscc"];
+                name: string;
+            };
+            amount: components["schemas"]["Fen"];
+            /** Format: date */
+            accepted_on: string;
+            days_since_acceptance: number;
+            /** @description The payment period after acceptance that applies (the contract's, at most the maximum; else the statutory one). */
+            payment_days: number;
+            /** @description What is due by today (milestones past their due dates). */
+            due_amount: components["schemas"]["Fen"];
+            paid_amount: components["schemas"]["Fen"];
+            /** @description Due and not paid. */
+            overdue_amount: components["schemas"]["Fen"];
+            /** Format: date */
+            overdue_since: string | null;
+            days_overdue: number;
+            late: boolean;
+            /** @description A live financing (lock confirmed, not settled) holds the contract. */
+            financed: boolean;
+        };
+        LatePaymentPage: {
+            items: components["schemas"]["LatePayment"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
+        /** @description `payment.overdue`: A payment on the financed contract passed its due date unpaid (保障中小企业款项支付条例); sent to the financing institution, once per due date. */
+        PaymentOverdueEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "payment.overdue";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                loan_no?: string;
+                /**
+                 * Format: date
+                 * @description The due date that passed.
+                 */
+                due_on: string;
+                /** @description The payment milestone (付款节点) due then. */
+                milestone?: string;
+                overdue_amount: components["schemas"]["Fen"];
+                contract_unpaid: components["schemas"]["Fen"];
+                purchaser: components["schemas"]["Purchaser"];
+            };
+        };
+        /** @description `notice.published`: A finance bureau published a dishonesty or penalty record about the supplier (consent part `risk_flags`). */
+        NoticePublishedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "notice.published";
+            timestamp: components["schemas"]["Timestamp"];
+            data: {
+                /** Format: uuid */
+                application_id: string;
+                contract_no: string;
+                notice: components["schemas"]["PublicNotice"];
+            };
+        };
         EventFeed: {
             items: components["schemas"]["Event"][];
             /** @description Pass as `after` next time (the same value when nothing was new). */
@@ -3674,6 +4061,7 @@ export interface components {
     parameters: {
         /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
         CsrfToken: string;
+        NoticeId: string;
         /** @description Most items on one page. */
         PageSize: number;
         ProductId: string;
@@ -5597,7 +5985,7 @@ export interface operations {
             /** @description The report. */
             200: {
                 headers: {
-                    /** @description On CSV, `attachment; filename="zcd-monthly-<region>-<month>.csv"`. */
+                    /** @description On CSV and XLSX, `attachment; filename="zcd-monthly-<region>-<month>.csv"` (`.xlsx`). */
                     "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
@@ -5608,13 +5996,14 @@ export interface operations {
                      *     1,ins_…,某某银行,12,…
                      */
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The `Accept` header allows neither `application/json` nor `text/csv`. */
+            /** @description The `Accept` header allows none of `application/json`, `text/csv` and the XLSX type. */
             406: {
                 headers: {
                     [name: string]: unknown;
@@ -5785,6 +6174,118 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            /** @description Too many requests from this client address; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listPublicNotices: {
+        parameters: {
+            query?: {
+                /** @description Only notices of this kind. */
+                kind?: components["schemas"]["NoticeKind"];
+                /** @description Only notices issued for this region or a region below it. */
+                region?: components["schemas"]["RegionCode"];
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: {
+                /** @description An `ETag` from an earlier answer; when it is still current the answer is 304 without a body. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of published notices. */
+            200: {
+                headers: {
+                    /** @description A strong validator of the representation. */
+                    ETag?: string;
+                    /** @description `public, max-age=300`. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicNoticePage"];
+                };
+            };
+            /** @description The representation matching `If-None-Match` is still current. */
+            304: {
+                headers: {
+                    /** @description A strong validator of the representation. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Too many requests from this client address; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getPublicNotice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer; when it is still current the answer is 304 without a body. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                noticeId: components["parameters"]["NoticeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notice. */
+            200: {
+                headers: {
+                    /** @description A strong validator of the representation. */
+                    ETag?: string;
+                    /** @description `public, max-age=300`. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicNotice"];
+                };
+            };
+            /** @description The representation matching `If-None-Match` is still current. */
+            304: {
+                headers: {
+                    /** @description A strong validator of the representation. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
             /** @description Too many requests from this client address; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -6487,6 +6988,208 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listNotices: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["NoticeStatus"];
+                kind?: components["schemas"]["NoticeKind"];
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of notices. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createNotice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeCreate"];
+            };
+        };
+        responses: {
+            /** @description The draft. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateNotice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                noticeId: components["parameters"]["NoticeId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticePatch"];
+            };
+        };
+        responses: {
+            /** @description The draft as changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    publishNotice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                noticeId: components["parameters"]["NoticeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The published notice. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    withdrawNotice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                noticeId: components["parameters"]["NoticeId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeWithdrawal"];
+            };
+        };
+        responses: {
+            /** @description The withdrawn notice. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listLatePayments: {
+        parameters: {
+            query?: {
+                /** @description The purchasers' region; default the bureau's own. Must lie in the bureau's subtree. */
+                region?: components["schemas"]["RegionCode"];
+                /** @description `true`: only late contracts. */
+                late?: boolean;
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of accepted, not fully paid contracts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LatePaymentPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             "4XX": components["responses"]["Problem"];
             "5XX": components["responses"]["ServerError"];
         };
@@ -7376,6 +8079,114 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RiskFlagLiftedEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onPaymentOverdue: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentOverdueEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone; the gateway stops sending and disables the endpoint until the institution asks for a redelivery. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received; any 2xx ends the retries. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not accepted; retried on the schedule (a `Retry-After` is honoured). */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver failed; retried on the schedule (a `Retry-After` is honoured). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onNoticePublished: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry and redelivery, so the receiver can deduplicate. */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /** @description Seconds since the epoch when this attempt was signed; refuse one more than 5 minutes off. */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">` keyed with the base64-decoded part of
+                 *     the institution's `whsec_` secret. During a secret rotation's overlap two signatures are sent,
+                 *     space-separated (new first); accept the message when any matches.
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticePublishedEvent"];
             };
         };
         responses: {

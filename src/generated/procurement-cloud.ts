@@ -212,7 +212,16 @@ export interface components {
                 stages: {
                     stageName: string;
                     ratio: number;
+                    /**
+                     * Format: date
+                     * @description The payment date the contract fixes for this stage (付款期限), when it fixes one.
+                     */
+                    dueDate?: string;
+                    /** @description The stage is retention money (质保金), due on its own date only. */
+                    retention?: boolean;
                 }[];
+                /** @description Days after acceptance the contract allows for the stages without a date (约定付款期限); absent, the statutory period applies. */
+                payDays?: number;
             };
             /** @enum {string} */
             state: "EXECUTING" | "TERMINATED" | "FINISHED";

@@ -15,6 +15,7 @@ import { theme } from './shared/theme.js';
 const LandingPage = lazy(() => import('./landing/landing-page.js'));
 const PortalApp = lazy(() => import('./portal/portal-app.js'));
 const ConsoleApp = lazy(() => import('./console/console-app.js'));
+const NoticesApp = lazy(() => import('./notices/notices-app.js'));
 
 const queryClient = new QueryClient({
   queryCache: new QueryCache({
@@ -48,6 +49,9 @@ function Themed() {
           </Route>
           <Route path="/console" nest>
             <ConsoleApp />
+          </Route>
+          <Route path="/notices" nest>
+            <NoticesApp />
           </Route>
         </Switch>
       </Suspense>

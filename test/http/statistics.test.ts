@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { MONTHLY_REPORT_HEADERS_ZH, XLSX_TYPE } from '../../src/features/statistics/monthly-report-xlsx.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migratedDatabase } from '../helpers/db.js';
@@ -293,6 +295,39 @@ describe('getMonthlyReport', () => {
     expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(bytes.toString('utf8')).toBe(expectedCsv());
     expect(bytes.equals(Buffer.from(expectedCsv(), 'utf8'))).toBe(true);
+  });
+
+  it('answers the XLSX type with a workbook exceljs reads back, its totals those of the JSON report and getStatistics', async () => {
+    const path = '/api/v1/admin/reports/monthly?region=150000&month=2026-03';
+    const token = await getToken(gw, root);
+    const res = await fetch(gw.issuer + path, { headers: { ...(await dpopHeaders(gw, root, token, 'GET', path.split('?')[0]!)), accept: XLSX_TYPE } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(XLSX_TYPE);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="zcd-monthly-150000-2026-03.xlsx"');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('月度报告')!;
+    expect(String(sheet.getRow(1).getCell(1).value)).toContain('2026-03');
+    const header = (sheet.getRow(2).values as unknown[]).slice(1);
+    expect(header).toEqual([...MONTHLY_REPORT_HEADERS_ZH]);
+    const rows = [];
+    for (let r = 3; r <= sheet.rowCount; r++) rows.push(Object.fromEntries(header.map((h, k) => [h, sheet.getRow(r).getCell(k + 1).value ?? null])));
+    const json = (await callAs(gw, root, 'GET', path)).body;
+    const stats = (await callAs(gw, root, 'GET', '/api/v1/admin/statistics?region=150000&month=2026-03')).body;
+    expect(rows.map((r) => r['机构编号'])).toEqual([...json.institutions.map((i: { institution_id: string }) => i.institution_id), null]);
+    const total = rows.at(-1)!;
+    expect(total['机构名称']).toBe('合计');
+    const pairs = [
+      ['申请笔数', 'applications'], ['申请金额（分）', 'applied_amount'], ['批准笔数', 'approvals'], ['批准金额（分）', 'approved_amount'],
+      ['拒绝笔数', 'rejections'], ['放款笔数', 'disbursements'], ['放款金额（分）', 'disbursed_amount'], ['还款金额（分）', 'repaid_amount'], ['贷款余额（分）', 'outstanding_amount'],
+    ] as const;
+    for (const [zh, key] of pairs) {
+      expect(total[zh], zh).toBe(json.total[key]);
+      expect(total[zh], zh).toBe(stats.total[key]);
+      expect(rows.slice(0, -1).reduce((a, r) => a + (r[zh] as number), 0), zh).toBe(json.total[key]);
+    }
+    // An institution's name is text in the sheet, never a formula.
+    expect(rows.map((r) => r['机构名称'])).toContain(NAME_A);
   });
 
   it('is 406 for an Accept it cannot meet', async () => {

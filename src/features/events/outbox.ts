@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { epochMs, msOfIso, type Clock } from '../../clock.js';
 import type { OutboxEvent } from '../sync/ingest.js';
-import type { EventsStore } from './events-store.js';
-import { flaggedSupplier, planDeliveries, type ChangeOutboxEvent } from './plan-deliveries.js';
-import type { ApplicationEventType, MarketplaceEventType } from './published-events.js';
+import type { ConsentHolder, EventsStore } from './events-store.js';
+import { flaggedSupplier, planDeliveries, type ChangeOutboxEvent, type TargetedOutboxEvent } from './plan-deliveries.js';
+import type { ApplicationEventType, MarketplaceEventType, SupervisionEventType } from './published-events.js';
 
 /**
  * The outbox, bound to the transaction of the change its events announce (financing's `EventRecorder`, the
@@ -42,6 +42,24 @@ export class Outbox {
     const sendable = e.institutionIds.length ? await this.store.sendable(e.institutionIds) : new Set<string>();
     const deliveries = planDeliveries([{ kind: 'market', id, type: e.type, occurredAt: at, institutionIds: e.institutionIds, data: e.data }], [], sendable, new Map(), at);
     await this.store.append([{ id, type: e.type, occurredAt: at, contractNo: null, payload: { ...e.data, institution_ids: [...e.institutionIds] }, createdAt: at }], deliveries);
+  }
+
+  /**
+   * Records a supervision event under a stable id (so a second run of the same check adds nothing) and one
+   * delivery per target; false when that id was recorded before.
+   */
+  async recordTargeted(e: { id: string; type: SupervisionEventType; contractNo: string | null; payload: Record<string, unknown>; targets: TargetedOutboxEvent['targets'] }): Promise<boolean> {
+    if ((await this.store.recorded([e.id])).size) return false;
+    const at = epochMs(this.clock);
+    const sendable = e.targets.length ? await this.store.sendable([...new Set(e.targets.map((t) => t.institutionId))]) : new Set<string>();
+    const deliveries = planDeliveries([{ kind: 'targeted', id: e.id, type: e.type, occurredAt: at, targets: e.targets }], [], sendable, new Map(), at);
+    await this.store.append([{ id: e.id, type: e.type, occurredAt: at, contractNo: e.contractNo, payload: e.payload, createdAt: at }], deliveries);
+    return true;
+  }
+
+  /** The applications holding consent on these contracts or of these suppliers, whatever their state. */
+  consentHolders(q: { contractNos: readonly string[]; supplierUsccs: readonly string[] }): Promise<ConsentHolder[]> {
+    return this.store.consentHolders(q);
   }
 
   /** Which of these change ids are recorded already (applied before). */

@@ -42,8 +42,17 @@ export interface ChangeOutboxEvent {
   change: Change;
 }
 
+/** An event addressed to chosen applications' institutions, each with its own data (supervision's events). */
+export interface TargetedOutboxEvent {
+  kind: 'targeted';
+  id: string;
+  type: PublishedEventType;
+  occurredAt: number;
+  targets: { institutionId: string; applicationId: string; data: Record<string, unknown> }[];
+}
+
 /** An outbox event to fan out. */
-export type FanOutEvent = ApplicationOutboxEvent | MarketOutboxEvent | ChangeOutboxEvent;
+export type FanOutEvent = ApplicationOutboxEvent | MarketOutboxEvent | ChangeOutboxEvent | TargetedOutboxEvent;
 
 /** The supplier a risk-flag change is about. */
 export function flaggedSupplier(change: Change): string | undefined {
@@ -133,6 +142,10 @@ export function planDeliveries(
     }
     if (e.kind === 'market') {
       for (const institutionId of new Set(e.institutionIds)) out.push(delivery(e, e.type, institutionId, null, e.data));
+      continue;
+    }
+    if (e.kind === 'targeted') {
+      for (const t of e.targets) out.push(delivery(e, e.type, t.institutionId, t.applicationId, t.data));
       continue;
     }
     const { type, part } = publishedTypeOf(e.change.type);

@@ -35,11 +35,17 @@ export const CONTRACT_EVENT_TYPES = [
   'risk_flag.lifted',
 ] as const;
 
+/** Events of supervision: a late payment on a financed contract, a bureau's record about a supplier. */
+export const SUPERVISION_EVENT_TYPES = ['payment.overdue', 'notice.published'] as const;
+
+/** An event type of supervision. */
+export type SupervisionEventType = (typeof SUPERVISION_EVENT_TYPES)[number];
+
 /** An event type of the financing lifecycle. */
 export type ApplicationEventType = (typeof APPLICATION_EVENT_TYPES)[number];
 
 /** Every event type an institution can receive, by webhook and in the feed. */
-export type PublishedEventType = ApplicationEventType | MarketplaceEventType | (typeof CONTRACT_EVENT_TYPES)[number];
+export type PublishedEventType = ApplicationEventType | MarketplaceEventType | (typeof CONTRACT_EVENT_TYPES)[number] | SupervisionEventType;
 
 /** The published type of an upstream change and the consent part a bank needs to receive it. */
 export function publishedTypeOf(change: Change['type']): { type: PublishedEventType; part: ConsentPart } {

@@ -34,6 +34,11 @@ export function datePeriod(from: string, to: string, maxDays = 366): Period {
   return { from, to, start, end };
 }
 
+/** The calendar day (UTC+08:00) containing `ms`, as `YYYY-MM-DD`. */
+export function chinaDate(ms: number): string {
+  return new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
 /** The calendar month (UTC+08:00) containing `ms`, as `YYYY-MM`. */
 export function monthOf(ms: number): string {
   return cstDate(ms).slice(0, 7);

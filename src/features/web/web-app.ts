@@ -14,7 +14,7 @@ export const ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 export const PAGE_CACHE_CONTROL = 'no-cache';
 
 /** The areas of the web app whose paths (and every path below them) answer with the app's page. */
-export const WEB_APP_AREAS = ['/portal', '/console'] as const;
+export const WEB_APP_AREAS = ['/portal', '/console', '/notices'] as const;
 
 interface Asset {
   type: string;

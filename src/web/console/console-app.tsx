@@ -5,9 +5,15 @@ import { AreaNotFound } from '../shared/shell/area-not-found.js';
 import { PageLoading } from '../shared/shell/page-loading.js';
 
 const OverviewPage = lazy(() => import('./overview/overview-page.js'));
+const LatePaymentsPage = lazy(() => import('./supervision/late-payments-page.js'));
+const NoticesAdminPage = lazy(() => import('./supervision/notices-admin-page.js'));
 
 /** The console's navigation; each page of the console adds its entry here. */
-const NAV: readonly NavItem[] = [{ to: '/', label: 'console.nav.overview', end: true }];
+const NAV: readonly NavItem[] = [
+  { to: '/', label: 'console.nav.overview', end: true },
+  { to: '/late-payments', label: 'console.nav.latePayments' },
+  { to: '/notices', label: 'console.nav.notices' },
+];
 
 /** `/console…`: the bureau console (政采贷监管), for finance bureau staff signed in at their identity provider. */
 export default function ConsoleApp() {
@@ -16,6 +22,8 @@ export default function ConsoleApp() {
       <Suspense fallback={<PageLoading />}>
         <Switch>
           <Route path="/" component={OverviewPage} />
+          <Route path="/late-payments" component={LatePaymentsPage} />
+          <Route path="/notices" component={NoticesAdminPage} />
           <Route>
             <AreaNotFound home="/console" area="console.name" />
           </Route>

@@ -4,6 +4,7 @@ import type { MessageKey } from '../shared/i18n/messages.js';
 import { LanguageSwitch } from '../shared/shell/language-switch.js';
 import { useShellColours } from '../shared/shell/shell-colours.js';
 import { SkipLink } from '../shared/shell/skip-link.js';
+import { LatestNotices } from './latest-notices.js';
 import { PublicStatistics } from './public-statistics/public-statistics.js';
 
 const ENTRIES: readonly { href: string; title: MessageKey; who: MessageKey; what: MessageKey }[] = [
@@ -55,6 +56,10 @@ export default function LandingPage() {
             ))}
           </ul>
         </nav>
+        <section id="notices" className="zcd-panel" aria-labelledby="notices-title">
+          <h2 id="notices-title">{t('notices.heading')}</h2>
+          <LatestNotices />
+        </section>
         <section id="statistics" className="zcd-panel" aria-labelledby="statistics-title">
           <h2 id="statistics-title">{t('landing.stats.heading')}</h2>
           <PublicStatistics />

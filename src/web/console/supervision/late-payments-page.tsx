@@ -1,0 +1,87 @@
+import { Alert, Button, Empty, Skeleton, Switch, Table, Tag } from 'antd';
+import { useMemo, useState } from 'react';
+import type { components } from '../../../generated/openapi.js';
+import { $api } from '../../shared/api/client.js';
+import { formatCount, formatDate } from '../../shared/format.js';
+import { useI18n } from '../../shared/i18n/i18n.js';
+import { formatFen } from '../../shared/money.js';
+import { Page } from '../../shared/shell/page.js';
+import { byPurchaser } from './purchaser-totals.js';
+
+type LatePayment = components['schemas']['LatePayment'];
+
+/** `/console/late-payments`: accepted contracts not fully paid in the bureau's region (`listLatePayments`). */
+export default function LatePaymentsPage() {
+  const { t, locale } = useI18n();
+  const [lateOnly, setLateOnly] = useState(true);
+  const [token, setToken] = useState<string | undefined>();
+  const query = $api.useQuery('get', '/api/v1/admin/late-payments', {
+    params: { query: { late: lateOnly, page_size: 100, ...(token ? { page_token: token } : {}) } },
+  });
+  const items = useMemo(() => query.data?.items ?? [], [query.data]);
+  const purchasers = useMemo(() => byPurchaser(items), [items]);
+  return (
+    <Page title="late.title" area="console.name">
+      <p className="zcd-muted">{t('late.explain')}</p>
+      <label className="zcd-inline-field">
+        <Switch
+          checked={lateOnly}
+          onChange={(v) => {
+            setLateOnly(v);
+            setToken(undefined);
+          }}
+        />
+        <span>{t('late.onlyLate')}</span>
+      </label>
+      {query.isPending ? (
+        <Skeleton active />
+      ) : query.isError ? (
+        <Alert type="error" showIcon title={t('late.failed')} action={<Button onClick={() => void query.refetch()}>{t('common.retry')}</Button>} />
+      ) : items.length === 0 ? (
+        <Empty description={t('late.none')} />
+      ) : (
+        <>
+          <section className="zcd-section" aria-labelledby="by-purchaser">
+            <h2 id="by-purchaser">{t('late.byPurchaser')}</h2>
+            <Table
+              size="small"
+              rowKey="purchaser"
+              pagination={false}
+              dataSource={purchasers}
+              columns={[
+                { title: t('late.purchaser'), dataIndex: 'purchaser' },
+                { title: t('late.contracts'), dataIndex: 'contracts', align: 'right', render: (n: number) => formatCount(n) },
+                { title: t('late.overdueAmount'), dataIndex: 'overdueFen', align: 'right', render: (n: number) => formatFen(n) },
+                { title: t('late.daysOverdue'), dataIndex: 'maxDaysOverdue', align: 'right', responsive: ['sm'] },
+              ]}
+            />
+          </section>
+          <Table<LatePayment>
+            size="small"
+            rowKey="contract_no"
+            pagination={false}
+            scroll={{ x: true }}
+            dataSource={items}
+            caption={<span className="zcd-visually-hidden">{t('late.title')}</span>}
+            columns={[
+              { title: t('late.contract'), dataIndex: 'contract_no' },
+              { title: t('late.purchaser'), key: 'purchaser', render: (_, p) => p.purchaser.name },
+              { title: t('late.acceptedOn'), dataIndex: 'accepted_on', responsive: ['md'], render: (d: string) => formatDate(d, locale) },
+              { title: t('late.daysSince'), dataIndex: 'days_since_acceptance', align: 'right', responsive: ['md'] },
+              { title: t('late.paymentDays'), dataIndex: 'payment_days', align: 'right', responsive: ['lg'] },
+              { title: t('late.overdueAmount'), dataIndex: 'overdue_amount', align: 'right', render: (n: number) => formatFen(n) },
+              { title: t('late.daysOverdue'), dataIndex: 'days_overdue', align: 'right' },
+              {
+                title: t('late.status'),
+                key: 'late',
+                render: (_, p) => <Tag color={p.late ? 'red' : 'default'}>{t(p.late ? 'late.late' : 'late.onTime')}</Tag>,
+              },
+              { title: t('late.financed'), key: 'financed', responsive: ['sm'], render: (_, p) => t(p.financed ? 'late.yes' : 'late.no') },
+            ]}
+          />
+          {query.data.next_page_token ? <Button onClick={() => setToken(query.data.next_page_token)}>{t('common.nextPage')}</Button> : null}
+        </>
+      )}
+    </Page>
+  );
+}
