@@ -8,6 +8,7 @@ import * as m006 from './006_statistics.js';
 import * as m005 from './005_events.js';
 import * as m007 from './007_epoch_ms_times.js';
 import * as m008 from './008_sign_in.js';
+import * as m011 from './011_supplier_notifications.js';
 
 /** A migration: a name that never changes, and its up and down. */
 export interface Migration {
@@ -29,6 +30,7 @@ export const migrations: readonly Migration[] = [
   { name: '006_statistics', ...m006 },
   { name: '007_epoch_ms_times', ...m007 },
   { name: '008_sign_in', ...m008 },
+  { name: '011_supplier_notifications', ...m011 },
 ];
 
 /** Serves the list to knex, so the same code runs from src/ (tsx, vitest) and dist/. */
