@@ -263,6 +263,18 @@ describe.each(WIDTHS)('the SME portal at %i px', (width) => {
     await expectAccessible(page, `applications at ${width} px`);
     await screenshot(tp, 'portal-applications');
 
+    // Notifications: the header counts what is unread; the page lists it; marking read clears the count.
+    const bell = page.getByRole('banner').getByRole('link', { name: /^通知（\d+ 条未读）$/ });
+    await bell.waitFor();
+    await bell.click();
+    await page.getByRole('heading', { level: 1, name: '通知' }).waitFor();
+    await page.getByText('银行已放款').first().waitFor();
+    await page.getByText('回款账户已锁定').first().waitFor();
+    await expectAccessible(page, `notifications at ${width} px`);
+    await screenshot(tp, 'portal-notifications');
+    await page.getByRole('button', { name: '全部标为已读' }).click();
+    await page.getByRole('banner').getByRole('link', { name: '通知', exact: true }).waitFor();
+
     // Who read my data: the bank's read of the contract.
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '数据查询记录' }).click();
     await page.getByRole('heading', { level: 1, name: '数据查询记录' }).waitFor();
