@@ -57,6 +57,9 @@ import { KnexEventsStore } from './features/events/events-knex-store.js';
 import type { EventsStore } from './features/events/events-store.js';
 import { EventsService } from './features/events/events-service.js';
 import { createEventsRoutes } from './features/events/events-routes.js';
+import { KnexSupplierNotificationsStore } from './features/supplier-notifications/supplier-notifications-knex-store.js';
+import { createSupplierNotificationRoutes } from './features/supplier-notifications/supplier-notifications-routes.js';
+import { SupplierNotificationsService } from './features/supplier-notifications/supplier-notifications-service.js';
 import { SANDBOX_OIDC_PATH, sandboxSignIn } from './config.js';
 import { createSignInModule, type SignInModule } from './features/sign-in/sign-in-module.js';
 import { createWebApp } from './features/web/web-app.js';
@@ -250,6 +253,9 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createSupervisionRoutes({ supervision }),
     ...createEventsRoutes({ events: new EventsService({ store: eventsStore, clock: time, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
     ...signIn.routes,
+    ...createSupplierNotificationRoutes({
+      notifications: new SupplierNotificationsService(knexTransactional(db, (trx) => ({ notifications: new KnexSupplierNotificationsStore(trx) })), time),
+    }),
   ];
   const table = new RouteTable();
   mountRoutes(table, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });

@@ -436,6 +436,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supplier/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What happened to my applications
+         * @description The events that concern the signed-in supplier, newest first: a bank's decision, the collection account's
+         *     lock, the disbursement, a treasury payment into the contract, settlement, and consent that ends within
+         *     7 days (listed on the first page only). `unread_count` counts those newer than the last
+         *     `markSupplierNotificationsRead`. A supplier sees only the notifications of its own contracts.
+         */
+        get: operations["listSupplierNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark my notifications read
+         * @description Marks as read every notification of the signed-in supplier up to `through` (default: now). Never moves
+         *     the mark backwards. Touches only this supplier's mark.
+         */
+        post: operations["markSupplierNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/supplier/intents": {
         parameters: {
             query?: never;
@@ -2539,6 +2583,30 @@ export interface components {
         ContractStatus: "active" | "completed" | "terminated";
         /** @enum {string} */
         NotFinanceableReason: "terminated" | "completed" | "fully_paid" | "live_financing" | "risk_flag";
+        /** @enum {string} */
+        SupplierNotificationType: "application.approved" | "application.rejected" | "application.cancelled" | "account_lock.confirmed" | "account_lock.failed" | "financing.disbursed" | "financing.settled" | "payment.received" | "consent.expiring";
+        SupplierNotification: {
+            id: string;
+            type: components["schemas"]["SupplierNotificationType"];
+            at: components["schemas"]["Timestamp"];
+            contract_no: string;
+            application_id: string | null;
+            /** @description The payment's or disbursement's amount, when there is one. */
+            amount?: components["schemas"]["Fen"];
+            read: boolean;
+        };
+        SupplierNotificationPage: {
+            items: components["schemas"]["SupplierNotification"][];
+            unread_count: number;
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
+        SupplierNotificationsReadInput: {
+            /** @description Mark read what happened at or before this moment; not in the future. */
+            through?: components["schemas"]["Timestamp"];
+        };
+        SupplierNotificationCount: {
+            unread_count: number;
+        };
         SupplierContract: {
             contract_no: string;
             project_no: string;
@@ -4767,6 +4835,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DataAccessPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listSupplierNotifications: {
+        parameters: {
+            query?: {
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of notifications and the unread count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierNotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    markSupplierNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SupplierNotificationsReadInput"];
+            };
+        };
+        responses: {
+            /** @description The unread count after marking. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierNotificationCount"];
                 };
             };
             400: components["responses"]["BadRequest"];

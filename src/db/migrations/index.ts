@@ -11,6 +11,7 @@ import * as m008 from './008_sign_in.js';
 import * as m009 from './009_audit_tree.js';
 import * as m010 from './010_shared_state.js';
 import * as m012 from './012_marketplace.js';
+import * as m011 from './011_supplier_notifications.js';
 import * as m013 from './013_supervision.js';
 
 /** A migration: a name that never changes, and its up and down. */
@@ -35,6 +36,7 @@ export const migrations: readonly Migration[] = [
   { name: '008_sign_in', ...m008 },
   { name: '009_audit_tree', ...m009 },
   { name: '010_shared_state', ...m010 },
+  { name: '011_supplier_notifications', ...m011 },
   { name: '012_marketplace', ...m012 },
   { name: '013_supervision', ...m013 },
 ];

@@ -1,5 +1,6 @@
-import { Alert, Button, Empty, Space, Table, type TableColumnsType } from 'antd';
+import { Alert, Button, Empty, Input, Space, Table, type TableColumnsType } from 'antd';
 import { useState } from 'react';
+import { Link } from 'wouter';
 import type { components } from '../../../generated/openapi.js';
 import { $api } from '../../shared/api/client.js';
 import { formatDate } from '../../shared/format.js';
@@ -42,7 +43,18 @@ export default function ContractsPage() {
   const query = $api.useQuery('get', '/api/v1/supplier/contracts', {
     params: { query: { page_size: PAGE_SIZE, ...(pageToken ? { page_token: pageToken } : {}) } },
   });
-  const items = query.data?.items ?? [];
+  const [search, setSearch] = useState('');
+  const q = search.trim().toLowerCase();
+  const all = query.data?.items ?? [];
+  // Search narrows the page on screen; the API pages by signing date.
+  const items = q
+    ? all.filter((c) => [c.contract_no, c.project_no, c.purchaser.name].some((s) => s.toLowerCase().includes(q)))
+    : all;
+  const open = (c: Contract) => (
+    <Link href={`/contracts/${encodeURIComponent(c.contract_no)}`} aria-label={t('contracts.open', { no: c.contract_no })}>
+      {c.contract_no}
+    </Link>
+  );
   const regionName = useRegionNames(items.map((c) => c.purchaser.region_code));
   const next = query.data?.next_page_token;
 
@@ -62,7 +74,7 @@ export default function ContractsPage() {
       responsive: ['xs'],
       render: (_, c) => (
         <div className="zcd-contract-card">
-          <span className="zcd-strong">{c.contract_no}</span>
+          <span className="zcd-strong">{open(c)}</span>
           <span className="zcd-contract-card__state">{t(STATUS[c.status])}</span>
           <span className="zcd-contract-card__purchaser zcd-muted">
             {c.purchaser.name} · {regionName(c.purchaser.region_code)}
@@ -80,7 +92,7 @@ export default function ContractsPage() {
       responsive: wide,
       render: (_, c) => (
         <Space orientation="vertical" size={0}>
-          <span className="zcd-strong zcd-nowrap">{c.contract_no}</span>
+          <span className="zcd-strong zcd-nowrap">{open(c)}</span>
           <span className="zcd-muted">
             {t('contracts.project', { no: c.project_no })} · {t(CATEGORY[c.category])}
           </span>
@@ -103,11 +115,12 @@ export default function ContractsPage() {
       dataIndex: 'signed_on',
       className: 'zcd-nowrap',
       responsive: ['lg'],
+      sorter: (a, b) => a.signed_on.localeCompare(b.signed_on),
       render: (d: string) => formatDate(d, locale),
     },
-    { title: t('contracts.column.amount'), dataIndex: 'amount', align: 'right', className: 'zcd-nowrap', responsive: ['md'], render: (fen: number) => formatFen(fen) },
+    { title: t('contracts.column.amount'), dataIndex: 'amount', sorter: (a, b) => a.amount - b.amount, align: 'right', className: 'zcd-nowrap', responsive: ['md'], render: (fen: number) => formatFen(fen) },
     { title: t('contracts.column.paid'), dataIndex: 'paid', align: 'right', className: 'zcd-nowrap', responsive: ['lg'], render: (fen: number) => formatFen(fen) },
-    { title: t('contracts.column.unpaid'), dataIndex: 'unpaid', align: 'right', className: 'zcd-nowrap', responsive: wide, render: (fen: number) => formatFen(fen) },
+    { title: t('contracts.column.unpaid'), dataIndex: 'unpaid', sorter: (a, b) => a.unpaid - b.unpaid, align: 'right', className: 'zcd-nowrap', responsive: wide, render: (fen: number) => formatFen(fen) },
     {
       title: t('contracts.column.state'),
       key: 'state',
@@ -127,13 +140,21 @@ export default function ContractsPage() {
         <Alert type="error" showIcon title={t('contracts.failed')} action={<Button onClick={() => void query.refetch()}>{t('common.retry')}</Button>} />
       ) : (
         <>
+          <Input.Search
+            className="zcd-search"
+            allowClear
+            aria-label={t('contracts.search')}
+            placeholder={t('contracts.search')}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
           <Table<Contract>
             rowKey="contract_no"
             columns={columns}
             dataSource={items}
             loading={query.isFetching}
             pagination={false}
-            locale={{ emptyText: <Empty description={t('contracts.empty')} /> }}
+            locale={{ emptyText: <Empty description={q && all.length > 0 ? t('contracts.noMatch', { q: search.trim() }) : t('contracts.empty')} /> }}
           />
           {(tokens.length > 1 || next) && (
             <nav className="zcd-pager" aria-label={t('contracts.pages')}>

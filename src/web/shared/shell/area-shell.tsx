@@ -27,6 +27,8 @@ export interface AreaShellProps {
   /** Who signs in here. */
   signInAs: SignInAs;
   nav: readonly NavItem[];
+  /** Shown in the header's tools to a signed-in person (the portal's unread-notifications link). */
+  tools?: ReactNode;
   /** The area's pages: shown only to a signed-in person of the right kind. */
   children: ReactNode;
 }
@@ -148,7 +150,7 @@ function NavLink({ item }: { item: NavItem }) {
  * navigation, main content and footer, as landmarks. Signed out, the main content asks the person to sign in
  * with the sign-in contract's link and comes back to the page they asked for.
  */
-export function AreaShell({ home, name, signInAs, nav, children }: AreaShellProps) {
+export function AreaShell({ home, name, signInAs, nav, tools, children }: AreaShellProps) {
   const { t } = useI18n();
   const colours = useShellColours();
   const state = useSession();
@@ -198,6 +200,7 @@ export function AreaShell({ home, name, signInAs, nav, children }: AreaShellProp
           </Link>
           {signedIn && <Identity session={signedIn} />}
           <div className="zcd-header__tools">
+            {signedIn && tools}
             <LanguageSwitch />
             {signedIn && <SignOutButton />}
           </div>

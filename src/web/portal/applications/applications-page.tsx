@@ -1,0 +1,175 @@
+import { Alert, Button, Card, Descriptions, Empty, Popconfirm, Space, Spin, Steps, Tag } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { components } from '../../../generated/openapi.js';
+import { $api } from '../../shared/api/client.js';
+import { formatBasisPoints } from '../../shared/format.js';
+import { useI18n } from '../../shared/i18n/i18n.js';
+import type { MessageKey } from '../../shared/i18n/messages.js';
+import { formatFen } from '../../shared/money.js';
+import { Page } from '../../shared/shell/page.js';
+import { PART_LABEL } from '../contracts/contract-page.js';
+import { formatDateTime, problemDetail } from '../portal-format.js';
+
+type Application = components['schemas']['Application'];
+type Status = Application['status'];
+
+const PAGE_SIZE = 20;
+
+export const STATUS_LABEL: Record<Status, MessageKey> = {
+  submitted: 'application.status.submitted',
+  under_review: 'application.status.under_review',
+  approved: 'application.status.approved',
+  account_lock_pending: 'application.status.account_lock_pending',
+  account_locked: 'application.status.account_locked',
+  lock_failed: 'application.status.lock_failed',
+  disbursed: 'application.status.disbursed',
+  repaying: 'application.status.repaying',
+  settled: 'application.status.settled',
+  overdue: 'application.status.overdue',
+  defaulted: 'application.status.defaulted',
+  withdrawn: 'application.status.withdrawn',
+  rejected: 'application.status.rejected',
+  cancelled: 'application.status.cancelled',
+};
+
+/** The road of a financing that goes well; where an application stands on it (off-road states end it). */
+const ROAD: readonly Status[] = ['submitted', 'under_review', 'approved', 'account_locked', 'disbursed', 'repaying', 'settled'];
+const ROAD_INDEX: Partial<Record<Status, number>> = {
+  submitted: 0,
+  under_review: 1,
+  approved: 2,
+  account_lock_pending: 2,
+  lock_failed: 2,
+  account_locked: 3,
+  disbursed: 4,
+  repaying: 5,
+  overdue: 5,
+  defaulted: 5,
+  settled: 6,
+};
+const WITHDRAWABLE: ReadonlySet<Status> = new Set(['submitted', 'under_review', 'approved', 'account_lock_pending', 'account_locked', 'lock_failed']);
+const ENDED: ReadonlySet<Status> = new Set(['withdrawn', 'rejected', 'cancelled']);
+const PROBLEM: ReadonlySet<Status> = new Set(['lock_failed', 'overdue', 'defaulted', 'rejected']);
+
+/** `/portal/applications`: 我的申请 — each application's progress, terms, account, money, consent; withdraw, revoke. */
+export default function ApplicationsPage() {
+  const { t } = useI18n();
+  const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
+  const pageToken = tokens[tokens.length - 1];
+  const query = $api.useQuery('get', '/api/v1/supplier/applications', {
+    params: { query: { page_size: PAGE_SIZE, ...(pageToken ? { page_token: pageToken } : {}) } },
+  });
+  const next = query.data?.next_page_token;
+  const items = query.data?.items ?? [];
+
+  return (
+    <Page title="applications.title" area="portal.name">
+      {query.isError ? (
+        <Alert type="error" showIcon title={t('applications.failed')} action={<Button onClick={() => void query.refetch()}>{t('common.retry')}</Button>} />
+      ) : query.isPending ? (
+        <Spin aria-label={t('common.loading')} />
+      ) : items.length === 0 ? (
+        <Empty description={t('applications.empty')} />
+      ) : (
+        <ul className="zcd-application-list" aria-label={t('applications.title')}>
+          {items.map((a) => (
+            <li key={a.id}>
+              <ApplicationCard a={a} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {(tokens.length > 1 || next) && (
+        <nav className="zcd-pager" aria-label={t('applications.pages')}>
+          <Button disabled={tokens.length === 1} onClick={() => setTokens((s) => s.slice(0, -1))}>
+            {t('common.previousPage')}
+          </Button>
+          <span className="zcd-muted">{t('common.pageNumber', { n: tokens.length })}</span>
+          <Button disabled={!next} onClick={() => next && setTokens((s) => [...s, next])}>
+            {t('common.nextPage')}
+          </Button>
+        </nav>
+      )}
+    </Page>
+  );
+}
+
+function ApplicationCard({ a }: { a: Application }) {
+  const { t, locale } = useI18n();
+  const client = useQueryClient();
+  const refresh = () => client.invalidateQueries({ queryKey: ['get', '/api/v1/supplier/applications'] });
+  const withdraw = $api.useMutation('post', '/api/v1/supplier/applications/{applicationId}/withdraw', { onSuccess: refresh });
+  const revoke = $api.useMutation('post', '/api/v1/supplier/applications/{applicationId}/consent/revoke', { onSuccess: refresh });
+  const path = { applicationId: a.id };
+  const at = (iso: string) => formatDateTime(iso, locale);
+  const headingId = `application-${a.id}`;
+  const roadAt = ROAD_INDEX[a.status];
+  const failed = withdraw.error ?? revoke.error;
+
+  const consent = a.consent.revoked_at
+    ? t('applications.consentRevoked', { at: at(a.consent.revoked_at) })
+    : a.consent.live
+      ? t('applications.consentLive', { until: at(a.consent.expires_at), parts: a.consent.parts.map((p) => t(PART_LABEL[p])).join('、') })
+      : t('applications.consentEnded');
+
+  return (
+    <Card
+      role="article"
+      aria-labelledby={headingId}
+      title={
+        <h2 id={headingId} className="zcd-card-title">
+          {t('applications.heading', { bank: a.institution_name, contract: a.contract_no })}
+        </h2>
+      }
+      extra={<Tag color={PROBLEM.has(a.status) ? 'red' : ENDED.has(a.status) ? 'default' : 'blue'}>{t(STATUS_LABEL[a.status])}</Tag>}
+    >
+      <h3 className="zcd-visually-hidden">{t('applications.timeline')}</h3>
+      {roadAt !== undefined && (
+        <Steps
+          size="small"
+          responsive
+          current={roadAt}
+          status={PROBLEM.has(a.status) ? 'error' : a.status === 'settled' ? 'finish' : 'process'}
+          items={ROAD.map((s) => ({ title: t(STATUS_LABEL[s]) }))}
+          className="zcd-application-steps"
+        />
+      )}
+      <ol className="zcd-timeline">
+        <li>{t('applications.createdAt', { at: at(a.created_at) })}</li>
+        {a.updated_at !== a.created_at && <li>{t('applications.updatedAt', { at: at(a.updated_at), status: t(STATUS_LABEL[a.status]) })}</li>}
+      </ol>
+      <Descriptions column={{ xs: 1, sm: 2 }} size="small">
+        <Descriptions.Item label={t('applications.requested')}>{formatFen(a.requested_amount)}</Descriptions.Item>
+        {a.approved_amount !== undefined && <Descriptions.Item label={t('applications.approved')}>{formatFen(a.approved_amount)}</Descriptions.Item>}
+        {a.annual_rate_bp !== undefined && <Descriptions.Item label={t('applications.rate')}>{formatBasisPoints(a.annual_rate_bp)}</Descriptions.Item>}
+        {a.term_days !== undefined && <Descriptions.Item label={t('applications.term')}>{t('applications.termDays', { n: a.term_days })}</Descriptions.Item>}
+        {a.collection_account && (
+          <Descriptions.Item label={t('applications.account')}>
+            {a.collection_account.bank_name} · {a.collection_account.account_name} · {a.collection_account.account_number}
+          </Descriptions.Item>
+        )}
+        {a.loan_no && <Descriptions.Item label={t('applications.loanNo')}>{a.loan_no}</Descriptions.Item>}
+        <Descriptions.Item label={t('applications.disbursed')}>{formatFen(a.disbursed_amount)}</Descriptions.Item>
+        <Descriptions.Item label={t('applications.repaid')}>{formatFen(a.repaid_amount)}</Descriptions.Item>
+        <Descriptions.Item label={t('applications.outstanding')}>{formatFen(a.outstanding_amount)}</Descriptions.Item>
+        <Descriptions.Item label={t('applications.consent')}>{consent}</Descriptions.Item>
+      </Descriptions>
+      {failed && <Alert type="error" showIcon role="alert" title={t('applications.actionFailed', { detail: problemDetail(failed) })} />}
+      <Space wrap className="zcd-application-actions">
+        {WITHDRAWABLE.has(a.status) && (
+          <Popconfirm title={t('applications.withdrawConfirm')} okText={t('applications.yes')} cancelText={t('applications.no')} onConfirm={() => withdraw.mutate({ params: { path } })}>
+            <Button danger loading={withdraw.isPending}>
+              {t('applications.withdraw')}
+            </Button>
+          </Popconfirm>
+        )}
+        {a.consent.live && (
+          <Popconfirm title={t('applications.revokeConfirm')} okText={t('applications.yes')} cancelText={t('applications.no')} onConfirm={() => revoke.mutate({ params: { path } })}>
+            <Button loading={revoke.isPending}>{t('applications.revoke')}</Button>
+          </Popconfirm>
+        )}
+      </Space>
+    </Card>
+  );
+}
