@@ -44,6 +44,7 @@ import { createFinancingRoutes } from './features/financing/financing-routes.js'
 import { ChainedAccessLog } from './features/audit/access-chain.js';
 import { KnexAccessChainStore } from './features/audit/access-chain-knex-store.js';
 import { KnexAdminAuditStore } from './features/audit/admin-audit-knex-store.js';
+import { createAdminAuditRoutes } from './features/audit/admin-audit-routes.js';
 import { createStatisticsModule, type StatisticsConfig } from './features/statistics/statistics-module.js';
 import { Outbox } from './features/events/outbox.js';
 import { KnexEventsStore } from './features/events/events-knex-store.js';
@@ -60,7 +61,7 @@ export const BODY_LIMIT = '256kb';
 
 /** What the app is built from. */
 export interface AppDeps {
-  config: AuthConfig & StatisticsConfig & Partial<Pick<Config, 'syncPageSize' | 'signIn'>>;
+  config: AuthConfig & StatisticsConfig & Partial<Pick<Config, 'syncPageSize' | 'signIn' | 'webhookAllowPrivate'>>;
   db: Knex;
   logger: Logger;
   /** The time source of token checks and the financing lifecycle (tests advance it). */
@@ -177,6 +178,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...createBureauRoutes({ bureaus }),
     ...createFinancingRoutes({ products, applications }),
     ...statistics.routes,
+    ...createAdminAuditRoutes({ audit: new KnexAdminAuditStore(db), regions }),
     ...createEventsRoutes({ events: new EventsService({ store: eventsStore, clock: time, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
     ...signIn.routes,
   ];
