@@ -3,11 +3,20 @@ import { Route, Switch } from 'wouter';
 import { AreaShell, type NavItem } from '../shared/shell/area-shell.js';
 import { AreaNotFound } from '../shared/shell/area-not-found.js';
 import { PageLoading } from '../shared/shell/page-loading.js';
+import './console.css';
 
 const OverviewPage = lazy(() => import('./overview/overview-page.js'));
+const InstitutionsPage = lazy(() => import('./institutions/institutions-page.js'));
+const OnboardPage = lazy(() => import('./institutions/onboard-page.js'));
+const InstitutionPage = lazy(() => import('./institutions/institution-page.js'));
+const AuditPage = lazy(() => import('./audit/audit-page.js'));
 
 /** The console's navigation; each page of the console adds its entry here. */
-const NAV: readonly NavItem[] = [{ to: '/', label: 'console.nav.overview', end: true }];
+const NAV: readonly NavItem[] = [
+  { to: '/', label: 'console.nav.overview', end: true },
+  { to: '/institutions', label: 'console.nav.institutions' },
+  { to: '/audit', label: 'console.nav.audit' },
+];
 
 /** `/console…`: the bureau console (政采贷监管), for finance bureau staff signed in at their identity provider. */
 export default function ConsoleApp() {
@@ -16,6 +25,10 @@ export default function ConsoleApp() {
       <Suspense fallback={<PageLoading />}>
         <Switch>
           <Route path="/" component={OverviewPage} />
+          <Route path="/institutions" component={InstitutionsPage} />
+          <Route path="/institutions/new" component={OnboardPage} />
+          <Route path="/institutions/:id" component={InstitutionPage} />
+          <Route path="/audit" component={AuditPage} />
           <Route>
             <AreaNotFound home="/console" area="console.name" />
           </Route>
