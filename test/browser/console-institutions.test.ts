@@ -43,7 +43,7 @@ async function onboardThroughForm(page: Page, name: string): Promise<string> {
   await page.getByLabel('服务地区').fill('新城区');
   await page.keyboard.press('Enter');
   await page.keyboard.press('Escape');
-  await page.getByLabel('JWKS 文件').setInputFiles({ name: 'bank.jwks.json', mimeType: 'application/json', buffer: publicJwks });
+  await page.getByLabel('JWKS 文件', { exact: true }).setInputFiles({ name: 'bank.jwks.json', mimeType: 'application/json', buffer: publicJwks });
   await page.getByRole('button', { name: '提交准入' }).click();
   await page.getByText(`已登记：${name}`).waitFor();
   expect(await page.getByText(/^whsec_/).textContent()).toMatch(/^whsec_[A-Za-z0-9+/]+={0,2}/);
@@ -71,9 +71,10 @@ describe('the institution pages at 1280 px: onboarding, mistakes at the field, s
     await page.getByLabel('服务地区').fill('新城区');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Escape');
-    await page.getByLabel('JWKS 文件').setInputFiles({ name: 'bank.jwks.json', mimeType: 'application/json', buffer: privateJwks });
+    await page.getByLabel('JWKS 文件', { exact: true }).setInputFiles({ name: 'bank.jwks.json', mimeType: 'application/json', buffer: privateJwks });
     await page.getByRole('button', { name: '提交准入' }).click();
     await page.getByText('统一社会信用代码不正确（18 位，请核对校验码）。').waitFor();
+    await page.waitForTimeout(500);
     await expectAccessible(page, 'the onboarding form with errors');
     await screenshot(tp, 'console-onboard-errors');
     // Right USCC, still the private key: the API refuses the JWKS, and the page says so at the file field.
@@ -170,6 +171,7 @@ describe.each(WIDTHS)('the institution pages at %i px', (width) => {
     await page.keyboard.type('123');
     await page.keyboard.press('Enter');
     await page.getByText('统一社会信用代码不正确（18 位，请核对校验码）。').waitFor();
+    await page.waitForTimeout(500);
     await expectAccessible(page, `the onboarding form at ${width} px`);
     await screenshot(tp, 'console-onboard');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -78,6 +78,7 @@ export default function InstitutionPage({ params }: { params: { id: string } }) 
               ACTIONS[i!.status].map((a) => (
                 <Button
                   key={a.to}
+                  autoInsertSpace={false}
                   danger={a.to === 'revoked'}
                   onClick={() => {
                     setChange(a.to);
@@ -116,7 +117,7 @@ function StatusDialog({ institution, to, onClose, onDone }: DialogProps & { to: 
   const mutation = $api.useMutation('post', '/api/v1/admin/institutions/{client_id}/status');
   const label = ACTIONS[institution.status].find((a) => a.to === to)!.label;
   return (
-    <Modal open title={t(label)} okText={t(label)} cancelText={t('console.cancel')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={mutation.isPending} okButtonProps={{ danger: to === 'revoked' }}>
+    <Modal open title={t(label)} okText={t(label)} cancelText={t('console.cancel')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={mutation.isPending} okButtonProps={{ danger: to === 'revoked', autoInsertSpace: false }}>
       <Form
         form={form}
         layout="vertical"

@@ -18,7 +18,8 @@ export const STATUS_LABEL: Record<Status, MessageKey> = {
   suspended: 'institutions.status.suspended',
   revoked: 'institutions.status.revoked',
 };
-export const STATUS_COLOUR: Record<Status, string> = { pending: 'gold', active: 'green', suspended: 'orange', revoked: 'default' };
+/** Tag colours dark enough for white text (AA). */
+export const STATUS_COLOUR: Record<Status, string> = { pending: '#ad6800', active: '#237804', suspended: '#ad4e00', revoked: '#595959' };
 
 /** `/console/institutions`: the institutions serving the subtree, filtered by status; admins onboard from here. */
 export default function InstitutionsPage() {
