@@ -183,3 +183,26 @@ describe.each(WIDTHS)('the institution pages at %i px', (width) => {
     await tp.context.close();
   });
 });
+
+describe.each(WIDTHS)('the audit and product pages at %i px', (width) => {
+  it('a 150100 viewer reads its bureau’s admin actions (the onboarding above) and the product queue, without review buttons', async () => {
+    const tp = await newPage(browser, gateway, width);
+    const { page } = tp;
+    await signIn(page, { as: 'staff', bureau: '150100', role: 'viewer' });
+    await page.goto('/console/audit');
+    await page.getByRole('heading', { level: 1, name: '审计日志' }).waitFor();
+    await page.getByRole('cell', { name: 'createInstitution' }).first().waitFor();
+    await page.getByRole('cell', { name: 'updateInstitutionStatus' }).first().waitFor();
+    await expectAccessible(page, `the audit page at ${width} px`);
+    await screenshot(tp, 'console-audit');
+    await page.getByRole('tab', { name: '数据访问' }).click();
+    await page.getByText('暂无记录。').first().waitFor();
+    await page.goto('/console/products');
+    await page.getByRole('heading', { level: 1, name: '融资产品审核' }).waitFor();
+    expect(await page.getByRole('columnheader', { name: '审核' }).count()).toBe(0);
+    await expectAccessible(page, `the products page at ${width} px`);
+    await screenshot(tp, 'console-products');
+    expectNoProblems(tp);
+    await tp.context.close();
+  });
+});

@@ -10,11 +10,13 @@ const InstitutionsPage = lazy(() => import('./institutions/institutions-page.js'
 const OnboardPage = lazy(() => import('./institutions/onboard-page.js'));
 const InstitutionPage = lazy(() => import('./institutions/institution-page.js'));
 const AuditPage = lazy(() => import('./audit/audit-page.js'));
+const ProductsPage = lazy(() => import('./products/products-page.js'));
 
 /** The console's navigation; each page of the console adds its entry here. */
 const NAV: readonly NavItem[] = [
   { to: '/', label: 'console.nav.overview', end: true },
   { to: '/institutions', label: 'console.nav.institutions' },
+  { to: '/products', label: 'console.nav.products' },
   { to: '/audit', label: 'console.nav.audit' },
 ];
 
@@ -28,6 +30,7 @@ export default function ConsoleApp() {
           <Route path="/institutions" component={InstitutionsPage} />
           <Route path="/institutions/new" component={OnboardPage} />
           <Route path="/institutions/:id" component={InstitutionPage} />
+          <Route path="/products" component={ProductsPage} />
           <Route path="/audit" component={AuditPage} />
           <Route>
             <AreaNotFound home="/console" area="console.name" />
