@@ -22,10 +22,11 @@ import { s2 } from './scenarios/s2-token.js';
 import { s3 } from './scenarios/s3-create-application.js';
 import { s4 } from './scenarios/s4-webhook-latency.js';
 import { s5 } from './scenarios/s5-seed-sync.js';
+import { s6 } from './scenarios/s6-dashboard.js';
 import type { BenchContext, Outcome, Scenario } from './scenarios/scenario.js';
 
 /** Every scenario, in table order. */
-export const SCENARIOS: Scenario[] = [r0, r1, s1, s1d, s2, s3, s4, s5];
+export const SCENARIOS: Scenario[] = [r0, r1, s1, s1d, s2, s3, s4, s5, s6];
 
 const progress = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 

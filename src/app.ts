@@ -51,6 +51,7 @@ import { KnexPolicyStore } from './features/policy/policy-knex-store.js';
 import { PolicyService } from './features/policy/policy-service.js';
 import { createPolicyRoutes } from './features/policy/policy-routes.js';
 import { KnexAdminAuditStore } from './features/audit/admin-audit-knex-store.js';
+import { createAdminAuditRoutes } from './features/audit/admin-audit-routes.js';
 import { createStatisticsModule, type StatisticsConfig } from './features/statistics/statistics-module.js';
 import { Outbox } from './features/events/outbox.js';
 import { KnexEventsStore } from './features/events/events-knex-store.js';
@@ -77,7 +78,7 @@ export const BODY_LIMIT = '256kb';
 
 /** What the app is built from. */
 export interface AppDeps {
-  config: AuthConfig & StatisticsConfig & Partial<Pick<Config, 'syncPageSize' | 'signIn' | 'paymentDaysStatutory' | 'paymentDaysMax'>>;
+  config: AuthConfig & StatisticsConfig & Partial<Pick<Config, 'syncPageSize' | 'signIn' | 'paymentDaysStatutory' | 'paymentDaysMax' | 'webhookAllowPrivate'>>;
   db: Knex;
   logger: Logger;
   /** The time source of token checks and the financing lifecycle (tests advance it). */
@@ -251,6 +252,7 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
     ...statistics.routes,
     ...createNoticeRoutes({ notices }),
     ...createSupervisionRoutes({ supervision }),
+    ...createAdminAuditRoutes({ audit: new KnexAdminAuditStore(db), regions }),
     ...createEventsRoutes({ events: new EventsService({ store: eventsStore, clock: time, ...(deps.onEventsQueued ? { onQueued: deps.onEventsQueued } : {}) }) }),
     ...signIn.routes,
     ...createSupplierNotificationRoutes({

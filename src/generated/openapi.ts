@@ -311,6 +311,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The administrative action log of my subtree
+         * @description Administrative actions (onboarding, status changes, key rotation, `updateInstitution`, product reviews,
+         *     staff changes…) taken by the calling bureau or by a bureau below it, newest first, each with the state
+         *     before and after. Actions of bureaus outside the subtree, and of the operator's CLI, are not listed
+         *     (the CLI's are listed to the root bureau only).
+         */
+        get: operations["listAdminAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/supplier/contracts": {
         parameters: {
             query?: never;
@@ -1560,7 +1583,15 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change an institution's coverage regions or webhook URL
+         * @description Replaces the coverage regions and/or the webhook URL (`null` removes it); fields left out stay as they
+         *     are, and a body with neither is 400. Every new region must lie inside the calling bureau's subtree
+         *     (403 `outside_region`), and the caller must cover every region the institution serves now (403
+         *     `outside_region`); another bureau's institution is 404. Outside the sandbox (webhooks to private
+         *     addresses not allowed) the webhook URL must be `https`. Audited (`listAdminAudit`).
+         */
+        patch: operations["updateInstitution"];
         trace?: never;
     };
     "/api/v1/admin/institutions/{client_id}/status": {
@@ -3189,6 +3220,39 @@ export interface components {
             items: components["schemas"]["Institution"][];
             next_page_token?: components["schemas"]["NextPageToken"];
         };
+        InstitutionUpdate: {
+            /** @description The new coverage regions, replacing the old; each inside the calling bureau's subtree. */
+            regions?: components["schemas"]["RegionCode"][];
+            /**
+             * Format: uri
+             * @description The new webhook URL; `null` removes it.
+             */
+            webhook_url?: string | null;
+        };
+        AdminAuditEntry: {
+            id: number;
+            at: components["schemas"]["Timestamp"];
+            /** @description The client id of the bureau that acted (its own token or a member of its staff); `null` for the operator's CLI. */
+            actor: string | null;
+            /** @description The acting bureau's name. */
+            actor_name: string | null;
+            /** @description The operationId (or CLI command) that acted. */
+            action: string;
+            /** @description The client id of the bureau or institution acted on, or the product or staff member. */
+            target: string;
+            /** @description The state before the action; `null` for a creation. */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The state after the action; `null` for a removal. */
+            after: {
+                [key: string]: unknown;
+            } | null;
+        };
+        AdminAuditPage: {
+            items: components["schemas"]["AdminAuditEntry"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
         InstitutionStatusChange: {
             /** @enum {string} */
             status: "active" | "suspended" | "revoked";
@@ -4618,6 +4682,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DataAccessPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listAdminAudit: {
+        parameters: {
+            query?: {
+                /** @description Only entries of this action (an operationId or CLI command). */
+                action?: string;
+                /** @description Only entries about this client id or product id. */
+                target?: string;
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of entries, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAuditPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6770,6 +6868,42 @@ export interface operations {
                     "application/json": components["schemas"]["Institution"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateInstitution: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The institution's client id. */
+                client_id: components["parameters"]["InstitutionClientId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstitutionUpdate"];
+            };
+        };
+        responses: {
+            /** @description The institution after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Institution"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

@@ -21,7 +21,7 @@ export interface TestGateway extends Gateway {
 
 /** Options of {@link startTestGateway}. */
 export interface TestGatewayOptions {
-  config?: Partial<Omit<AuthConfig, 'issuer'>> & StatisticsConfig;
+  config?: Partial<Omit<AuthConfig, 'issuer'>> & StatisticsConfig & { webhookAllowPrivate?: boolean };
   clock?: Clock;
   supplierVerifier?: SupplierIdentityVerifier;
   /** Serve this database (already migrated) instead of a fresh one; closed with the gateway. */

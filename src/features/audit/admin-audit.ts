@@ -10,3 +10,26 @@ export interface AdminAuditEntry {
   before: unknown;
   after: unknown;
 }
+
+/** An entry as it is listed: its id and the acting bureau's name. */
+export interface ListedAdminAuditEntry extends AdminAuditEntry {
+  id: number;
+  actorName: string | null;
+}
+
+/** Which entries `listAdminAudit` reads, newest first. */
+export interface AdminAuditQuery {
+  /** Entries acted by the bureaus of these regions (their own token or their staff). */
+  regions: string[];
+  /** Also the operator's (CLI) entries, which have no actor. */
+  includeOperator: boolean;
+  action?: string | undefined;
+  target?: string | undefined;
+  beforeId?: number | undefined;
+  limit: number;
+}
+
+/** Reading the administrative audit trail. */
+export interface AdminAuditReader {
+  list(q: AdminAuditQuery): Promise<ListedAdminAuditEntry[]>;
+}

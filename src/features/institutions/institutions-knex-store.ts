@@ -126,6 +126,12 @@ export class KnexInstitutionStore implements InstitutionStore {
     await this.db('institutions').where({ client_id: clientId }).update({ updated_at: at });
   }
 
+  async update(clientId: string, change: { regions: string[]; webhookUrl: string | null }, at: number): Promise<void> {
+    await this.db('institution_regions').where({ client_id: clientId }).delete();
+    await this.db('institution_regions').insert(change.regions.map((r) => ({ client_id: clientId, region_code: r })));
+    await this.db('institutions').where({ client_id: clientId }).update({ webhook_url: change.webhookUrl, updated_at: at });
+  }
+
   async audit(entry: Parameters<InstitutionStore['audit']>[0]): Promise<void> {
     await new KnexAdminAuditStore(this.db).record(entry);
   }

@@ -10,6 +10,7 @@ import {
   institutionStatusBody,
   listInstitutionsQuery,
   replaceKeysBody,
+  updateInstitutionBody,
   type InstitutionCreatedDto,
   type InstitutionDto,
   type InstitutionPageDto,
@@ -92,6 +93,16 @@ export function createInstitutionRoutes({ institutions }: { institutions: Instit
       params: institutionParams,
       handler: async ({ principal, params }): Promise<InstitutionDto> =>
         institutionDto(await institutions.get(bureau(principal), params.client_id)),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/v1/admin/institutions/{client_id}',
+      operationId: 'updateInstitution',
+      access: { scope: 'admin', role: 'admin' },
+      params: institutionParams,
+      body: updateInstitutionBody,
+      handler: async ({ principal, params, body }): Promise<InstitutionDto> =>
+        institutionDto(await institutions.update(bureau(principal), params.client_id, { regions: body.regions, webhookUrl: body.webhook_url })),
     }),
     defineRoute({
       method: 'post',

@@ -40,6 +40,21 @@ export const createInstitutionBody = specBody<'createInstitution'>()(
   }),
 );
 
+/** Body of `updateInstitution`: new coverage regions and/or webhook URL (`null` removes it), at least one. */
+export const updateInstitutionBody = specBody<'updateInstitution'>()(
+  z
+    .strictObject({
+      regions: z
+        .array(regionCode)
+        .min(1)
+        .max(200)
+        .refine((r) => new Set(r).size === r.length, 'regions must not repeat')
+        .optional(),
+      webhook_url: httpsUrl.nullable().optional(),
+    })
+    .refine((b) => b.regions !== undefined || b.webhook_url !== undefined, 'give regions, webhook_url or both'),
+);
+
 /** Query of `listInstitutions`. */
 export const listInstitutionsQuery = specQuery<'listInstitutions'>()(
   z.strictObject({
@@ -49,7 +64,7 @@ export const listInstitutionsQuery = specQuery<'listInstitutions'>()(
 );
 
 /** Path of the operations on one institution. */
-export const institutionParams = specPath<'getInstitution' | 'updateInstitutionStatus' | 'replaceInstitutionKeys'>()(
+export const institutionParams = specPath<'getInstitution' | 'updateInstitution' | 'updateInstitutionStatus' | 'replaceInstitutionKeys'>()(
   z.object({ client_id: z.string().max(64) }),
 );
 

@@ -47,7 +47,8 @@ export class InstitutionService {
     private readonly deps: {
       store: InstitutionStore;
       regions: RegionService;
-      config: Pick<Config, 'jwksUriAllowPrivate'>;
+      /** With `webhookAllowPrivate: false` (production), webhook URLs must be https. */
+      config: Pick<Config, 'jwksUriAllowPrivate'> & Partial<Pick<Config, 'webhookAllowPrivate'>>;
       clock?: Clock;
     },
   ) {
@@ -57,15 +58,8 @@ export class InstitutionService {
 
   /** Registers an institution (`pending`, or `active` when `activate`); returns it and its webhook secret. */
   async create(actor: BureauPrincipal, input: InstitutionInput, activate = false): Promise<{ institution: Institution; webhookSecret: string }> {
-    const subtree = await this.deps.regions.subtree(actor.regionCode);
-    for (const [i, code] of input.regions.entries()) {
-      if (!subtree.has(code)) {
-        if (!(await this.deps.regions.subtree(code)).size) {
-          throw new ValidationError([{ in: 'body', pointer: `/regions/${i}`, detail: `no region has the code ${code}` }]);
-        }
-        throw new OutsideRegionError(`Region ${code} is outside the region your bureau administers.`);
-      }
-    }
+    await this.checkRegions(actor, input.regions);
+    this.checkWebhookUrl(input.webhookUrl);
     const client = await this.onboarding.newClient('institution', input);
     const { clientId, at: now } = client;
     const webhookSecret = newWebhookSecret();
@@ -145,6 +139,42 @@ export class InstitutionService {
       const jwks = keys.jwksUri === null ? [...keys.keys].sort((a, b) => (a.jkt < b.jkt ? -1 : 1)).map((k) => k.jwk) : null;
       return { ...before, jwks, jwksUri: keys.jwksUri, updatedAt: now };
     });
+  }
+
+  /** `updateInstitution`: new coverage regions and/or webhook URL (`null` removes it), audited. */
+  async update(actor: BureauPrincipal, clientId: string, input: { regions?: string[] | undefined; webhookUrl?: string | null | undefined }): Promise<Institution> {
+    // Read before the transaction (which holds the only connection on SQLite), thrown once the institution is known
+    // to be the bureau's: another bureau's institution is a 404, whatever the body.
+    const regionsProblem = input.regions === undefined ? undefined : await this.checkRegions(actor, input.regions).then(() => undefined, (e: unknown) => e);
+    return this.change(actor, clientId, 'updateInstitution', async (store, before, now) => {
+      if (regionsProblem !== undefined) throw regionsProblem;
+      if (input.webhookUrl !== undefined && input.webhookUrl !== null) this.checkWebhookUrl(input.webhookUrl);
+      const regions = input.regions === undefined ? before.regions : [...new Set(input.regions)].sort();
+      const webhookUrl = input.webhookUrl === undefined ? before.webhookUrl : input.webhookUrl;
+      await store.update(clientId, { regions, webhookUrl }, now);
+      return { ...before, regions, webhookUrl, updatedAt: now };
+    });
+  }
+
+  /** Every region must exist (400 at its index) and lie in the bureau's subtree (403). */
+  private async checkRegions(actor: BureauPrincipal, regions: readonly string[]): Promise<void> {
+    const subtree = await this.deps.regions.subtree(actor.regionCode);
+    for (const [i, code] of regions.entries()) {
+      if (!subtree.has(code)) {
+        if (!(await this.deps.regions.subtree(code)).size) {
+          throw new ValidationError([{ in: 'body', pointer: `/regions/${i}`, detail: `no region has the code ${code}` }]);
+        }
+        throw new OutsideRegionError(`Region ${code} is outside the region your bureau administers.`);
+      }
+    }
+  }
+
+  /** Outside the sandbox a webhook URL must be https: events carry personal and business data. */
+  private checkWebhookUrl(url: string | undefined): void {
+    if (url === undefined || this.deps.config.webhookAllowPrivate !== false) return;
+    if (!url.startsWith('https://')) {
+      throw new ValidationError([{ in: 'body', pointer: '/webhook_url', detail: 'the webhook URL must use https' }]);
+    }
   }
 
   /**

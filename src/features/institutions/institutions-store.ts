@@ -64,5 +64,7 @@ export interface InstitutionStore {
   /** Sets the status (only while it is still `from`, when given); false when nothing changed. */
   setStatus(clientId: string, status: ClientStatus, reason: string, at: number, from?: ClientStatus): Promise<boolean>;
   setKeys(clientId: string, keys: RegisteredKey[], jwksUri: string | null, at: number): Promise<void>;
+  /** Replaces the coverage regions and the webhook URL. */
+  update(clientId: string, change: { regions: string[]; webhookUrl: string | null }, at: number): Promise<void>;
   audit(entry: AdminAuditEntry): Promise<void>;
 }

@@ -18,7 +18,7 @@ export interface Onboarding {
 /** The onboarding services on a database. */
 export function createOnboarding(
   db: Knex,
-  deps: { config: Pick<Config, 'jwksUriAllowPrivate'>; clock?: Clock | undefined; regions?: RegionService | undefined },
+  deps: { config: Pick<Config, 'jwksUriAllowPrivate'> & Partial<Pick<Config, 'webhookAllowPrivate'>>; clock?: Clock | undefined; regions?: RegionService | undefined },
 ): Onboarding {
   const shared = {
     regions: deps.regions ?? new RegionService(new KnexRegionStore(db)),

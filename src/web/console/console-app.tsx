@@ -3,16 +3,25 @@ import { Route, Switch } from 'wouter';
 import { AreaShell, type NavItem } from '../shared/shell/area-shell.js';
 import { AreaNotFound } from '../shared/shell/area-not-found.js';
 import { PageLoading } from '../shared/shell/page-loading.js';
+import './console.css';
 
 const OverviewPage = lazy(() => import('./overview/overview-page.js'));
 const LatePaymentsPage = lazy(() => import('./supervision/late-payments-page.js'));
 const NoticesAdminPage = lazy(() => import('./supervision/notices-admin-page.js'));
+const InstitutionsPage = lazy(() => import('./institutions/institutions-page.js'));
+const OnboardPage = lazy(() => import('./institutions/onboard-page.js'));
+const InstitutionPage = lazy(() => import('./institutions/institution-page.js'));
+const AuditPage = lazy(() => import('./audit/audit-page.js'));
+const ProductsPage = lazy(() => import('./products/products-page.js'));
 
 /** The console's navigation; each page of the console adds its entry here. */
 const NAV: readonly NavItem[] = [
   { to: '/', label: 'console.nav.overview', end: true },
   { to: '/late-payments', label: 'console.nav.latePayments' },
   { to: '/notices', label: 'console.nav.notices' },
+  { to: '/institutions', label: 'console.nav.institutions' },
+  { to: '/products', label: 'console.nav.products' },
+  { to: '/audit', label: 'console.nav.audit' },
 ];
 
 /** `/console…`: the bureau console (政采贷监管), for finance bureau staff signed in at their identity provider. */
@@ -24,6 +33,11 @@ export default function ConsoleApp() {
           <Route path="/" component={OverviewPage} />
           <Route path="/late-payments" component={LatePaymentsPage} />
           <Route path="/notices" component={NoticesAdminPage} />
+          <Route path="/institutions" component={InstitutionsPage} />
+          <Route path="/institutions/new" component={OnboardPage} />
+          <Route path="/institutions/:id" component={InstitutionPage} />
+          <Route path="/products" component={ProductsPage} />
+          <Route path="/audit" component={AuditPage} />
           <Route>
             <AreaNotFound home="/console" area="console.name" />
           </Route>
