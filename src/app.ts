@@ -9,6 +9,7 @@ import { requestLogging } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { mountRoutes, type RouteDefinition } from './http/route.js';
 import { RouteTable } from './http/route-table.js';
+import { noteInvalidUtf8, refuseForeignCharset } from './http/edge.js';
 import { IdempotencyStore } from './http/idempotency.js';
 import { createDocsRoutes } from './features/docs/docs-routes.js';
 import { createHealthRoutes } from './features/health/health-routes.js';
@@ -184,9 +185,10 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   mountRoutes(table, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });
   app.use(requestLogging(logger.child({ module: 'http' })));
   app.use(securityHeaders());
-  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(refuseForeignCharset);
+  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], verify: noteInvalidUtf8 }));
   // Only the token endpoint takes a form (RFC 6749); every other operation is JSON.
-  app.use('/oauth2/token', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  app.use('/oauth2/token', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20, verify: noteInvalidUtf8 }));
   app.use(statistics.publicPrefix, statistics.publicLimit);
   // The sandbox's development identity provider (oidc-provider), never present with UPSTREAM=http.
   if (signIn.sandboxProvider) app.use(SANDBOX_OIDC_PATH, signIn.sandboxProvider);

@@ -1811,6 +1811,8 @@ export interface components {
             log_id?: string;
             /** @description On a validation failure, every offending field. */
             errors?: components["schemas"]["FieldIssue"][];
+            /** @description On a 415 `unsupported_media_type`, the media types the operation takes (also in `Accept-Post` or `Accept-Patch`). */
+            accept?: string[];
         };
         FieldIssue: {
             /** @enum {string} */
