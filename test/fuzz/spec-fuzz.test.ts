@@ -21,13 +21,13 @@ import { body, deref, hostileString, oddRawBody, valid } from './spec-arbitrarie
 //   FUZZ_RUNS      cases per write operation                              default: 300
 //   FUZZ_READ_RUNS cases per read operation                               default: 60
 //   FUZZ_ONLY      comma-separated operationIds to fuzz                   default: all
-//   FUZZ_FINDINGS  where findings are written as JSON                     default: test-results/fuzz-findings.json
+//   FUZZ_FINDINGS  where findings are written as JSON      default: test-results/fuzz-findings-<sqlite|pg>.json
 
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const writeRuns = Number(process.env.FUZZ_RUNS ?? 300);
 const readRuns = Number(process.env.FUZZ_READ_RUNS ?? 60);
 const only = process.env.FUZZ_ONLY ? new Set(process.env.FUZZ_ONLY.split(',')) : undefined;
-const findingsFile = resolve(process.env.FUZZ_FINDINGS ?? 'test-results/fuzz-findings.json');
+const findingsFile = resolve(process.env.FUZZ_FINDINGS ?? `test-results/fuzz-findings-${testDatabaseKind}.json`);
 
 /** Tables a refused request may write by design: replay guards, idempotency records, read logs, sessions, keys. */
 const BOOKKEEPING = new Set([
