@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Config } from './config.js';
 import type { Knex } from './db/knex.js';
 import { knexTransactional } from './db/transaction.js';
@@ -9,6 +9,8 @@ import { requestLogging } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { mountRoutes, type RouteDefinition } from './http/route.js';
 import { RouteTable } from './http/route-table.js';
+import { noteInvalidUtf8, refuseForeignCharset } from './http/edge.js';
+import { OAuthError } from './features/auth/oauth-error.js';
 import { IdempotencyStore } from './http/idempotency.js';
 import { createDocsRoutes } from './features/docs/docs-routes.js';
 import { createHealthRoutes } from './features/health/health-routes.js';
@@ -75,6 +77,14 @@ import { packageRoot } from './paths.js';
 
 /** The largest JSON body the gateway reads. */
 export const BODY_LIMIT = '256kb';
+
+const TOKEN_PATH = '/oauth2/token';
+
+/** The form parser's refusals at the token endpoint, as RFC 6749 §5.2 errors. */
+const tokenBodyErrors: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
+  const type = (err as { type?: unknown } | null)?.type;
+  next(typeof type === 'string' ? new OAuthError(400, 'invalid_request', 'the token request body could not be read as a form') : err);
+};
 
 /** What the app is built from. */
 export interface AppDeps {
@@ -263,9 +273,11 @@ export function createApp({ config, db, logger, clock, ...deps }: AppDeps): Gate
   mountRoutes(table, routes, { guard: auth.guard, idempotency: new IdempotencyStore(db) });
   app.use(requestLogging(logger.child({ module: 'http' })));
   app.use(securityHeaders());
-  app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
-  // Only the token endpoint takes a form (RFC 6749); every other operation is JSON.
-  app.use('/oauth2/token', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  // Only the token endpoint takes a form (RFC 6749), and answers every refusal, of its body too, as RFC 6749
+  // §5.2 says; every other operation is JSON.
+  const jsonBody = express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], verify: noteInvalidUtf8 });
+  app.use((req, res, next) => (req.path === TOKEN_PATH ? next() : refuseForeignCharset(req, res, (err?: unknown) => (err ? next(err) : jsonBody(req, res, next)))));
+  app.use(TOKEN_PATH, express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20, verify: noteInvalidUtf8 }), tokenBodyErrors);
   app.use(statistics.publicPrefix, statistics.publicLimit);
   // The sandbox's development identity provider (oidc-provider), never present with UPSTREAM=http.
   if (signIn.sandboxProvider) app.use(SANDBOX_OIDC_PATH, signIn.sandboxProvider);

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { clientErrorAnswer } from './http/problem.js';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
@@ -70,6 +71,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     work: () => supervision.checkOverdue(),
   });
   const server = createServer(app);
+  server.on('clientError', clientErrorAnswer);
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

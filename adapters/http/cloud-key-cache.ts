@@ -33,6 +33,8 @@ export class CloudKeyCache {
   private inflight: Promise<Entry> | undefined;
   /** When an unknown `kid` last caused a fetch. */
   private lastEarly = Number.NEGATIVE_INFINITY;
+  /** Why the last fetch for an unknown `kid` failed, while its cooldown lasts. */
+  private earlyFailure: unknown;
 
   constructor(private readonly opts: CloudKeyCacheOptions) {}
 
@@ -50,16 +52,29 @@ export class CloudKeyCache {
       if (kid === undefined || held.kids.has(kid)) return held.keys;
       // A fetch already under way may bring the key: wait for it rather than answer with keys that lack it.
       if (!this.inflight) {
-        if (now - this.lastEarly < cooldown) return held.keys;
+        if (now - this.lastEarly < cooldown) {
+          // The last fetch for an unknown kid failed: whether this kid is the cloud's cannot be told yet.
+          if (this.earlyFailure) throw this.earlyFailure;
+          return held.keys;
+        }
         this.lastEarly = now;
       }
     }
+    const unknownKid = held !== undefined && kid !== undefined && !held.kids.has(kid);
     try {
-      return (await this.fetch()).keys;
+      const keys = (await this.fetch()).keys;
+      this.earlyFailure = undefined;
+      return keys;
     } catch (err) {
       if (!held) throw err;
       // The cloud cannot say now: keep what it said before, and ask again after one cooldown.
       this.entry = { ...held, at: Math.max(held.at, now - ttl + cooldown) };
+      // A kid the held keys lack may be the cloud's new key: refusing it as a bad signature would be wrong, so
+      // the caller learns the cloud is unavailable (a pushed notification answers 503 and is sent again).
+      if (unknownKid) {
+        this.earlyFailure = err;
+        throw err;
+      }
       return held.keys;
     }
   }

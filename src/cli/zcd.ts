@@ -14,6 +14,7 @@ import { registerSandboxCommands } from './sandbox-commands.js';
 import { registerReportCommands } from './report-commands.js';
 import { registerEventsCommands } from './events-commands.js';
 import { registerStaffCommands } from './staff-commands.js';
+import { cleanArgs } from '../text-rule.js';
 
 
 const program = new Command()
@@ -75,4 +76,10 @@ registerReportCommands(program);
 registerEventsCommands(program, { configOrExit });
 registerStaffCommands(program);
 
-await program.parseAsync(process.argv);
+// The text rule of the API holds for arguments too (spec conventions, "Text"): refused before any command runs.
+const args = cleanArgs(process.argv.slice(2));
+if (!args.ok) {
+  console.error(`zcd: argument ${args.index + 1} ${args.detail}`);
+  process.exit(2);
+}
+await program.parseAsync([...process.argv.slice(0, 2), ...args.args]);

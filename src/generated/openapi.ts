@@ -2533,6 +2533,8 @@ export interface components {
             log_id?: string;
             /** @description On a validation failure, every offending field. */
             errors?: components["schemas"]["FieldIssue"][];
+            /** @description On a 415 `unsupported_media_type`, the media types the operation takes (also in `Accept-Post` or `Accept-Patch`). */
+            accept?: string[];
         };
         FieldIssue: {
             /** @enum {string} */
@@ -4254,6 +4256,21 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             413: components["responses"]["Problem"];
+            /**
+             * @description `upstream_unavailable`: the cloud's signing keys could not be fetched (the cloud unreachable, or its
+             *     JWKS unreadable), so the notification could not be checked. Nothing was applied; push it again after
+             *     `Retry-After` seconds.
+             */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before pushing again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             "4XX": components["responses"]["Problem"];
             "5XX": components["responses"]["ServerError"];
         };

@@ -4,6 +4,13 @@ import { z } from 'zod';
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN_TEXT = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
+/** The length of `s` in Unicode code points. */
+export function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
 /** Free text: trimmed, bounded, no control or bidi-override characters. */
 export const text = (max: number) =>
   z
@@ -14,7 +21,8 @@ export const text = (max: number) =>
       z
         .string()
         .min(1, 'must not be empty')
-        .max(max)
+        // The spec's maxLength counts code points (its conventions, "Text"), not UTF-16 units.
+        .refine((s) => codePoints(s) <= max, `must be at most ${max} characters`)
         .refine((s) => !FORBIDDEN_TEXT.test(s), 'must not contain control or bidirectional-override characters'),
     );
 

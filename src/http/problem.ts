@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { DomainError } from '../errors.js';
@@ -19,6 +20,7 @@ const titles: Record<number, string> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
@@ -109,4 +111,24 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       }),
     );
   };
+}
+
+/**
+ * The HTTP server's own refusals (a request line or headers it cannot read: 400, 431 for headers too large)
+ * as problem+json, like every other answer. Attach with `server.on('clientError', clientErrorAnswer)`.
+ */
+export function clientErrorAnswer(err: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, detail] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'The request headers are larger than the gateway accepts.']
+      : [400, 'bad_request', 'The request could not be read as HTTP.'];
+  const body = JSON.stringify(problem(status, code, detail));
+  const reason = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

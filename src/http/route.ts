@@ -6,6 +6,7 @@ import { IdempotencyStore, requestHash } from './idempotency.js';
 import type { Principal, Role } from './principal.js';
 import type { RouteTable } from './route-table.js';
 import { parsePart } from './validate.js';
+import { bodyContract, checkBody, cleanRequest } from './edge.js';
 
 /** HTTP methods the gateway publishes. */
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -46,6 +47,11 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   successStatus?: number;
   /** Accepts an `Idempotency-Key` (writes from banks and SMEs). */
   idempotent?: boolean;
+  /**
+   * How this operation words a refusal at the edge (wrong media type, missing body, text that breaks the
+   * rule); the problem+json `DomainError` as thrown unless given (the token endpoint answers RFC 6749 errors).
+   */
+  edgeRefusal?: (refusal: DomainError) => Error;
   /** Returns the JSON body (status 200), or writes the response itself and returns undefined. */
   handler: (input: RouteInput<P, Q, B>) => Promise<unknown> | unknown;
 }
@@ -86,11 +92,22 @@ export function mountRoutes(
   { guard = openAccess, idempotency }: MountOptions = {},
 ): void {
   for (const route of routes) {
+    const contract = bodyContract(route.operationId);
     const handler: RequestHandler = async (req, res) => {
       const principal = await guard(route.access, req, res);
-      const params = route.params ? parsePart(route.params, req.params, 'path') : req.params;
-      const query = route.query ? parsePart(route.query, req.query, 'query') : req.query;
-      const body = route.body ? parsePart(route.body, req.body ?? {}, 'body') : undefined;
+      // The edge, the same for every operation: the body's media type and presence, then the text rule.
+      let bodyPresent: boolean;
+      let clean: ReturnType<typeof cleanRequest>;
+      try {
+        bodyPresent = checkBody(req, contract);
+        clean = cleanRequest(req, bodyPresent);
+      } catch (err) {
+        throw err instanceof DomainError && route.edgeRefusal ? route.edgeRefusal(err) : err;
+      }
+      if (bodyPresent) req.body = clean.body;
+      const params = route.params ? parsePart(route.params, clean.params, 'path') : clean.params;
+      const query = route.query ? parsePart(route.query, clean.query, 'query') : clean.query;
+      const body = route.body ? parsePart(route.body, (bodyPresent ? clean.body : undefined) ?? {}, 'body') : undefined;
       const key = route.idempotent ? IdempotencyStore.parseKey(req.headers['idempotency-key']) : undefined;
       const client = principalKey(principal);
       if (key === undefined || !idempotency || !client) {

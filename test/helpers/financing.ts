@@ -1,4 +1,5 @@
 import { SandboxCloud } from '../../adapters/sandbox/sandbox-cloud.js';
+import type { Knex } from '../../src/db/knex.js';
 import { startTestGateway, type TestGateway } from './gateway.js';
 import { callAs, onboard, seedBureau, type TestParty } from './auth.js';
 
@@ -34,10 +35,11 @@ export const broadProduct = {
 };
 
 /** Builds the world; `contracts` sandbox contracts are seeded and synced. */
-export async function financingWorld(contracts = 120, o: { webhookUrl?: string } = {}): Promise<FinancingWorld> {
+export async function financingWorld(contracts = 120, o: { webhookUrl?: string; db?: Knex } = {}): Promise<FinancingWorld> {
   let sandbox!: SandboxCloud;
   const gw = await startTestGateway({
     cloud: (db) => (sandbox = new SandboxCloud(db)),
+    ...(o.db ? { db: o.db } : {}),
   });
   await sandbox.seed(contracts);
   await gw.sync.runOnce();

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import { expect } from 'vitest';
 import { specViolation } from './spec.js';
+import { clientErrorAnswer } from '../../src/http/problem.js';
 
 /** A response as a test sees it; the body parsed when it is JSON. */
 export interface TestResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -36,6 +37,8 @@ export class TestClient {
   /** Serves the app `make` builds once the base URL (the issuer) is known. */
   static async startWith(make: (baseUrl: string) => Express): Promise<TestClient> {
     const server = createServer();
+    // As src/server.ts does: the HTTP server's own refusals are problem+json too.
+    server.on('clientError', clientErrorAnswer);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const { port } = server.address() as AddressInfo;
     const baseUrl = `http://127.0.0.1:${port}`;

@@ -58,8 +58,9 @@ describe('the gateway is a plain express app', () => {
       raw: new URLSearchParams({ jws }).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
-    expect(asForm.status).toBe(400);
-    expect(asForm.body).toMatchObject({ code: 'validation_failed', errors: [{ in: 'body', pointer: '/jws' }] });
+    // A body of another type is refused for what it is (spec conventions, "Request bodies"), not read as an empty JSON one.
+    expect(asForm.status).toBe(415);
+    expect(asForm.body).toMatchObject({ code: 'unsupported_media_type', accept: ['application/json'] });
     const asJson = await gw.client.post('/api/v1/upstream/notifications', { jws });
     expect(asJson.status).toBe(401);
     expect(asJson.body.code).toBe('invalid_notification_signature');

@@ -117,3 +117,36 @@ describe(`a pushed record the gateway cannot apply (${testDatabaseKind})`, () =>
     expect(item.raw_payload).toBe(JSON.stringify(orphan));
   });
 });
+
+describe(`a notification that cannot be checked because the cloud's keys cannot be had (${testDatabaseKind})`, () => {
+  it('answers 503 upstream_unavailable with Retry-After, applies nothing, and takes the push again once the cloud is back', async () => {
+    let clock = Date.now();
+    const own = await startTestGateway({
+      cloud: () =>
+        new HttpProcurementCloud({ baseUrl: server.baseUrl, credential: server.credential, timeoutMs: 1_000, retries: 0, breaker: new CircuitBreaker({ threshold: 100 }), now: () => clock }),
+    });
+    try {
+      // The gateway knows the current key; the cloud then signs with a new one while its JWKS answers 503.
+      expect((await own.client.post(PATH, { jws: await server.signNotification([nextRecord()]) })).status).toBe(200);
+      await server.rotateKey();
+      server.fail('getJwks', { kind: 'status', status: 503 });
+      const before = await own.db('contracts').count({ n: '*' });
+      const jws = await server.signNotification([nextRecord()]);
+      const res = await own.client.post(PATH, { jws });
+      expect(res.status, res.text).toBe(503);
+      expect(res.body.code).toBe('upstream_unavailable');
+      expect(typeof res.body.log_id).toBe('string');
+      expect(res.headers.get('retry-after')).toBe('30');
+      expect(await own.db('contracts').count({ n: '*' })).toEqual(before);
+
+      server.heal();
+      clock += CLOUD_KEYS_COOLDOWN_MS;
+      const again = await own.client.post(PATH, { jws });
+      expect(again.status, again.text).toBe(200);
+      expect(again.body.applied).toBe(1);
+    } finally {
+      server.heal();
+      await own.close();
+    }
+  });
+});

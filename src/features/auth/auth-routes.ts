@@ -53,6 +53,7 @@ export function createAuthRoutes({ config, tokens, gatewayKeys }: { config: Pick
       operationId: 'requestToken',
       access: { public: true },
       // Errors are OAuthErrors: the error middleware lets them write their RFC 6749 §5.2 answer.
+      edgeRefusal: (refusal) => new OAuthError(400, 'invalid_request', refusal.message),
       handler: async ({ req, res }): Promise<Schemas['TokenResponse']> => {
         res.setHeader('Cache-Control', 'no-store');
         res.setHeader('Pragma', 'no-cache');

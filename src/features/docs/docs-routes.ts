@@ -50,7 +50,8 @@ const cache = new Map<string, { type: string; body: Buffer; etag: string }>();
 function asset(name: string) {
   let hit = cache.get(name);
   if (!hit) {
-    const def = assets[name];
+    // Own members only: `constructor` or `__proto__` is no asset (the fuzzer found a 500 there).
+    const def = Object.hasOwn(assets, name) ? assets[name] : undefined;
     if (!def) return undefined;
     const body = def.body();
     hit = { type: def.type, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };

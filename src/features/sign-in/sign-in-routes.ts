@@ -32,7 +32,8 @@ export function createSignInRoutes(deps: { signIn: SignInService; sessions: Sess
         try {
           const { redirect, flowSecret } = await signIn.start(query.as, query.return_to);
           res.setHeader('Set-Cookie', hostCookie(FLOW_COOKIE, flowSecret, FLOW_TTL_MS / 1000));
-          res.redirect(302, redirect.href);
+          // No body: the spec's 302 has none (express's redirect() would add a text one).
+          res.status(302).location(redirect.href).end();
         } catch (err) {
           answerPage(res, err);
         }
@@ -53,7 +54,7 @@ export function createSignInRoutes(deps: { signIn: SignInService; sessions: Sess
           const { sessionSecret, returnTo } = await signIn.complete(readCookie(req.headers.cookie, FLOW_COOKIE), { url, state: query.state }, gate.secretOf(req));
           cookies.push(hostCookie(SESSION_COOKIE, sessionSecret, sessions.maxAgeSeconds));
           res.setHeader('Set-Cookie', cookies);
-          res.redirect(303, returnTo);
+          res.status(303).location(returnTo).end();
         } catch (err) {
           res.setHeader('Set-Cookie', cookies);
           answerPage(res, err);

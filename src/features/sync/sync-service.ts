@@ -1,4 +1,4 @@
-import { CloudSignatureError, type ChangeEntry, type ChangePage, type ProcurementCloud } from '../../../adapters/procurement-cloud.js';
+import { CloudProtocolError, CloudSignatureError, CloudUnavailableError, type ChangeEntry, type ChangePage, type ProcurementCloud } from '../../../adapters/procurement-cloud.js';
 import { epochMs, systemClock, type Clock } from '../../clock.js';
 import { DomainError } from '../../errors.js';
 import type { Transactional } from '../../transactional.js';
@@ -15,6 +15,17 @@ export const NOTIFICATION_SOURCE = 'cloud_notification';
 export class NotificationSignatureError extends DomainError {
   constructor(options?: { cause?: unknown }) {
     super(401, 'invalid_notification_signature', 'The notification is not signed by the procurement cloud.');
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
+
+/**
+ * 503: the notification could not be checked because the cloud's keys could not be had (the cloud unreachable,
+ * its breaker open, or its JWKS unreadable). Nothing was applied; the cloud may push it again after Retry-After.
+ */
+export class NotificationUnverifiableError extends DomainError {
+  constructor(options?: { cause?: unknown }) {
+    super(503, 'upstream_unavailable', "The cloud's signing keys could not be fetched to check the notification; push it again later.", {}, { 'Retry-After': '30' });
     if (options?.cause !== undefined) this.cause = options.cause;
   }
 }
@@ -73,6 +84,8 @@ export class SyncService {
       entries = await this.deps.cloud.readNotification(jws);
     } catch (err) {
       if (err instanceof CloudSignatureError) throw new NotificationSignatureError({ cause: err });
+      // A verification that could not run is not the sender's fault, nor a failure of ours: 503, retry later.
+      if (err instanceof CloudUnavailableError || err instanceof CloudProtocolError) throw new NotificationUnverifiableError({ cause: err });
       throw err;
     }
     return this.deps.transactional((unit) => this.ingest(unit, entries, NOTIFICATION_SOURCE));
