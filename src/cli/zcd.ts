@@ -1,5 +1,10 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { packageRoot } from '../paths.js';
+import { describeCliError } from './cli-errors.js';
 import { createDb, migrateLatest, migrateRollback } from '../db/knex.js';
 import { createLogger } from '../logger.js';
 import { startGateway } from '../server.js';
@@ -19,7 +24,24 @@ import { registerStaffCommands } from './staff-commands.js';
 const program = new Command()
   .name('zcd')
   .description('zcd-gateway — the 政采贷 contract-financing integration gateway')
+  .version((JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version, '-V, --version', 'print the version')
   .showHelpAfterError();
+
+/** Any error, anywhere: one line naming what is at fault, exit 1 — never a stack trace. */
+function die(err: unknown): never {
+  let ctx = {};
+  try {
+    const c = loadConfig();
+    ctx = { database: c.database, port: c.port, host: c.host };
+  } catch {
+    // a bad configuration was reported as such already
+  }
+  process.stderr.write(`zcd: ${describeCliError(err, ctx)}\n`);
+  if (process.env.ZCD_DEBUG === 'true' && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+  process.exit(1);
+}
+process.on('uncaughtException', die);
+process.on('unhandledRejection', die);
 
 program
   .command('serve')
@@ -40,6 +62,9 @@ program
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
+    // One plain line for people, beside the JSON logs.
+    const base = config.issuer;
+    process.stderr.write(`zcd-gateway ${program.version() ?? ''} ready: ${base}/  API reference ${base}/docs  SME portal ${base}/portal  bureau console ${base}/console\n`);
   });
 
 program
@@ -75,4 +100,4 @@ registerReportCommands(program);
 registerEventsCommands(program, { configOrExit });
 registerStaffCommands(program);
 
-await program.parseAsync(process.argv);
+await program.parseAsync(process.argv).catch(die);
