@@ -19,6 +19,7 @@ import { registerSandboxCommands } from './sandbox-commands.js';
 import { registerReportCommands } from './report-commands.js';
 import { registerEventsCommands } from './events-commands.js';
 import { registerStaffCommands } from './staff-commands.js';
+import { registerTokenCommand } from './token-command.js';
 
 
 const program = new Command()
@@ -99,5 +100,6 @@ registerBenchCommands(program);
 registerReportCommands(program);
 registerEventsCommands(program, { configOrExit });
 registerStaffCommands(program);
+registerTokenCommand(program);
 
 await program.parseAsync(process.argv).catch(die);
