@@ -285,3 +285,25 @@ export function contractAt(g: GeneratedContract, clockMs: number): Contract | un
   }
   return contract;
 }
+
+const timeFields = new Set(['occurredAt', 'acceptedAt', 'paidAt', 'recordedAt', 'liftedAt']);
+
+/** Moves a whole value's times by `ms` (whole days keep `signedOn` and the times of day consistent). */
+function shiftTimes<T>(value: T, ms: number): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => shiftTimes(v, ms)) as T;
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => {
+      if (typeof v === 'string' && timeFields.has(k)) return [k, iso(Date.parse(v) + ms)];
+      if (typeof v === 'string' && k === 'signedOn') return [k, date(Date.parse(v) + ms)];
+      return [k, shiftTimes(v, ms)];
+    }),
+  ) as T;
+}
+
+/** The `i`th contract with its timeline moved by `days` whole days (a contract made fresh for a demo). */
+export function generateShiftedContract(i: number, days: number): GeneratedContract {
+  const g = generateContract(i);
+  if (days === 0) return g;
+  return { ...g, contract: shiftTimes(g.contract, days * DAY), changes: shiftTimes(g.changes, days * DAY) };
+}

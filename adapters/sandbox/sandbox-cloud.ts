@@ -20,11 +20,14 @@ import {
 import {
   contractAt,
   generateContract,
+  generateShiftedContract,
   sandboxContractIndex,
+  sandboxContractNo,
   sandboxSupplier,
   sandboxSupplierIndex,
   SANDBOX_EPOCH_MS,
   type AccountChangeBehaviour,
+  type GeneratedContract,
 } from './generator.js';
 import { withTransactionRetry } from '../../src/db/transaction-retry.js';
 
@@ -203,7 +206,47 @@ export class SandboxCloud implements ProcurementCloud {
   async getContract(contractNo: string): Promise<Contract | undefined> {
     const i = sandboxContractIndex(contractNo);
     if (i === undefined || i >= (await this.contractCount())) return undefined;
-    return contractAt(generateContract(i), await this.clock());
+    return contractAt(await this.generated(i), await this.clock());
+  }
+
+  /** Contract `i` as seeded: its own timeline, moved if it was made fresh ({@link addFreshContract}). */
+  private async generated(i: number): Promise<GeneratedContract> {
+    const shift = await this.state(this.db, `shift:${sandboxContractNo(i)}`);
+    return shift === undefined ? generateContract(i) : generateShiftedContract(i, Number(shift));
+  }
+
+  /**
+   * Adds the next contract with its life starting at the sandbox clock: signed now, acceptance and
+   * payments ahead. A demo run on a sandbox whose clock has moved past every seeded timeline uses it.
+   * Contracts that end early (terminated) or bring a risk flag are seeded too, and skipped.
+   */
+  async addFreshContract(): Promise<Contract> {
+    return withTransactionRetry(this.db, async (trx) => {
+      await this.lock(trx);
+      const clock = Number((await this.state(trx, 'clock')) ?? SANDBOX_EPOCH_MS);
+      let i = Number((await this.state(trx, 'contracts')) ?? 0);
+      let seq = await this.maxSeq(trx);
+      for (; ; i++) {
+        if (i >= SANDBOX_MAX_CONTRACTS) throw new RangeError(`the sandbox holds ${SANDBOX_MAX_CONTRACTS} contracts already`);
+        const original = generateContract(i);
+        const created = Date.parse(original.changes[0]!.occurredAt);
+        const days = Math.max(0, Math.floor((clock - created) / 86_400_000));
+        const g = generateShiftedContract(i, days);
+        const feed: Record<string, unknown>[] = [];
+        const pending: Record<string, unknown>[] = [];
+        for (const change of g.changes) {
+          const due = Date.parse(change.occurredAt);
+          if (due <= clock) feed.push({ seq: ++seq, change_id: change.changeId, payload: JSON.stringify(change) });
+          else pending.push({ change_id: change.changeId, due_at: due, payload: JSON.stringify(change) });
+        }
+        await bulkInsert(trx, 'sandbox_feed', feed);
+        await bulkInsert(trx, 'sandbox_pending', pending, { target: ['change_id'], ignore: true });
+        if (days !== 0) await this.setState(trx, `shift:${g.contract.contractNo}`, String(days));
+        await this.setState(trx, 'contracts', String(i + 1));
+        const usable = g.changes.some((c) => c.type === 'acceptance.recorded') && !g.changes.some((c) => c.type === 'contract.terminated' || c.type === 'supplier_risk_flag.added');
+        if (usable && feed.some((f) => f.change_id === `${g.contract.contractNo}/created`)) return g.contract;
+      }
+    });
   }
 
   /** Makes the sandbox answer account changes for a contract this way (tests, demos). */
@@ -221,7 +264,7 @@ export class SandboxCloud implements ProcurementCloud {
     const existing = await this.db<AccountChangeRow>('sandbox_account_changes').where({ contract_no: contractNo, financing_ref: financingRef }).first();
     if (existing) return (await this.getCollectionAccountChange(existing.ref))!;
     const override = await this.db('sandbox_account_behaviour').where({ contract_no: contractNo }).first<{ behaviour: AccountChangeBehaviour } | undefined>();
-    const behaviour = override?.behaviour ?? generateContract(sandboxContractIndex(contractNo)!).accountBehaviour;
+    const behaviour = override?.behaviour ?? (await this.generated(sandboxContractIndex(contractNo)!)).accountBehaviour;
     const clock = await this.clock();
     let status: CollectionAccountChange['status'] = 'confirmed';
     let reason: string | null = null;

@@ -194,24 +194,19 @@ export async function runDemo(db: Knex, config: Config, o: DemoOptions): Promise
     await step('bureau approves the product', async () => must(await bureau.call('POST', `/api/v1/admin/products/${String(product.id)}/review`, { decision: 'approve', reason: '材料齐全' }), 200, 'reviewProduct'));
 
     // An SME with an unfinanced contract whose acceptance and payments are still to come at the cloud.
-    const contract = await step('pick an SME contract with acceptance and payments ahead', async () => {
-      const rows = (await db('contracts as c')
-        .where('c.status', 'active')
-        .whereNotExists(db('applications as a').whereRaw('a.contract_no = c.contract_no'))
-        .whereNotExists(db('supplier_risk_flags as f').whereRaw('f.supplier_uscc = c.supplier_uscc'))
-        .whereNotExists(db('sandbox_account_behaviour as b').whereRaw('b.contract_no = c.contract_no'))
-        .whereNotExists(db('payments as p').whereRaw('p.contract_no = c.contract_no'))
-        .where('c.amount_fen', '>=', 2_000_000)
-        .orderBy('c.contract_no')
-        .limit(200)
-        .select('c.contract_no', 'c.supplier_uscc')) as { contract_no: string; supplier_uscc: string }[];
-      for (const r of rows) {
-        if ((await sandbox.pendingFor(r.contract_no)).count >= 2) {
-          await busyRetry(() => sandbox.configureAccountChange(r.contract_no, 'confirm'));
-          return r;
-        }
+    // A contract of its own each run, signed today at the sandbox clock, so the demo runs again and again.
+    const contract = await step('the sandbox cloud signs a fresh contract; the gateway syncs it', async () => {
+      const sync = createSyncService(db, { cloud: sandbox, pageSize: config.syncPageSize });
+      for (let tries = 0; tries < 50; tries++) {
+        const c = await busyRetry(() => sandbox.addFreshContract());
+        const flagged = await db('supplier_risk_flags').where('supplier_uscc', c.supplier.uscc).first();
+        if (flagged) continue;
+        await busyRetry(() => sandbox.configureAccountChange(c.contractNo, 'confirm'));
+        // The gateway's own sync loop would bring it in too; the operator's nudge makes it now.
+        for (let i = 0; i < 20 && !(await db('contracts').where('contract_no', c.contractNo).first()); i++) await busyRetry(() => sync.runOnce());
+        return { contract_no: c.contractNo, supplier_uscc: c.supplier.uscc };
       }
-      throw new Error('no contract left in the sandbox for the demo: seed more with zcd seed --contracts N');
+      throw new Error('the sandbox made no contract the demo can use in 50 tries');
     }, (r) => `${r.contract_no}, supplier ${r.supplier_uscc}`);
     const sme = { authorization: `Bearer ${await sandbox.issueSupplierToken({ uscc: contract.supplier_uscc, audience: issuer })}` };
     const smeCall = async (method: string, path: string, body?: unknown) => {
@@ -285,6 +280,9 @@ export async function runDemo(db: Knex, config: Config, o: DemoOptions): Promise
     await step('bank records the repayment', async () => must(await bank.call('POST', `/api/v1/applications/${appId}/repayments`, { amount, repaid_on: new Date().toISOString().slice(0, 10) }), 200, 'recordRepayment'));
     await step('bank settles', async () => must(await bank.call('POST', `/api/v1/applications/${appId}/settlement`, { settled_on: new Date().toISOString().slice(0, 10) }), 200, 'settleFinancing'), (a) => String(a.status));
     await step('bank receives financing.settled', () => receiver.waitFor(of('financing.settled'), o.waitMs));
+    // The bank was the demo's own: suspended at the end, so the public catalogue lists no copies of it.
+    await step('bureau suspends the demo bank (the catalogue keeps no copies)', async () =>
+      must(await bureau.call('POST', `/api/v1/admin/institutions/${bankId}/status`, { status: 'suspended', reason: 'zcd demo finished' }), 200, 'updateInstitutionStatus'));
     const types = [...receiver.events.values()].filter((e) => e.data.application_id === appId).map((e) => e.type);
     o.print(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${types.length} verified webhooks (${types.join(', ')}); ${receiver.refused} refused`);
     if (receiver.refused > 0) throw new Error(`${receiver.refused} deliveries failed verification`);

@@ -9,6 +9,7 @@ import { newWebhookSecret } from '../features/institutions/client-onboarding.js'
 import { seedRegions } from '../../seeds/regions.js';
 import { CliError, withDatabase } from './cli-support.js';
 import { runDemo } from './demo.js';
+import { describeCliError } from './cli-errors.js';
 
 /** `zcd deliver`, `zcd webhooks rotate-secret` and `zcd demo`. */
 export function registerEventsCommands(program: Command, { configOrExit }: { configOrExit: () => Config }): void {
@@ -71,7 +72,7 @@ export function registerEventsCommands(program: Command, { configOrExit }: { con
         await seedRegions(db);
         await runDemo(db, config, { gateway: opts.gateway ?? config.issuer, waitMs: Number(opts.waitMs), print: (l) => console.log(l) });
       } catch (err) {
-        process.stderr.write(`zcd demo failed: ${(err as Error).message}\n`);
+        process.stderr.write(`zcd demo failed: ${describeCliError(err, { database: config.database })}\n`);
         process.exitCode = 1;
       } finally {
         await db.destroy();

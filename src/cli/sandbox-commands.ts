@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { createDb, migrateLatest, type Knex } from '../db/knex.js';
 import { isValidUscc } from '../domain/uscc.js';
 import { seedRegions } from '../../seeds/regions.js';
+import { CliError } from './cli-support.js';
 
 async function withSandbox(config: Config, fn: (sandbox: SandboxCloud, db: Knex) => Promise<void>): Promise<void> {
   if (config.upstream.kind !== 'sandbox') throw new Error('the sandbox commands need UPSTREAM=sandbox');
@@ -21,7 +22,7 @@ async function withSandbox(config: Config, fn: (sandbox: SandboxCloud, db: Knex)
 
 function integer(name: string, value: string, max: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${name} must be an integer 0–${max}`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > max) throw new CliError(`${name} must be a whole number from 0 to ${max}, not ${JSON.stringify(value)}`);
   return n;
 }
 

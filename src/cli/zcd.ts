@@ -1,5 +1,10 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { packageRoot } from '../paths.js';
+import { describeCliError } from './cli-errors.js';
 import { createDb, migrateLatest, migrateRollback } from '../db/knex.js';
 import { createLogger } from '../logger.js';
 import { startGateway } from '../server.js';
@@ -15,12 +20,30 @@ import { registerReportCommands } from './report-commands.js';
 import { registerEventsCommands } from './events-commands.js';
 import { registerStaffCommands } from './staff-commands.js';
 import { cleanArgs } from '../text-rule.js';
+import { registerTokenCommand } from './token-command.js';
 
 
 const program = new Command()
   .name('zcd')
   .description('zcd-gateway — the 政采贷 contract-financing integration gateway')
+  .version((JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version, '-V, --version', 'print the version')
   .showHelpAfterError();
+
+/** Any error, anywhere: one line naming what is at fault, exit 1 — never a stack trace. */
+function die(err: unknown): never {
+  let ctx = {};
+  try {
+    const c = loadConfig();
+    ctx = { database: c.database, port: c.port, host: c.host };
+  } catch {
+    // a bad configuration was reported as such already
+  }
+  process.stderr.write(`zcd: ${describeCliError(err, ctx)}\n`);
+  if (process.env.ZCD_DEBUG === 'true' && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+  process.exit(1);
+}
+process.on('uncaughtException', die);
+process.on('unhandledRejection', die);
 
 program
   .command('serve')
@@ -41,6 +64,9 @@ program
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
+    // One plain line for people, beside the JSON logs.
+    const base = config.issuer;
+    process.stderr.write(`zcd-gateway ${program.version() ?? ''} ready: ${base}/  API reference ${base}/docs  SME portal ${base}/portal  bureau console ${base}/console\n`);
   });
 
 program
@@ -75,6 +101,7 @@ registerBenchCommands(program);
 registerReportCommands(program);
 registerEventsCommands(program, { configOrExit });
 registerStaffCommands(program);
+registerTokenCommand(program);
 
 // The text rule of the API holds for arguments too (spec conventions, "Text"): refused before any command runs.
 const args = cleanArgs(process.argv.slice(2));
@@ -82,4 +109,4 @@ if (!args.ok) {
   console.error(`zcd: argument ${args.index + 1} ${args.detail}`);
   process.exit(2);
 }
-await program.parseAsync([...process.argv.slice(0, 2), ...args.args]);
+await program.parseAsync([...process.argv.slice(0, 2), ...args.args]).catch(die);

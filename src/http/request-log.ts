@@ -5,6 +5,8 @@ import { requestId } from './request-id.js';
 
 const reqFields = (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] });
 
+const probes = new Set(['/healthz', '/readyz']);
+
 /**
  * Request ids and access logs. At `info` and below, pino-http logs every request (5xx at warn); above
  * `info` only failed requests would be logged, so a plain middleware gives every request its id and
@@ -15,7 +17,8 @@ export function requestLogging(logger: Logger): RequestHandler {
     return pinoHttp({
       logger,
       genReqId: requestId,
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'warn' : 'info'),
+      // Probes come every few seconds from the orchestrator: at debug, unless they fail.
+      customLogLevel: (req, res, err) => (err || res.statusCode >= 500 ? 'warn' : probes.has((req.url ?? '').split('?')[0]!) ? 'debug' : 'info'),
       serializers: {
         req: reqFields,
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),

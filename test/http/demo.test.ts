@@ -34,15 +34,24 @@ describe(`zcd demo against zcd serve on ${testDatabaseKind}`, () => {
     const exited = new Promise<number | null>((r) => server.on('exit', (code) => r(code)));
     try {
       await waitForLine(server, /zcd-gateway listening/, 30_000);
-      const demo = await runZcd(['demo'], env);
-      expect(demo.code, demo.stderr + demo.stdout).toBe(0);
-      for (const type of ['application.submitted', 'account_lock.confirmed', 'financing.disbursed', 'acceptance.recorded', 'payment.received', 'financing.settled']) {
-        expect(demo.stdout).toContain(`bank receives ${type}`.replace('bank receives acceptance.recorded', 'acceptance.recorded').replace('bank receives payment.received', 'payment.received'));
+      // Twice on one database: the second run makes its own contract and bank and reuses the bureau.
+      const contracts: string[] = [];
+      for (let run = 1; run <= 2; run++) {
+        const demo = await runZcd(['demo'], env);
+        expect(demo.code, `run ${run}: ${demo.stderr}${demo.stdout}`).toBe(0);
+        for (const type of ['application.submitted', 'account_lock.confirmed', 'financing.disbursed', 'acceptance.recorded', 'payment.received', 'financing.settled']) {
+          expect(demo.stdout).toContain(`bank receives ${type}`.replace('bank receives acceptance.recorded', 'acceptance.recorded').replace('bank receives payment.received', 'payment.received'));
+        }
+        expect(demo.stdout).toMatch(/done in [\d.]+ s: \d+ verified webhooks .*; 0 refused/);
+        contracts.push(/fresh contract; the gateway syncs it — (\S+),/.exec(demo.stdout)![1]!);
       }
-      expect(demo.stdout).toMatch(/done in [\d.]+ s: \d+ verified webhooks .*; 0 refused/);
+      expect(new Set(contracts).size).toBe(2);
+      // The catalogue lists no demo bank: each run's bank is suspended when it ends.
+      const catalogue = (await (await fetch(`http://localhost:${port}/api/v1/public/institutions`)).json()) as { items?: { name: string }[] };
+      expect(JSON.stringify(catalogue)).not.toContain('内蒙古演示银行呼和浩特分行');
     } finally {
       server.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-  }, 90_000);
+  }, 150_000);
 });
