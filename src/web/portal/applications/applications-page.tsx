@@ -31,6 +31,7 @@ export const STATUS_LABEL: Record<Status, MessageKey> = {
   withdrawn: 'application.status.withdrawn',
   rejected: 'application.status.rejected',
   cancelled: 'application.status.cancelled',
+  superseded: 'application.status.superseded',
 };
 
 /** The road of a financing that goes well; where an application stands on it (off-road states end it). */

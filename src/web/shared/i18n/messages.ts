@@ -221,6 +221,7 @@ export const messages = {
   'application.status.withdrawn': ['已撤回', 'Withdrawn'],
   'application.status.rejected': ['未获批准', 'Rejected'],
   'application.status.cancelled': ['已取消', 'Cancelled'],
+  'application.status.superseded': ['已由他行放款', 'Financed by another bank'],
   'dataAccess.title': ['数据查询记录', 'Who read my data'],
   'dataAccess.explain': ['每一次银行查看您的合同数据都记录在这里，并写入审计日志。', 'Every read of your contract data by a bank is listed here and written to the audit log.'],
   'dataAccess.empty': ['还没有银行查看过您的数据。', 'No bank has read your data yet.'],
