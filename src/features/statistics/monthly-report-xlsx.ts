@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { Figures } from './figures.js';
 import { TOTAL_LABEL } from './monthly-report-csv.js';
 import type { MonthlyReport } from './statistics-service.js';
@@ -69,6 +68,8 @@ function figureCells(f: Figures): Cell[] {
  * and the 合计 row. Amounts are whole fen as numbers (no rounding, no floats beyond the hours' one decimal).
  */
 export async function monthlyReportXlsx(r: MonthlyReport): Promise<Buffer> {
+  // exceljs is large: loaded on the first XLSX asked for, so that neither the gateway nor any zcd command pays for it at start.
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   book.creator = 'zcd-gateway';
   // A fixed time keeps the file the same for the same report.
