@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { messages } from '../../src/web/shared/i18n/messages.js';
+import { consoleMessages } from '../../src/web/console/console-messages.js';
+import { messages as shared } from '../../src/web/shared/i18n/messages.js';
+import { portalMessages } from '../../src/web/portal/portal-messages.js';
 import { placeholders, translate } from '../../src/web/shared/i18n/translate.js';
 
 const HAN = /[\u4e00-\u9fff]/;
 
+const messages = { ...shared, ...portalMessages, ...consoleMessages };
+
 describe('the message table', () => {
+  it('holds each key in one table only: shared, the portal’s or the console’s', () => {
+    const keys = [...Object.keys(shared), ...Object.keys(portalMessages), ...Object.keys(consoleMessages)];
+    expect(keys.length).toBe(new Set(keys).size);
+  });
+
   const entries = Object.entries(messages) as [keyof typeof messages, readonly [string, string]][];
 
   it('has Chinese and English for every key, with the same placeholders', () => {

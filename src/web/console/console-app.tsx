@@ -4,6 +4,10 @@ import { AreaShell, type NavItem } from '../shared/shell/area-shell.js';
 import { AreaNotFound } from '../shared/shell/area-not-found.js';
 import { PageLoading } from '../shared/shell/page-loading.js';
 import './console.css';
+import { addMessages } from '../shared/i18n/translate.js';
+import { consoleMessages } from './console-messages.js';
+
+addMessages(consoleMessages);
 
 const OverviewPage = lazy(() => import('./overview/overview-page.js'));
 const LatePaymentsPage = lazy(() => import('./supervision/late-payments-page.js'));

@@ -4,6 +4,10 @@ import { AreaShell, type NavItem } from '../shared/shell/area-shell.js';
 import { AreaNotFound } from '../shared/shell/area-not-found.js';
 import { PageLoading } from '../shared/shell/page-loading.js';
 import { NotificationsLink } from './notifications/notifications-link.js';
+import { addMessages } from '../shared/i18n/translate.js';
+import { portalMessages } from './portal-messages.js';
+
+addMessages(portalMessages);
 
 const ContractsPage = lazy(() => import('./contracts/contracts-page.js'));
 const ContractPage = lazy(() => import('./contracts/contract-page.js'));
