@@ -4,7 +4,6 @@
  * first load does not carry them.
  */
 export const consoleMessages = {
-  'common.none': ['—', '—'],
   'console.name': ['监管控制台', 'Bureau console'],
   'console.nav.overview': ['概览', 'Overview'],
   'overview.title': ['业务概览', 'Overview'],

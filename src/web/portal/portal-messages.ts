@@ -4,7 +4,6 @@
  * first load does not carry them.
  */
 export const portalMessages = {
-  'common.pageNumber': ['第 {n} 页', 'Page {n}'],
   'portal.name': ['企业门户', 'SME portal'],
   'portal.nav.contracts': ['我的合同', 'My contracts'],
   'contracts.title': ['我的合同', 'My contracts'],

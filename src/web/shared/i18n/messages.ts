@@ -11,6 +11,8 @@ export const messages = {
   'app.mark': ['政采贷', '政采贷'],
   'common.loading': ['正在加载…', 'Loading…'],
   'common.retry': ['重试', 'Try again'],
+  'common.none': ['—', '—'],
+  'common.pageNumber': ['第 {n} 页', 'Page {n}'],
   'common.previousPage': ['上一页', 'Previous page'],
   'common.nextPage': ['下一页', 'Next page'],
   'kind.supplier': ['企业', 'Supplier'],
