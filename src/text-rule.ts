@@ -11,9 +11,13 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why one string breaks the rule, or undefined when it keeps it. */
-export function textFault(s: string): string | undefined {
+export function textFault(s: string, lineFeeds = false): string | undefined {
   if (LONE_SURROGATE.test(s)) return 'must not contain a lone UTF-16 surrogate';
-  if (CONTROL.test(s)) return 'must not contain control characters (U+0000–U+001F, U+007F–U+009F)';
+  if (CONTROL.test(lineFeeds ? s.replaceAll('\n', '') : s)) {
+    return lineFeeds
+      ? 'must not contain control characters other than line feeds (U+0000–U+001F, U+007F–U+009F)'
+      : 'must not contain control characters (U+0000–U+001F, U+007F–U+009F)';
+  }
   return undefined;
 }
 
@@ -36,10 +40,11 @@ const MAX_DEPTH = 64;
 export function cleanText(
   value: unknown,
   suspect?: (s: string) => boolean,
+  multiline?: ReadonlySet<string>,
 ): { ok: true; value: unknown } | { ok: false; issues: TextIssue[] } {
   const issues: TextIssue[] = [];
   const check = (s: string, pointer: string): string => {
-    const fault = suspect?.(s) ? 'must be valid UTF-8' : textFault(s);
+    const fault = suspect?.(s) ? 'must be valid UTF-8' : textFault(s, multiline?.has(pointer) === true);
     if (fault) {
       if (issues.length < 50) issues.push({ pointer, detail: fault });
       return s;

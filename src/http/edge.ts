@@ -13,6 +13,8 @@ export interface BodyContract {
   /** The media types the body may have; empty when the operation takes no body. */
   mediaTypes: readonly string[];
   required: boolean;
+  /** The JSON Pointers of the body's members marked `x-multiline: true`, which may hold line feeds. */
+  multiline: ReadonlySet<string>;
 }
 
 const methods = ['get', 'put', 'post', 'delete', 'patch'] as const;
@@ -36,8 +38,13 @@ export function bodyContracts(document: Record<string, unknown>): Map<string, Bo
     for (const m of methods) {
       const op = item[m] as { operationId?: string; requestBody?: unknown } | undefined;
       if (!op?.operationId) continue;
-      const body = deref(op.requestBody) as { required?: boolean; content?: Record<string, unknown> } | undefined;
-      out.set(op.operationId, { mediaTypes: Object.keys(body?.content ?? {}), required: body?.required === true });
+      const body = deref(op.requestBody) as { required?: boolean; content?: Record<string, { schema?: unknown }> } | undefined;
+      const multiline = new Set<string>();
+      for (const media of Object.values(body?.content ?? {})) {
+        const props = (deref(media.schema) as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+        for (const [name, prop] of Object.entries(props)) if ((deref(prop) as Record<string, unknown> | undefined)?.['x-multiline'] === true) multiline.add(`/${name}`);
+      }
+      out.set(op.operationId, { mediaTypes: Object.keys(body?.content ?? {}), required: body?.required === true, multiline });
     }
   }
   return out;
@@ -105,14 +112,14 @@ export function checkBody(req: Request, contract: BodyContract | undefined): boo
 }
 
 /** The text rule on one part of the request: the part in NFC, or a 400 naming every string that broke it. */
-function clean(value: unknown, where: FieldIssue['in'], suspect?: (s: string) => boolean): unknown {
-  const result = cleanText(value, suspect);
+function clean(value: unknown, where: FieldIssue['in'], suspect?: (s: string) => boolean, multiline?: ReadonlySet<string>): unknown {
+  const result = cleanText(value, suspect, multiline);
   if (result.ok) return result.value;
   throw new ValidationError(result.issues.map((i) => ({ in: where, pointer: i.pointer, detail: i.detail })));
 }
 
 /** The request's path, query and body after the text rule; throws 400 when a string breaks it. */
-export function cleanRequest(req: Request, bodyPresent: boolean): { params: unknown; query: unknown; body: unknown } {
+export function cleanRequest(req: Request, bodyPresent: boolean, contract?: BodyContract): { params: unknown; query: unknown; body: unknown } {
   const params = clean(req.params, 'path');
   const raw = req.originalUrl.indexOf('?');
   const badNames = raw < 0 ? [] : queryNamesNotUtf8(req.originalUrl.slice(raw + 1).split('#')[0]!);
@@ -121,7 +128,7 @@ export function cleanRequest(req: Request, bodyPresent: boolean): { params: unkn
   }
   const query = clean(req.query, 'query');
   const notUtf8 = (req as unknown as Record<symbol, boolean>)[INVALID_UTF8] === true;
-  const body = bodyPresent ? clean(req.body, 'body', notUtf8 ? (s) => s.includes('\uFFFD') : undefined) : undefined;
+  const body = bodyPresent ? clean(req.body, 'body', notUtf8 ? (s) => s.includes('\uFFFD') : undefined, contract?.multiline) : undefined;
   if (notUtf8 && bodyPresent) throw new ValidationError([{ in: 'body', pointer: '', detail: 'must be valid UTF-8' }]);
   return { params, query, body };
 }

@@ -100,7 +100,7 @@ export function mountRoutes(
       let clean: ReturnType<typeof cleanRequest>;
       try {
         bodyPresent = checkBody(req, contract);
-        clean = cleanRequest(req, bodyPresent);
+        clean = cleanRequest(req, bodyPresent, contract);
       } catch (err) {
         throw err instanceof DomainError && route.edgeRefusal ? route.edgeRefusal(err) : err;
       }

@@ -7,6 +7,15 @@ describe('the text rule', () => {
     for (const s of ['', 'abc', '政采贷·通用', '𠀀𠀁', 'emoji 👍🏽', 'ﬁ']) expect(textFault(s), s).toBeUndefined();
   });
 
+  it('lets line feeds through only in members the spec marks x-multiline, and nothing else there', () => {
+    const multiline = new Set(['/body']);
+    expect(cleanText({ title: 't', body: '第一段\n第二段' }, undefined, multiline)).toEqual({ ok: true, value: { title: 't', body: '第一段\n第二段' } });
+    const refused = cleanText({ title: 'a\nb', body: 'x\r\ny', note: 'p\nq' }, undefined, multiline);
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.issues.map((i) => i.pointer).sort()).toEqual(['/body', '/note', '/title']);
+    expect(textFault('a\u0000\nb', true)).toMatch(/other than line feeds/);
+  });
+
   it('refuses every C0 and C1 control, DEL and lone surrogates', () => {
     for (let c = 0; c <= 0x1f; c++) expect(textFault(`a${String.fromCharCode(c)}b`), `U+${c.toString(16)}`).toMatch(/control/);
     for (let c = 0x7f; c <= 0x9f; c++) expect(textFault(`a${String.fromCharCode(c)}b`), `U+${c.toString(16)}`).toMatch(/control/);
