@@ -90,9 +90,14 @@ export class SandboxCloud implements ProcurementCloud {
     await db('sandbox_state').insert({ key, value }).onConflict('key').merge(['value']);
   }
 
-  /** Serialises writers of the feed on PostgreSQL; SQLite has one writer anyway. */
+  /**
+   * Serialises writers of the feed. On PostgreSQL an advisory lock; on SQLite a write before any read, so the
+   * transaction holds the one writer's lock from its start and waits for it (busy_timeout) instead of reading a
+   * snapshot that any commit of the gateway's (a bank's read, the audit sequencer) makes stale before it writes.
+   */
   private async lock(trx: Knex.Transaction): Promise<void> {
     if (trx.client.config.client === 'pg') await trx.raw('select pg_advisory_xact_lock(7263001)');
+    else await trx('sandbox_state').where({ key: 'clock' }).update({ value: trx.raw('value') });
   }
 
   /** The sandbox clock, ms since the epoch. */

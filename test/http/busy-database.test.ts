@@ -63,7 +63,7 @@ describe(`the CLI and the API writing one ${testDatabaseKind} database at once`,
             ]),
             zcd(['webhooks', 'rotate-secret', w.bank.clientId, '--overlap-hours', '1']),
           ]);
-          for (const r of runs) if (r.code !== 0) failures.push(`round ${round}: exit ${r.code} ${r.stderr.slice(0, 500)}`);
+          runs.forEach((r, i) => { if (r.code !== 0) failures.push(`round ${round}: command ${i} exit ${r.code} ${r.stderr.slice(0, 500)}`); });
         }
       } finally {
         cliDone = true;
