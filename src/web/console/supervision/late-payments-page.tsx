@@ -1,4 +1,4 @@
-import { Alert, Button, Empty, Skeleton, Switch, Table, Tag } from 'antd';
+import { Alert, Button, Empty, Skeleton, Space, Switch, Table, Tag } from 'antd';
 import { useMemo, useState } from 'react';
 import type { components } from '../../../generated/openapi.js';
 import { $api } from '../../shared/api/client.js';
@@ -64,16 +64,33 @@ export default function LatePaymentsPage() {
             dataSource={items}
             caption={<span className="zcd-visually-hidden">{t('late.title')}</span>}
             columns={[
-              { title: t('late.contract'), dataIndex: 'contract_no' },
-              { title: t('late.purchaser'), key: 'purchaser', render: (_, p) => p.purchaser.name },
+              {
+                // A phone shows each contract as one block rather than a table to scroll sideways.
+                title: t('late.contract'),
+                key: 'summary',
+                responsive: ['xs'],
+                render: (_, p) => (
+                  <Space orientation="vertical" size={2}>
+                    <span className="zcd-strong">{p.contract_no}</span>
+                    <span className="zcd-muted">{p.purchaser.name}</span>
+                    <span>
+                      {t('late.overdueAmount')}：{formatFen(p.overdue_amount)} · {t('late.daysOverdue')}：{p.days_overdue}
+                    </span>
+                    <Tag color={p.late ? 'red' : 'default'}>{t(p.late ? 'late.late' : 'late.onTime')}</Tag>
+                  </Space>
+                ),
+              },
+              { title: t('late.contract'), dataIndex: 'contract_no', className: 'zcd-nowrap', responsive: ['sm'] },
+              { title: t('late.purchaser'), key: 'purchaser', className: 'zcd-cell-name', responsive: ['sm'], render: (_, p) => p.purchaser.name },
               { title: t('late.acceptedOn'), dataIndex: 'accepted_on', responsive: ['md'], render: (d: string) => formatDate(d, locale) },
               { title: t('late.daysSince'), dataIndex: 'days_since_acceptance', align: 'right', responsive: ['md'] },
               { title: t('late.paymentDays'), dataIndex: 'payment_days', align: 'right', responsive: ['lg'] },
-              { title: t('late.overdueAmount'), dataIndex: 'overdue_amount', align: 'right', render: (n: number) => formatFen(n) },
-              { title: t('late.daysOverdue'), dataIndex: 'days_overdue', align: 'right' },
+              { title: t('late.overdueAmount'), dataIndex: 'overdue_amount', align: 'right', className: 'zcd-nowrap', responsive: ['sm'], render: (n: number) => formatFen(n) },
+              { title: t('late.daysOverdue'), dataIndex: 'days_overdue', align: 'right', className: 'zcd-nowrap', responsive: ['sm'] },
               {
                 title: t('late.status'),
                 key: 'late',
+                responsive: ['sm'],
                 render: (_, p) => <Tag color={p.late ? 'red' : 'default'}>{t(p.late ? 'late.late' : 'late.onTime')}</Tag>,
               },
               { title: t('late.financed'), key: 'financed', responsive: ['sm'], render: (_, p) => t(p.financed ? 'late.yes' : 'late.no') },

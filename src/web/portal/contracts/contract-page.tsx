@@ -54,10 +54,40 @@ export default function ContractPage() {
     );
   }
 
+  const applyButton = (o: Offer) =>
+    offers.data?.financeable ? (
+      <Button type="primary" onClick={() => setChosen(o)} aria-label={t('offers.apply', { product: `${o.institution_name} ${o.product_name}` })}>
+        {t('offers.apply', { product: '' }).trim()}
+      </Button>
+    ) : null;
+
   const columns: TableColumnsType<Offer> = [
+    {
+      // A phone shows each offer as one block, the figures under the bank, as the contracts list does.
+      title: t('offers.column.bank'),
+      key: 'summary',
+      responsive: ['xs'],
+      render: (_, o) => (
+        <Space orientation="vertical" size={2}>
+          <span className="zcd-strong">{o.institution_name}</span>
+          <span className="zcd-muted">{o.product_name}</span>
+          <span>
+            {t('offers.column.maxLoan')}：{formatFen(o.max_loan)}
+          </span>
+          <span>
+            {t('offers.column.rate')}：{t('offers.rateRange', { min: formatBasisPoints(o.rate_min_bp), max: formatBasisPoints(o.rate_max_bp) })}
+          </span>
+          <span>
+            {t('offers.column.term')}：{t('offers.termRange', { min: o.term_min_days, max: o.term_max_days })}
+          </span>
+          {applyButton(o)}
+        </Space>
+      ),
+    },
     {
       title: t('offers.column.bank'),
       key: 'bank',
+      responsive: ['sm'],
       render: (_, o) => (
         <Space orientation="vertical" size={0}>
           <span className="zcd-strong">{o.institution_name}</span>
@@ -65,23 +95,20 @@ export default function ContractPage() {
         </Space>
       ),
     },
-    { title: t('offers.column.maxLoan'), dataIndex: 'max_loan', align: 'right', className: 'zcd-nowrap', render: (fen: number) => formatFen(fen) },
+    { title: t('offers.column.maxLoan'), dataIndex: 'max_loan', align: 'right', className: 'zcd-nowrap', responsive: ['sm'], render: (fen: number) => formatFen(fen) },
     {
       title: t('offers.column.rate'),
       key: 'rate',
       className: 'zcd-nowrap',
+      responsive: ['sm'],
       render: (_, o) => t('offers.rateRange', { min: formatBasisPoints(o.rate_min_bp), max: formatBasisPoints(o.rate_max_bp) }),
     },
     { title: t('offers.column.term'), key: 'term', responsive: ['sm'], className: 'zcd-nowrap', render: (_, o) => t('offers.termRange', { min: o.term_min_days, max: o.term_max_days }) },
     {
       title: '',
       key: 'apply',
-      render: (_, o) =>
-        offers.data?.financeable ? (
-          <Button type="primary" onClick={() => setChosen(o)} aria-label={t('offers.apply', { product: `${o.institution_name} ${o.product_name}` })}>
-            {t('offers.apply', { product: '' }).trim()}
-          </Button>
-        ) : null,
+      responsive: ['sm'],
+      render: (_, o) => applyButton(o),
     },
   ];
 
