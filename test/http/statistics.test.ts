@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
+import { MONTHLY_REPORT_COLUMNS } from '../../src/features/statistics/monthly-report-csv.js';
 import { MONTHLY_REPORT_HEADERS_ZH, XLSX_TYPE } from '../../src/features/statistics/monthly-report-xlsx.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -310,6 +311,9 @@ describe('getMonthlyReport', () => {
     expect(String(sheet.getRow(1).getCell(1).value)).toContain('2026-03');
     const header = (sheet.getRow(2).values as unknown[]).slice(1);
     expect(header).toEqual([...MONTHLY_REPORT_HEADERS_ZH]);
+    // The sheet has a Chinese header for each CSV column, and a value under each in every row.
+    expect(header).toHaveLength(MONTHLY_REPORT_COLUMNS.length);
+    expect((sheet.getRow(sheet.rowCount).values as unknown[]).length - 1).toBe(MONTHLY_REPORT_COLUMNS.length);
     const rows = [];
     for (let r = 3; r <= sheet.rowCount; r++) rows.push(Object.fromEntries(header.map((h, k) => [h, sheet.getRow(r).getCell(k + 1).value ?? null])));
     const json = (await callAs(gw, root, 'GET', path)).body;

@@ -45,7 +45,11 @@ export function csvField(value: string | number | null): string {
 
 const hours = (h: number | null) => (h === null ? null : h.toFixed(1));
 
-function figureFields(f: Figures): (string | number | null)[] {
+/**
+ * One row's figures after rank, id and name, in the order of {@link MONTHLY_REPORT_COLUMNS}: the CSV and the
+ * XLSX both write this list, so their columns cannot drift apart. `hour` renders an hours figure.
+ */
+export function figureValues(f: Figures, hour: (h: number | null) => string | number | null = (h) => h): (string | number | null)[] {
   return [
     f.applications,
     f.smeApplications,
@@ -63,11 +67,11 @@ function figureFields(f: Figures): (string | number | null)[] {
     f.repaidFen,
     f.outstandingFen,
     f.hoursToDecision.count,
-    hours(f.hoursToDecision.median),
-    hours(f.hoursToDecision.p90),
+    hour(f.hoursToDecision.median),
+    hour(f.hoursToDecision.p90),
     f.hoursToDisbursement.count,
-    hours(f.hoursToDisbursement.median),
-    hours(f.hoursToDisbursement.p90),
+    hour(f.hoursToDisbursement.median),
+    hour(f.hoursToDisbursement.p90),
     f.deadlineBreaches,
   ];
 }
@@ -76,8 +80,8 @@ function figureFields(f: Figures): (string | number | null)[] {
 export function monthlyReportCsv(r: MonthlyReport): string {
   const lines = [
     [...MONTHLY_REPORT_COLUMNS],
-    ...r.institutions.map((i) => [i.rank, i.institutionId, i.institutionName, ...figureFields(i)]),
-    [null, null, TOTAL_LABEL, ...figureFields(r.total)],
+    ...r.institutions.map((i) => [i.rank, i.institutionId, i.institutionName, ...figureValues(i, hours)]),
+    [null, null, TOTAL_LABEL, ...figureValues(r.total, hours)],
   ];
   return BOM + lines.map((l) => l.map(csvField).join(',') + '\r\n').join('');
 }

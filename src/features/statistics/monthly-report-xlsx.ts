@@ -1,5 +1,4 @@
-import type { Figures } from './figures.js';
-import { TOTAL_LABEL } from './monthly-report-csv.js';
+import { figureValues, TOTAL_LABEL } from './monthly-report-csv.js';
 import type { MonthlyReport } from './statistics-service.js';
 
 /** The XLSX media type. */
@@ -29,43 +28,16 @@ export const MONTHLY_REPORT_HEADERS_ZH = [
   '已计时放款笔数',
   '放款时长中位数（小时）',
   '放款时长P90（小时）',
+  '超过政策时限次数',
 ] as const;
 
 /** The name of the one sheet. */
 export const MONTHLY_REPORT_SHEET = '月度报告';
 
-type Cell = string | number | null;
-
-// Names come from institutions: a string cell is written as text, never as a formula, whatever it starts with.
-function figureCells(f: Figures): Cell[] {
-  return [
-    f.applications,
-    f.smeApplications,
-    f.smeShareBp,
-    f.appliedFen,
-    f.approvals,
-    f.approvedFen,
-    f.rejections,
-    Object.entries(f.rejectionsByReason)
-      .map(([code, n]) => `${code}=${n}`)
-      .join(';'),
-    f.approvalRateBp,
-    f.disbursements,
-    f.disbursedFen,
-    f.repaidFen,
-    f.outstandingFen,
-    f.hoursToDecision.count,
-    f.hoursToDecision.median,
-    f.hoursToDecision.p90,
-    f.hoursToDisbursement.count,
-    f.hoursToDisbursement.median,
-    f.hoursToDisbursement.p90,
-  ];
-}
-
 /**
  * The monthly report as an XLSX workbook: a title row, the Chinese header row, one row per institution by rank
- * and the 合计 row. Amounts are whole fen as numbers (no rounding, no floats beyond the hours' one decimal).
+ * and the 合计 row, with the CSV's columns (figureValues). A string cell (names come from institutions) is written
+ * as text, never as a formula. Amounts are whole fen as numbers (no rounding, no floats beyond the hours' one decimal).
  */
 export async function monthlyReportXlsx(r: MonthlyReport): Promise<Buffer> {
   // exceljs is large: loaded on the first XLSX asked for, so that neither the gateway nor any zcd command pays for it at start.
@@ -80,8 +52,8 @@ export async function monthlyReportXlsx(r: MonthlyReport): Promise<Buffer> {
   sheet.getRow(1).font = { bold: true };
   sheet.addRow([...MONTHLY_REPORT_HEADERS_ZH]);
   sheet.getRow(2).font = { bold: true };
-  for (const i of r.institutions) sheet.addRow([i.rank, i.institutionId, i.institutionName, ...figureCells(i)]);
-  sheet.addRow([null, null, TOTAL_LABEL, ...figureCells(r.total)]);
+  for (const i of r.institutions) sheet.addRow([i.rank, i.institutionId, i.institutionName, ...figureValues(i)]);
+  sheet.addRow([null, null, TOTAL_LABEL, ...figureValues(r.total)]);
   sheet.columns.forEach((c, k) => {
     c.width = k === 2 ? 32 : k === 1 ? 40 : 14;
   });
