@@ -238,21 +238,50 @@ export class KnexAuditStore implements AuditStore {
       },
       nodes: (keys) => readNodes(trx, keys),
       commit: async ({ size, sources, nodes }) => {
-        const leaves = sources.map((s, i) => ({ leaf_index: size + i, kind: s.kind, entry_id: s.entry.id }));
-        for (let i = 0; i < leaves.length; i += 500) await trx('audit_leaves').insert(leaves.slice(i, i + 500));
-        const rows = nodes.map((n) => ({ level: n.level, idx: n.index, hash: n.hash.toString('hex') }));
-        for (let i = 0; i < rows.length; i += 500) await trx('audit_tree_nodes').insert(rows.slice(i, i + 500));
+        const leaves = sources.map((s, i) => ({ leafIndex: size + i, kind: s.kind, entryId: s.entry.id }));
+        const rows = nodes.map((n) => ({ level: n.level, index: n.index, hash: n.hash.toString('hex') }));
+        if (!isPostgres(trx)) {
+          // SQLite: each table in one statement over a JSON array (json_each), so the work per entry is SQLite's
+          // own; multi-row SQL built by knex, or a statement per row, cost more CPU than the reads sequenced.
+          const first = leaves[0]?.leafIndex ?? 0;
+          await trx.raw('insert into audit_leaves (leaf_index, kind, entry_id) select ? + key, value ->> 0, value ->> 1 from json_each(?)', [
+            first,
+            JSON.stringify(leaves.map((l) => [l.kind, l.entryId])),
+          ]);
+          await trx.raw('insert into audit_tree_nodes (level, idx, hash) select value ->> 0, value ->> 1, value ->> 2 from json_each(?)', [
+            JSON.stringify(rows.map((n) => [n.level, n.index, n.hash])),
+          ]);
+          for (const kind of ['data_access', 'admin'] as const) {
+            const ids = leaves.filter((l) => l.kind === kind).map((l) => l.entryId);
+            if (!ids.length) continue;
+            const table = kind === 'data_access' ? 'data_access_log' : 'admin_audit';
+            await trx.raw(
+              `update ${table} set leaf_index = (select l.leaf_index from audit_leaves l where l.kind = ? and l.entry_id = ${table}.id)
+               where id in (select value from json_each(?))`,
+              [kind, JSON.stringify(ids)],
+            );
+          }
+          return;
+        }
+        // PostgreSQL: each table in one statement over arrays, whatever the batch's size.
+        await trx.raw('insert into audit_leaves (leaf_index, kind, entry_id) select * from unnest(?::bigint[], ?::text[], ?::bigint[])', [
+          leaves.map((l) => l.leafIndex),
+          leaves.map((l) => l.kind),
+          leaves.map((l) => l.entryId),
+        ]);
+        await trx.raw('insert into audit_tree_nodes (level, idx, hash) select * from unnest(?::int[], ?::bigint[], ?::text[])', [
+          rows.map((n) => n.level),
+          rows.map((n) => n.index),
+          rows.map((n) => n.hash),
+        ]);
         for (const kind of ['data_access', 'admin'] as const) {
-          const table = kind === 'data_access' ? 'data_access_log' : 'admin_audit';
           const mine = leaves.filter((l) => l.kind === kind);
           if (!mine.length) continue;
-          // One statement per batch: leaf_index = the entry's position, by a CASE over its id.
-          for (let i = 0; i < mine.length; i += 500) {
-            const chunk = mine.slice(i, i + 500);
-            await trx(table)
-              .whereIn('id', chunk.map((l) => l.entry_id))
-              .update({ leaf_index: trx.raw(`case id ${chunk.map(() => 'when ? then cast(? as bigint)').join(' ')} end`, chunk.flatMap((l) => [l.entry_id, l.leaf_index])) });
-          }
+          const table = kind === 'data_access' ? 'data_access_log' : 'admin_audit';
+          await trx.raw(`update ${table} t set leaf_index = v.leaf_index from unnest(?::bigint[], ?::bigint[]) as v(id, leaf_index) where t.id = v.id`, [
+            mine.map((l) => l.entryId),
+            mine.map((l) => l.leafIndex),
+          ]);
         }
       },
     };

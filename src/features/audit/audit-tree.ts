@@ -84,7 +84,8 @@ export class AuditTree {
    * batch whose head was never published (the instance died) gets it on the next run.
    */
   async sequence(): Promise<number | undefined> {
-    const batch = this.deps.batch ?? 5_000;
+    // A batch holds SQLite's one connection while it commits: 1,000 entries keep that to a few tens of ms.
+    const batch = this.deps.batch ?? 1_000;
     let size: number | undefined;
     for (;;) {
       const outcome = await this.deps.store.sequence(async (s) => {
