@@ -15,7 +15,7 @@ type Entry = components['schemas']['DataAccessEntry'];
 const PAGE_SIZE = 50;
 
 const VERDICT: Record<Verdict, { label: MessageKey; color: string }> = {
-  verified: { label: 'dataAccess.verdict.verified', color: 'green' },
+  verified: { label: 'dataAccess.verdict.verified', color: 'blue' },
   pending: { label: 'dataAccess.verdict.pending', color: 'default' },
   failed: { label: 'dataAccess.verdict.failed', color: 'red' },
 };
