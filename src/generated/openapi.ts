@@ -398,6 +398,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supplier/applications/{applicationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of my applications, with its timeline
+         * @description The application with every moment of its life, oldest first: each state it entered (submitted, decided,
+         *     the lock asked for and confirmed, disbursed, repaying, settled, withdrawn, superseded…) with who moved it
+         *     and why, the consent granted and revoked, each disbursement and repayment the bank reported, each treasury
+         *     payment the gateway received on the contract while the collection account was locked for this financing,
+         *     and the account's release at the cloud. Another supplier's application is 404, as is one that does not
+         *     exist.
+         */
+        get: operations["getSupplierApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/supplier/applications/{applicationId}/withdraw": {
         parameters: {
             query?: never;
@@ -2585,6 +2610,17 @@ export interface components {
             categories?: components["schemas"]["ContractCategory"][];
             /** @description Regions served; each inside the institution's coverage. A region covers its subtree. */
             regions?: components["schemas"]["RegionCode"][];
+            /**
+             * @description A one-off fee beyond interest, as a share of the loan (basis points); 0, the default, for none. Where the
+             *     region's policy allows no fees (`fees_allowed: false`), approval refuses a product with a fee.
+             */
+            fee_bp?: components["schemas"]["BasisPoints"];
+            /** @description Working days the bank promises to decide in, from submission; null, the default, for no promise. */
+            decide_days?: number | null;
+            /** @description Working days the bank promises to pay in, from the confirmed lock; null, the default, for no promise. */
+            disburse_days?: number | null;
+            /** @description What the bank asks of the supplier (documents, conditions), in plain words; absent for nothing beyond the contract. */
+            requirements?: string;
         };
         ProductInput: WithRequired<components["schemas"]["ProductTerms"], "name" | "max_amount" | "max_share_bp" | "rate_min_bp" | "rate_max_bp" | "term_min_days" | "term_max_days" | "categories" | "regions">;
         ProductPatch: components["schemas"]["ProductTerms"];
@@ -2671,6 +2707,17 @@ export interface components {
             rate_max_bp: components["schemas"]["BasisPoints"];
             term_min_days: number;
             term_max_days: number;
+            /** @description The product's one-off fee beyond interest, as a share of the loan; 0 for none. */
+            fee_bp: components["schemas"]["BasisPoints"];
+            /**
+             * @description Working days to a decision: the bank's promise, bounded by the purchaser region's policy
+             *     (`decide_days` of `getRegionPolicy`) — the smaller of the two; null when neither sets one.
+             */
+            decide_days: number | null;
+            /** @description Working days from the confirmed lock to the money, the bank's promise bounded by the region's policy likewise. */
+            disburse_days: number | null;
+            /** @description What the bank asks of the supplier, as the product says; absent for nothing beyond the contract. */
+            requirements?: string;
         };
         OfferList: {
             /** @description The live credit lines banks have set for this supplier (提前授信), with what is still available. */
@@ -2756,6 +2803,28 @@ export interface components {
         };
         ApplicationDetail: components["schemas"]["Application"] & {
             history: components["schemas"]["Transition"][];
+        };
+        /** @description One moment of an application's life on its supplier's timeline. */
+        ApplicationEvent: {
+            at: components["schemas"]["Timestamp"];
+            /**
+             * @description `status_changed`: the application entered `status` (from `from_status`); `consent_granted` and
+             *     `consent_revoked`: the bank's access began or ended; `disbursement` and `repayment`: money the bank
+             *     reported (`amount`); `payment_received`: a treasury payment on the contract while the collection account
+             *     was locked for this financing (`amount`); `account_released`: the cloud released the locked account.
+             * @enum {string}
+             */
+            kind: "status_changed" | "consent_granted" | "consent_revoked" | "disbursement" | "payment_received" | "repayment" | "account_released";
+            status?: components["schemas"]["ApplicationStatus"];
+            from_status?: components["schemas"]["ApplicationStatus"];
+            /** @description `supplier:<USCC>`, `institution:<id>`, `bureau:<id>` or `cloud` (status changes only). */
+            actor?: string;
+            reason_code?: string;
+            amount?: components["schemas"]["Fen"];
+        };
+        SupplierApplicationDetail: components["schemas"]["Application"] & {
+            /** @description Oldest first. */
+            history: components["schemas"]["ApplicationEvent"][];
         };
         ApplicationPage: {
             items: components["schemas"]["Application"][];
@@ -4861,6 +4930,32 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getSupplierApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application and its timeline. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierApplicationDetail"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             "4XX": components["responses"]["Problem"];
             "5XX": components["responses"]["ServerError"];
         };

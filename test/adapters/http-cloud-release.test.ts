@@ -83,7 +83,7 @@ describe('a settled financing’s account release, retried through cloud failure
     institutions.add({ id: 'ins_a', name: '测试银行', status: 'active', coverage: ['150000'] });
     const product: Product = {
       id: 'p-a', institutionId: 'ins_a', name: '政采贷', maxAmountFen: 50_000_000, maxShareBp: 8000, rateMinBp: 300, rateMaxBp: 900,
-      termMinDays: 30, termMaxDays: 365, categories: ['goods'], regions: ['150000'], status: 'approved', reviewReason: null, createdAt: now, updatedAt: now,
+      termMinDays: 30, termMaxDays: 365, categories: ['goods'], regions: ['150000'], feeBp: 0, decideDays: null, disburseDays: null, requirements: null, status: 'approved', reviewReason: null, createdAt: now, updatedAt: now,
     };
     await store.insertProduct(product);
     contracts.contracts.set(CONTRACT, {

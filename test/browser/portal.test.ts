@@ -97,6 +97,8 @@ beforeAll(async () => {
       await call('POST', '/api/v1/products', {
         name: i === 0 ? '政采贷·快贷' : '政采贷·长贷', max_amount: 1_000_000_000, max_share_bp: i === 0 ? 8000 : 6000, rate_min_bp: i === 0 ? 380 : 320, rate_max_bp: 900,
         term_min_days: 30, term_max_days: i === 0 ? 180 : 365, categories: ['goods', 'services', 'works'], regions: ['150000'],
+        // 甲 decides fast and charges a small fee; 乙 promises nothing and charges none.
+        ...(i === 0 ? { fee_bp: 50, decide_days: 2, disburse_days: 3, requirements: '近两年无不良信用记录' } : {}),
       }),
       201,
       'createProduct',
@@ -160,6 +162,16 @@ describe.each(WIDTHS)('the SME portal at %i px', (width) => {
     for (const b of banks) await offers.getByText(b.name).waitFor();
     await page.getByText('利率从低到高').click();
     expect(await page.getByRole('radio', { name: '利率从低到高' }).isChecked()).toBe(true);
+    await expect.poll(async () => (await offers.getByRole('row').allTextContents()).slice(1).map((t) => (t.includes('乙') ? '乙' : '甲'))).toEqual(['乙', '甲']);
+    // Fees, promised days and requirements side by side; the fastest decision first.
+    const rowOf = (bank: string) => offers.getByRole('row').filter({ hasText: bank });
+    await rowOf(banks[0]!.name).getByText('贷款金额的 0.50%').first().waitFor();
+    await rowOf(banks[0]!.name).getByText('2 个工作日').first().waitFor();
+    await rowOf(banks[0]!.name).getByText('近两年无不良信用记录').first().waitFor();
+    await rowOf(banks[1]!.name).getByText('未承诺').first().waitFor();
+    await page.getByText('审批最快').click();
+    await expect.poll(async () => (await offers.getByRole('row').allTextContents()).slice(1).map((t) => (t.includes('乙') ? '乙' : '甲'))).toEqual(['甲', '乙']);
+    await page.getByText('手续费从低到高').click();
     await expect.poll(async () => (await offers.getByRole('row').allTextContents()).slice(1).map((t) => (t.includes('乙') ? '乙' : '甲'))).toEqual(['乙', '甲']);
     await expectAccessible(page, `contract page at ${width} px`);
     await screenshot(tp, 'portal-contract-offers');
@@ -239,7 +251,7 @@ describe.each(WIDTHS)('the SME portal at %i px', (width) => {
     must(await bank('POST', `/api/v1/applications/${appId}/disbursements`, { loan_no: `ZCD-P-${appId.slice(0, 8)}`, amount: requested, disbursed_on: new Date().toISOString().slice(0, 10) }), 200, 'recordDisbursement');
     await page.reload();
     await card.getByText('已放款').first().waitFor();
-    await card.getByText('4.50%').waitFor();
+    await card.getByText('4.50%', { exact: true }).waitFor();
 
     // The cloud's clock moves until the treasury pays into the locked account; the gateway's sync brings it in.
     const paidNow = async () => {
@@ -275,15 +287,32 @@ describe.each(WIDTHS)('the SME portal at %i px', (width) => {
     await page.getByRole('button', { name: '全部标为已读' }).click();
     await page.getByRole('banner').getByRole('link', { name: '通知', exact: true }).waitFor();
 
-    // Who read my data: the bank's read of the contract.
+    // Who read my data: the bank's read of the contract, its inclusion in the audit log checked in the page.
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '数据查询记录' }).click();
     await page.getByRole('heading', { level: 1, name: '数据查询记录' }).waitFor();
-    await page.getByRole('table').getByText(banks[0]!.name).first().waitFor();
+    const readRow = page.getByRole('table').getByRole('row').filter({ hasText: banks[0]!.name }).first();
+    await readRow.waitFor();
+    await readRow.getByText('已验证').waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('table').getByText('验证失败').count()).toBe(0);
     await expectAccessible(page, `access log at ${width} px`);
     await screenshot(tp, 'portal-data-access');
 
-    // Revoke consent: the bank's next read is refused.
+    // The bank reports the repayment and settles; the SME's timeline shows every step with its time.
+    must(await bank('POST', `/api/v1/applications/${appId}/repayments`, { amount: requested, repaid_on: new Date().toISOString().slice(0, 10) }), 200, 'createRepayment');
+    must(await bank('POST', `/api/v1/applications/${appId}/settlement`, { settled_on: new Date().toISOString().slice(0, 10) }), 200, 'settleApplication');
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的申请' }).click();
+    const timeline = card.getByRole('list', { name: '全部进度' });
+    await timeline.getByText('已结清').waitFor();
+    const steps = (await timeline.getByRole('listitem').allTextContents()).map((t) => t.replace(/^.*?\d{2}:\d{2}\s*/, ''));
+    const expected = ['已提交', '授权银行查看数据', '审核中', '银行已批准', '已申请锁定回款账户', '回款账户锁定已确认', '已放款', '银行放款', '国库付款', '还款中', '还款 ¥', '已结清'];
+    const order = expected.map((e) => steps.findIndex((s) => s.startsWith(e)));
+    expect(order.every((i) => i >= 0), steps.join(' | ')).toBe(true);
+    expect(order.filter((i) => i >= 0).sort((a, b) => a - b), steps.join(' | ')).toEqual(order);
+    await timeline.getByText(`还款 ${'¥'}`).first().waitFor();
+    await expectAccessible(page, `settled application at ${width} px`);
+    await screenshot(tp, 'portal-timeline');
+
+    // Revoke consent: the bank's next read is refused.
     await card.getByRole('button', { name: '撤销数据授权' }).click();
     await page.getByRole('button', { name: /^确\s*定$/ }).click();
     await card.getByText(/已于 .* 撤销/).waitFor();

@@ -14,6 +14,7 @@ import type {
   InstitutionView,
   LockStatus,
   Payment,
+  ReceivedPayment,
   RiskFlag,
 } from '../../src/features/financing/ports.js';
 
@@ -42,6 +43,13 @@ export class FakeContractSource implements ContractSource {
 
   async payments(contractNo: string) {
     return this.paymentRows.get(contractNo) ?? [];
+  }
+
+  /** Payments the gateway received, by when: `receivedRows` per contract. */
+  readonly receivedRows = new Map<string, ReceivedPayment[]>();
+
+  async paymentsReceived(contractNo: string, from: number, to: number) {
+    return (this.receivedRows.get(contractNo) ?? []).filter((p) => p.receivedAt >= from && p.receivedAt <= to);
   }
 
   async riskFlags(contractNo: string) {

@@ -150,6 +150,13 @@ export class FakeFinancingStore implements FinancingStore {
     this.state.repayments.push(copy(r));
   }
 
+  async moneyMovements(applicationId: string): Promise<{ disbursements: Disbursement[]; repayments: Repayment[] }> {
+    return {
+      disbursements: this.state.disbursements.filter((d) => d.applicationId === applicationId).map(copy),
+      repayments: this.state.repayments.filter((r) => r.applicationId === applicationId).map(copy),
+    };
+  }
+
   async pendingLocks(limit: number): Promise<Application[]> {
     return [...this.state.applications.values()]
       .filter((a) => a.status === 'account_lock_pending')

@@ -2,18 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { consoleMessages } from '../../src/web/console/console-messages.js';
 import { messages as shared } from '../../src/web/shared/i18n/messages.js';
 import { portalMessages } from '../../src/web/portal/portal-messages.js';
+import { portalPageMessages } from '../../src/web/portal/portal-page-messages.js';
 import { addMessages, placeholders, translate } from '../../src/web/shared/i18n/translate.js';
 
 const HAN = /[\u4e00-\u9fff]/;
 
-const messages = { ...shared, ...portalMessages, ...consoleMessages };
+const messages = { ...shared, ...portalMessages, ...portalPageMessages, ...consoleMessages };
 // As the portal and the console do when they load.
 addMessages(portalMessages);
 addMessages(consoleMessages);
 
 describe('the message table', () => {
   it('holds each key in one table only: shared, the portal’s or the console’s', () => {
-    const keys = [...Object.keys(shared), ...Object.keys(portalMessages), ...Object.keys(consoleMessages)];
+    const keys = [...Object.keys(shared), ...Object.keys(portalMessages), ...Object.keys(portalPageMessages), ...Object.keys(consoleMessages)];
     expect(keys.length).toBe(new Set(keys).size);
   });
 

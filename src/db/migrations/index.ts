@@ -13,6 +13,7 @@ import * as m010 from './010_shared_state.js';
 import * as m012 from './012_marketplace.js';
 import * as m011 from './011_supplier_notifications.js';
 import * as m013 from './013_supervision.js';
+import * as m014portal from './014_portal_product_promises.js';
 
 /** A migration: a name that never changes, and its up and down. */
 export interface Migration {
@@ -39,6 +40,7 @@ export const migrations: readonly Migration[] = [
   { name: '011_supplier_notifications', ...m011 },
   { name: '012_marketplace', ...m012 },
   { name: '013_supervision', ...m013 },
+  { name: '014_portal_product_promises', ...m014portal },
 ];
 
 /** Serves the list to knex, so the same code runs from src/ (tsx, vitest) and dist/. */

@@ -27,6 +27,7 @@ import type {
   RiskFlag,
 } from './ports.js';
 import { BusinessRuleError } from './products-service.js';
+import { applicationTimeline, collectionWindow, type TimelineEntry } from './application-timeline.js';
 
 /** Why a contract cannot be financed now. */
 export type NotFinanceableReason = 'terminated' | 'completed' | 'fully_paid' | 'live_financing' | 'risk_flag';
@@ -42,7 +43,14 @@ export interface Offer {
   product: Product;
   institutionName: string;
   maxLoanFen: number;
+  /** Working days to decide and to pay: the bank's promise bounded by the region's policy; null when neither sets one. */
+  decideDays: number | null;
+  disburseDays: number | null;
 }
+
+/** The days in force for the SME: the tighter of the bank's promise and the region's deadline. */
+const tighter = (promise: number | null, deadline: number | null | undefined): number | null =>
+  promise === null ? (deadline ?? null) : deadline == null ? promise : Math.min(promise, deadline);
 
 /** An application as its owners see it: with its institution's name and whether its consent is live now. */
 export interface ApplicationView extends Application {
@@ -53,6 +61,11 @@ export interface ApplicationView extends Application {
 /** An application with every transition it made, as the bank's operations answer. */
 export interface ApplicationDetail extends ApplicationView {
   history: Transition[];
+}
+
+/** An application with its supplier's timeline. */
+export interface SupplierApplicationDetail extends ApplicationView {
+  timeline: TimelineEntry[];
 }
 
 /** An audited read with the reading institution's name. */
@@ -137,12 +150,20 @@ export function offerOf(
   contract: Pick<ContractWithStanding, 'category' | 'unpaidFen'>,
   purchaserLineage: readonly string[],
   institution: InstitutionSummary | undefined,
+  deadlines?: { decideDays: number | null; disburseDays: number | null },
 ): Offer | undefined {
   if (product.status !== 'approved' || !product.categories.includes(contract.category)) return undefined;
   if (!product.regions.some((r) => purchaserLineage.includes(r))) return undefined;
   if (!institution || institution.status !== 'active') return undefined;
   const most = maxLoan(product, contract.unpaidFen);
-  return most > 0 ? { product, institutionName: institution.name, maxLoanFen: most } : undefined;
+  if (most <= 0) return undefined;
+  return {
+    product,
+    institutionName: institution.name,
+    maxLoanFen: most,
+    decideDays: tighter(product.decideDays, deadlines?.decideDays),
+    disburseDays: tighter(product.disburseDays, deadlines?.disburseDays),
+  };
 }
 
 function standing(c: FinancingContract, reserved: boolean): ContractWithStanding {
@@ -319,8 +340,11 @@ export class ApplicationService {
     const creditLines = await this.creditViews(await this.deps.store.listCreditLines({ supplierUscc: s.uscc, liveAt: this.now(), limit: 100 }));
     const lineage = await this.deps.regions.lineageCodes(contract.purchaserRegionCode);
     const products = await this.deps.store.listProducts({ regionCodes: lineage, status: 'approved', limit: 500 });
-    const institutions = await this.deps.institutions.summaries([...new Set(products.map((p) => p.institutionId))]);
-    const offers = products.flatMap((p) => offerOf(p, contract, lineage, institutions.get(p.institutionId)) ?? []);
+    const [institutions, policy] = await Promise.all([
+      this.deps.institutions.summaries([...new Set(products.map((p) => p.institutionId))]),
+      this.deps.policy?.effective(contract.purchaserRegionCode),
+    ]);
+    const offers = products.flatMap((p) => offerOf(p, contract, lineage, institutions.get(p.institutionId), policy?.rules) ?? []);
     offers.sort((a, b) => b.maxLoanFen - a.maxLoanFen || a.product.id.localeCompare(b.product.id));
     return { contract, offers, creditLines };
   }
@@ -371,6 +395,15 @@ export class ApplicationService {
     const a = await this.deps.store.getApplication(id);
     if (!a || a.supplierUscc !== s.uscc) throw applicationNotFound();
     return a;
+  }
+
+  /** One of the supplier's applications with its timeline; 404 for anyone else's. */
+  async supplierDetail(s: SupplierPrincipal, id: string): Promise<SupplierApplicationDetail> {
+    const a = await this.supplierApplication(s, id);
+    const [[view], transitions, money] = await Promise.all([this.views([a]), this.deps.store.transitions(a.id), this.deps.store.moneyMovements(a.id)]);
+    const window = collectionWindow(transitions, this.now());
+    const payments = window ? await this.deps.contracts.paymentsReceived(a.contractNo, window.from, window.to) : [];
+    return { ...view!, timeline: applicationTimeline(a, transitions, money, payments) };
   }
 
   /** Before disbursement: withdrawn if not yet approved, cancelled (reservation released) if approved. */

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { utcDate } from '../../clock.js';
 import { PreparedStatements } from '../../db/prepared.js';
-import type { Acceptance, ContractSource, FinancingContract, Payment, RiskFlag } from './ports.js';
+import type { Acceptance, ContractSource, FinancingContract, Payment, ReceivedPayment, RiskFlag } from './ports.js';
 
 /** The columns a contract is read with, in the order {@link toContract} takes them. */
 const CONTRACT_COLUMNS = `contracts.contract_no, contracts.project_no, contracts.purchaser_name, contracts.purchaser_region_code,
@@ -74,6 +74,20 @@ export class KnexContractSource implements ContractSource {
   async payments(contractNo: string): Promise<Payment[]> {
     const rows = await this.statements.rows<[string, number | string, number | string]>(PAYMENTS, [contractNo]);
     return rows.map((r) => ({ id: r[0], paidOn: utcDate(num(r[1])), amountFen: num(r[2]) }));
+  }
+
+  async paymentsReceived(contractNo: string, from: number, to: number): Promise<ReceivedPayment[]> {
+    // The cloud's `payment.made` changes as ingest recorded them: created_at is when the gateway received each.
+    const rows = (await this.db('events')
+      .where({ contract_no: contractNo, type: 'payment.made' })
+      .where('created_at', '>=', from)
+      .where('created_at', '<=', to)
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])
+      .select('created_at', 'payload')) as { created_at: number | string; payload: string }[];
+    return rows.flatMap((r) => {
+      const amount = (JSON.parse(r.payload) as { payment?: { amountFen?: unknown } }).payment?.amountFen;
+      return typeof amount === 'number' ? [{ receivedAt: num(r.created_at), amountFen: amount }] : [];
+    });
   }
 
   async riskFlags(contractNo: string): Promise<RiskFlag[]> {

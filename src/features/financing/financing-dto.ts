@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isoTime as iso } from '../../clock.js';
 import type { components } from '../../generated/openapi.js';
-import type { AccessView, ApplicationDetail, ApplicationView, ContractParts, ContractWithStanding, CreditLineView, Offer } from './applications-service.js';
+import type { AccessView, ApplicationDetail, ApplicationView, ContractParts, ContractWithStanding, CreditLineView, Offer, SupplierApplicationDetail } from './applications-service.js';
+import type { TimelineEntry } from './application-timeline.js';
 import type { Application, Product, Transition } from './financing-store.js';
 import type { ProductView } from './products-service.js';
 
@@ -32,6 +33,10 @@ export function productTermsDto(
 export function productDto(p: ProductView): S['Product'] {
   return {
     ...productTermsDto(p, p.institutionName),
+    fee_bp: p.feeBp,
+    decide_days: p.decideDays,
+    disburse_days: p.disburseDays,
+    ...(p.requirements ? { requirements: p.requirements } : {}),
     status: p.status,
     ...(p.reviewReason ? { review_reason: p.reviewReason } : {}),
     created_at: iso(p.createdAt),
@@ -85,6 +90,24 @@ export function applicationDto(a: ApplicationView): S['Application'] {
 /** Application with its history → wire. */
 export function applicationDetailDto(a: ApplicationDetail): S['ApplicationDetail'] {
   return { ...applicationDto(a), history: a.history.map(transitionDto) };
+}
+
+/** Application with its supplier's timeline → wire. */
+export function supplierApplicationDetailDto(a: SupplierApplicationDetail): S['SupplierApplicationDetail'] {
+  return { ...applicationDto(a), history: a.timeline.map(timelineEntryDto) };
+}
+
+/** Timeline entry → wire. */
+export function timelineEntryDto(e: TimelineEntry): S['ApplicationEvent'] {
+  return {
+    at: iso(e.at),
+    kind: e.kind,
+    ...(e.status ? { status: e.status } : {}),
+    ...(e.fromStatus ? { from_status: e.fromStatus } : {}),
+    ...(e.actor ? { actor: e.actor } : {}),
+    ...(e.reasonCode ? { reason_code: e.reasonCode } : {}),
+    ...(e.amountFen !== undefined ? { amount: e.amountFen } : {}),
+  };
 }
 
 /** Transition → wire. */
@@ -147,6 +170,10 @@ export function offerDto(o: Offer): S['Offer'] {
     rate_max_bp: o.product.rateMaxBp,
     term_min_days: o.product.termMinDays,
     term_max_days: o.product.termMaxDays,
+    fee_bp: o.product.feeBp,
+    decide_days: o.decideDays,
+    disburse_days: o.disburseDays,
+    ...(o.product.requirements ? { requirements: o.product.requirements } : {}),
   };
 }
 

@@ -38,6 +38,10 @@ interface ProductRow {
   term_min_days: number;
   term_max_days: number;
   categories: string;
+  fee_bp: number;
+  decide_days: number | null;
+  disburse_days: number | null;
+  requirements: string | null;
   status: string;
   review_reason: string | null;
   created_at: number | string;
@@ -165,6 +169,10 @@ const toProduct = (r: ProductRow, regions: string[]): Product => ({
   termMaxDays: r.term_max_days,
   categories: list<ContractCategory>(r.categories),
   regions,
+  feeBp: num(r.fee_bp),
+  decideDays: numOrNull(r.decide_days),
+  disburseDays: numOrNull(r.disburse_days),
+  requirements: r.requirements ?? null,
   status: r.status as Product['status'],
   reviewReason: r.review_reason,
   createdAt: num(r.created_at),
@@ -191,6 +199,10 @@ function productColumns(p: Product) {
     term_min_days: p.termMinDays,
     term_max_days: p.termMaxDays,
     categories: p.categories.join(','),
+    fee_bp: p.feeBp,
+    decide_days: p.decideDays,
+    disburse_days: p.disburseDays,
+    requirements: p.requirements,
     status: p.status,
     review_reason: p.reviewReason,
     updated_at: p.updatedAt,
@@ -429,6 +441,21 @@ export class KnexFinancingStore implements FinancingStore {
       reference: r.reference ?? null,
       created_at: r.at,
     });
+  }
+
+  async moneyMovements(applicationId: string): Promise<{ disbursements: Disbursement[]; repayments: Repayment[] }> {
+    const [d, r] = await Promise.all([
+      this.db('disbursements').where({ application_id: applicationId }).orderBy('id').select('loan_no', 'amount_fen', 'disbursed_on', 'created_at') as Promise<
+        { loan_no: string; amount_fen: number | string; disbursed_on: string; created_at: number | string }[]
+      >,
+      this.db('repayments').where({ application_id: applicationId }).orderBy('id').select('amount_fen', 'repaid_on', 'reference', 'created_at') as Promise<
+        { amount_fen: number | string; repaid_on: string; reference: string | null; created_at: number | string }[]
+      >,
+    ]);
+    return {
+      disbursements: d.map((x) => ({ applicationId, loanNo: x.loan_no, amountFen: num(x.amount_fen), on: x.disbursed_on, at: num(x.created_at) })),
+      repayments: r.map((x) => ({ applicationId, amountFen: num(x.amount_fen), on: x.repaid_on, reference: x.reference ?? undefined, at: num(x.created_at) })),
+    };
   }
 
   async pendingLocks(limit: number): Promise<Application[]> {

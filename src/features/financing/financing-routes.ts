@@ -14,6 +14,7 @@ import {
   creditLineDto,
   dataAccessDto,
   offerDto,
+  supplierApplicationDetailDto,
   paymentListDto,
   productDto,
   riskFlagListDto,
@@ -62,6 +63,10 @@ function terms(b: TermsBody): Partial<ProductTerms> {
   if (b.term_max_days !== undefined) out.termMaxDays = b.term_max_days;
   if (b.categories !== undefined) out.categories = b.categories;
   if (b.regions !== undefined) out.regions = b.regions;
+  if (b.fee_bp !== undefined) out.feeBp = b.fee_bp;
+  if (b.decide_days !== undefined) out.decideDays = b.decide_days;
+  if (b.disburse_days !== undefined) out.disburseDays = b.disburse_days;
+  if (b.requirements !== undefined) out.requirements = b.requirements;
   return out;
 }
 
@@ -274,6 +279,16 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
       query: listQuery,
       handler: async ({ query, principal }) => {
         return applicationPage(await applications.listForSupplier(supplierOf(principal), applicationsBefore(query.page_token), query.page_size));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/supplier/applications/{applicationId}',
+      operationId: 'getSupplierApplication',
+      access: { supplier: true },
+      params: applicationParams,
+      handler: async ({ params, principal }) => {
+        return supplierApplicationDetailDto(await applications.supplierDetail(supplierOf(principal), params.applicationId));
       },
     }),
     defineRoute({

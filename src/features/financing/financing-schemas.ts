@@ -49,6 +49,11 @@ const productTerms = {
   term_max_days: days,
   categories: z.array(category).min(1).max(3).refine(unique, 'must not repeat'),
   regions: z.array(regionCode).min(1).max(200).refine(unique, 'must not repeat'),
+  // What an SME compares besides the money; each may be left out (no fee, no promise, nothing required).
+  fee_bp: basisPoints.optional(),
+  decide_days: z.number().int().min(1).max(60).nullable().optional(),
+  disburse_days: z.number().int().min(1).max(60).nullable().optional(),
+  requirements: text(500).optional(),
 };
 
 /** Body of `createProduct`. */
@@ -75,6 +80,7 @@ export const productParams = specPath<'updateProduct' | 'reviewProduct'>()(z.obj
 
 /** Path of the operations on one application. */
 export const applicationParams = specPath<
+  | 'getSupplierApplication'
   | 'withdrawApplication'
   | 'revokeConsent'
   | 'getApplication'

@@ -23,6 +23,13 @@ export interface Product {
   termMaxDays: number;
   categories: ContractCategory[];
   regions: string[];
+  /** One-off fee beyond interest, in basis points of the loan; 0 for none. */
+  feeBp: number;
+  /** Working days the bank promises to decide in, and to pay in after the lock; null for no promise. */
+  decideDays: number | null;
+  disburseDays: number | null;
+  /** What the bank asks of the supplier; null for nothing beyond the contract. */
+  requirements: string | null;
   status: ProductStatus;
   reviewReason: string | null;
   createdAt: number;
@@ -225,6 +232,8 @@ export interface FinancingStore {
   release(applicationId: string): Promise<void>;
   insertDisbursement(d: Disbursement): Promise<void>;
   insertRepayment(r: Repayment): Promise<void>;
+  /** The disbursements and repayments reported on an application, each oldest first. */
+  moneyMovements(applicationId: string): Promise<{ disbursements: Disbursement[]; repayments: Repayment[] }>;
   /** Applications waiting for the cloud to confirm their collection-account lock, longest waiting first. */
   pendingLocks(limit: number): Promise<Application[]>;
   insertCreditLine(l: CreditLine): Promise<void>;

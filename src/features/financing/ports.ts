@@ -37,6 +37,12 @@ export interface Payment {
   amountFen: number;
 }
 
+/** A treasury payment as the gateway received it from the cloud: when it arrived, how much. */
+export interface ReceivedPayment {
+  receivedAt: number;
+  amountFen: number;
+}
+
 /** A risk flag on a contract's supplier. */
 export interface RiskFlag {
   id: string;
@@ -53,6 +59,8 @@ export interface ContractSource {
   listBySupplier(uscc: string, afterContractNo: string | undefined, limit: number): Promise<FinancingContract[]>;
   acceptances(contractNo: string): Promise<Acceptance[]>;
   payments(contractNo: string): Promise<Payment[]>;
+  /** The treasury payments the gateway received on the contract between `from` and `to` (epoch ms, both included), by when it received them. */
+  paymentsReceived(contractNo: string, from: number, to: number): Promise<ReceivedPayment[]>;
   /** The flags on the contract's supplier, lifted ones included. */
   riskFlags(contractNo: string): Promise<RiskFlag[]>;
 }

@@ -13,7 +13,8 @@ import type { AdminActionLog, InstitutionDirectory } from './ports.js';
 export type ProductTerms = Pick<
   Product,
   'name' | 'maxAmountFen' | 'maxShareBp' | 'rateMinBp' | 'rateMaxBp' | 'termMinDays' | 'termMaxDays' | 'categories' | 'regions'
->;
+> &
+  Partial<Pick<Product, 'feeBp' | 'decideDays' | 'disburseDays' | 'requirements'>>;
 
 /** A product with the name of the institution offering it. */
 export interface ProductView extends Product {
@@ -91,6 +92,11 @@ export class ProductService {
     const product: Product = {
       id: randomUUID(),
       institutionId: inst.id,
+      // No fee, no promised days, no requirements beyond the contract unless the bank says so.
+      feeBp: 0,
+      decideDays: null,
+      disburseDays: null,
+      requirements: null,
       ...terms,
       regions: [...terms.regions].sort(),
       status: 'pending',
@@ -143,7 +149,11 @@ export class ProductService {
     }
     if (to === 'approved' && this.deps.policy) {
       for (const region of product.regions) {
-        await this.deps.policy.enforce(region, { product: { maxShareBp: product.maxShareBp, maxAmountFen: product.maxAmountFen, rateMaxBp: product.rateMaxBp } });
+        // A fee in basis points is a fee all the same: where the policy allows none, any positive one breaks it.
+        await this.deps.policy.enforce(region, {
+          product: { maxShareBp: product.maxShareBp, maxAmountFen: product.maxAmountFen, rateMaxBp: product.rateMaxBp },
+          feesFen: product.feeBp,
+        });
       }
     }
     const next: Product = { ...product, status: to, reviewReason: reason, updatedAt: epochMs(this.clock) };

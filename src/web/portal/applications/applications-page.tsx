@@ -10,8 +10,10 @@ import { formatFen } from '../../shared/money.js';
 import { Page } from '../../shared/shell/page.js';
 import { PART_LABEL } from '../contracts/contract-page.js';
 import { formatDateTime, problemDetail } from '../portal-format.js';
+import '../portal-page-messages.js';
 
 type Application = components['schemas']['Application'];
+type TimelineEvent = components['schemas']['ApplicationEvent'];
 type Status = Application['status'];
 
 const PAGE_SIZE = 20;
@@ -99,7 +101,11 @@ export default function ApplicationsPage() {
 function ApplicationCard({ a }: { a: Application }) {
   const { t, locale } = useI18n();
   const client = useQueryClient();
-  const refresh = () => client.invalidateQueries({ queryKey: ['get', '/api/v1/supplier/applications'] });
+  const refresh = () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: ['get', '/api/v1/supplier/applications'] }),
+      client.invalidateQueries({ queryKey: ['get', '/api/v1/supplier/applications/{applicationId}'] }),
+    ]);
   const withdraw = $api.useMutation('post', '/api/v1/supplier/applications/{applicationId}/withdraw', { onSuccess: refresh });
   const revoke = $api.useMutation('post', '/api/v1/supplier/applications/{applicationId}/consent/revoke', { onSuccess: refresh });
   const path = { applicationId: a.id };
@@ -136,10 +142,7 @@ function ApplicationCard({ a }: { a: Application }) {
           className="zcd-application-steps"
         />
       )}
-      <ol className="zcd-timeline">
-        <li>{t('applications.createdAt', { at: at(a.created_at) })}</li>
-        {a.updated_at !== a.created_at && <li>{t('applications.updatedAt', { at: at(a.updated_at), status: t(STATUS_LABEL[a.status]) })}</li>}
-      </ol>
+      <Timeline a={a} />
       <Descriptions column={{ xs: 1, sm: 2 }} size="small">
         <Descriptions.Item label={t('applications.requested')}>{formatFen(a.requested_amount)}</Descriptions.Item>
         {a.approved_amount !== undefined && <Descriptions.Item label={t('applications.approved')}>{formatFen(a.approved_amount)}</Descriptions.Item>}
@@ -172,5 +175,52 @@ function ApplicationCard({ a }: { a: Application }) {
         )}
       </Space>
     </Card>
+  );
+}
+
+/** What one moment of the timeline says, in the reader's language. */
+function eventText(e: TimelineEvent, a: Application, t: ReturnType<typeof useI18n>['t']): string {
+  const amount = e.amount !== undefined ? formatFen(e.amount) : '';
+  switch (e.kind) {
+    case 'status_changed':
+      if (e.status === 'approved' && a.approved_amount !== undefined && a.annual_rate_bp !== undefined && a.term_days !== undefined) {
+        return t('timeline.status.approved', { amount: formatFen(a.approved_amount), rate: formatBasisPoints(a.annual_rate_bp), term: a.term_days });
+      }
+      if (e.status === 'account_lock_pending' || e.status === 'account_locked') return t(`timeline.status.${e.status}`);
+      return e.status ? t(STATUS_LABEL[e.status]) : '';
+    case 'consent_granted':
+    case 'consent_revoked':
+    case 'account_released':
+      return t(`timeline.${e.kind}`);
+    default:
+      return t(`timeline.${e.kind}`, { amount });
+  }
+}
+
+/** Every state and event of one application with its time (`getSupplierApplication`), oldest first. */
+function Timeline({ a }: { a: Application }) {
+  const { t, locale } = useI18n();
+  const detail = $api.useQuery('get', '/api/v1/supplier/applications/{applicationId}', { params: { path: { applicationId: a.id } } });
+  const headingId = `timeline-${a.id}`;
+  return (
+    <section aria-labelledby={headingId}>
+      <h3 id={headingId}>
+        {t('timeline.title')}
+      </h3>
+      {detail.data ? (
+        <ol className="zcd-timeline" aria-labelledby={headingId}>
+          {detail.data.history.map((e, i) => (
+            <li key={i}>
+              <time dateTime={e.at} className="zcd-muted">
+                {formatDateTime(e.at, locale)}
+              </time>{' '}
+              {eventText(e, detail.data, t)}
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p className="zcd-muted">{detail.isError ? problemDetail(detail.error) : t('timeline.loading')}</p>
+      )}
+    </section>
   );
 }

@@ -1,5 +1,5 @@
 import { Alert, Button, Checkbox, Descriptions, Empty, Form, Input, Radio, Result, Space, Table, type TableColumnsType } from 'antd';
-import { useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'wouter';
 import type { components } from '../../../generated/openapi.js';
 import { $api, problemStatus } from '../../shared/api/client.js';
@@ -10,6 +10,10 @@ import { formatFen, parseYuanToFen } from '../../shared/money.js';
 import { useRegionNames } from '../../shared/regions/use-region-names.js';
 import { Page } from '../../shared/shell/page.js';
 import { formatDateTime, problemDetail } from '../portal-format.js';
+import '../portal-page-messages.js';
+
+// Publishing an intent and comparing its quotes: its own chunk, loaded once the contract shows.
+const IntentPanel = lazy(() => import('../intents/intent-panel.js'));
 
 type Offer = components['schemas']['Offer'];
 type ConsentPart = components['schemas']['ConsentPart'];
@@ -22,11 +26,15 @@ export const PART_LABEL: Record<ConsentPart, MessageKey> = {
   risk_flags: 'consent.part.risk_flags',
 };
 
-type SortKey = 'maxLoan' | 'rate' | 'term';
+type SortKey = 'maxLoan' | 'rate' | 'term' | 'fee' | 'speed';
+/** Fewer days first; an offer that promises none goes last. */
+const byDays = (a: number | null, b: number | null) => (a ?? Infinity) - (b ?? Infinity);
 const SORTS: Record<SortKey, (a: Offer, b: Offer) => number> = {
   maxLoan: (a, b) => b.max_loan - a.max_loan,
   rate: (a, b) => a.rate_min_bp - b.rate_min_bp || a.rate_max_bp - b.rate_max_bp,
   term: (a, b) => b.term_max_days - a.term_max_days,
+  fee: (a, b) => a.fee_bp - b.fee_bp || a.rate_min_bp - b.rate_min_bp,
+  speed: (a, b) => byDays(a.decide_days, b.decide_days) || byDays(a.disburse_days, b.disburse_days),
 };
 
 const DAY_MS = 86_400_000;
@@ -54,6 +62,10 @@ export default function ContractPage() {
     );
   }
 
+  const fee = (o: Offer) => (o.fee_bp === 0 ? t('offers.noFee') : t('offers.feeShare', { rate: formatBasisPoints(o.fee_bp) }));
+  const days = (n: number | null) => (n === null ? t('offers.noPromise') : t('offers.workingDays', { n }));
+  const requirements = (o: Offer) => o.requirements ?? t('offers.noRequirements');
+
   const applyButton = (o: Offer) =>
     offers.data?.financeable ? (
       <Button type="primary" onClick={() => setChosen(o)} aria-label={t('offers.apply', { product: `${o.institution_name} ${o.product_name}` })}>
@@ -80,6 +92,18 @@ export default function ContractPage() {
           <span>
             {t('offers.column.term')}：{t('offers.termRange', { min: o.term_min_days, max: o.term_max_days })}
           </span>
+          <span>
+            {t('offers.column.fee')}：{fee(o)}
+          </span>
+          <span>
+            {t('offers.column.decideDays')}：{days(o.decide_days)}
+          </span>
+          <span>
+            {t('offers.column.disburseDays')}：{days(o.disburse_days)}
+          </span>
+          <span>
+            {t('offers.column.requirements')}：{requirements(o)}
+          </span>
           {applyButton(o)}
         </Space>
       ),
@@ -104,6 +128,10 @@ export default function ContractPage() {
       render: (_, o) => t('offers.rateRange', { min: formatBasisPoints(o.rate_min_bp), max: formatBasisPoints(o.rate_max_bp) }),
     },
     { title: t('offers.column.term'), key: 'term', responsive: ['sm'], className: 'zcd-nowrap', render: (_, o) => t('offers.termRange', { min: o.term_min_days, max: o.term_max_days }) },
+    { title: t('offers.column.fee'), key: 'fee', responsive: ['sm'], render: (_, o) => fee(o) },
+    { title: t('offers.column.decideDays'), key: 'decide', responsive: ['sm'], className: 'zcd-nowrap', render: (_, o) => days(o.decide_days) },
+    { title: t('offers.column.disburseDays'), key: 'disburse', responsive: ['sm'], className: 'zcd-nowrap', render: (_, o) => days(o.disburse_days) },
+    { title: t('offers.column.requirements'), key: 'requirements', responsive: ['md'], render: (_, o) => requirements(o) },
     {
       title: '',
       key: 'apply',
@@ -145,7 +173,7 @@ export default function ContractPage() {
               value={sort}
               onChange={(e) => setSort(e.target.value as SortKey)}
               optionType="button"
-              options={(['maxLoan', 'rate', 'term'] as const).map((k) => ({ value: k, label: t(`offers.sort.${k}`) }))}
+              options={(['maxLoan', 'rate', 'term', 'fee', 'speed'] as const).map((k) => ({ value: k, label: t(`offers.sort.${k}`) }))}
               className="zcd-offer-sort"
             />
             <Table<Offer>
@@ -157,9 +185,39 @@ export default function ContractPage() {
               aria-label={t('offers.title')}
               locale={{ emptyText: <Empty description={t('offers.empty')} /> }}
             />
+            <p className="zcd-muted">{t('offers.daysHelp')}</p>
           </>
         )}
       </section>
+
+      {offers.data && (
+        <section aria-labelledby="credit-lines-title">
+          <h2 id="credit-lines-title">{t('creditLines.title')}</h2>
+          {offers.data.credit_lines.length === 0 ? (
+            <p className="zcd-muted">{t('creditLines.empty')}</p>
+          ) : (
+            <ul className="zcd-credit-lines">
+              {offers.data.credit_lines.map((l) => (
+                <li key={l.id}>
+                  {t('creditLines.item', {
+                    bank: l.institution_name,
+                    available: formatFen(l.available),
+                    amount: formatFen(l.amount),
+                    rate: formatBasisPoints(l.annual_rate_bp),
+                    until: formatDateTime(l.valid_until, locale),
+                  })}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+
+      {contract && offers.data && (
+        <Suspense fallback={null}>
+          <IntentPanel contractNo={contract.contract_no} unpaid={contract.unpaid} financeable={offers.data.financeable} />
+        </Suspense>
+      )}
 
       {chosen && contract && (
         <ApplyForm key={chosen.product_id} offer={chosen} contractNo={contract.contract_no} onCancel={() => setChosen(undefined)} locale={locale} />

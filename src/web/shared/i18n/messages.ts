@@ -1,5 +1,6 @@
 import type { consoleMessages } from '../../console/console-messages.js';
 import type { portalMessages } from '../../portal/portal-messages.js';
+import type { portalPageMessages } from '../../portal/portal-page-messages.js';
 
 /**
  * Every text of the pages, Chinese first and English second: `key: [zh-CN, en]`. `{name}` is filled from the
@@ -157,4 +158,4 @@ export const messages = {
 } as const satisfies Record<string, readonly [zh: string, en: string]>;
 
 /** A key of the message table: the shared texts, and those the portal and the console add when they load. */
-export type MessageKey = keyof typeof messages | keyof typeof portalMessages | keyof typeof consoleMessages;
+export type MessageKey = keyof typeof messages | keyof typeof portalMessages | keyof typeof portalPageMessages | keyof typeof consoleMessages;
