@@ -1,5 +1,5 @@
 /**
- * Times getStatistics over 100,000 applications on SQLite.
+ * Times getStatistics, getMonthlyReport and getDashboard over 100,000 (or N) applications on SQLite.
  *
  *   npx tsx bench/stats-100k.ts [applications]      (BENCH_KEEP=1 keeps the SQLite file and prints its path)
  *
@@ -135,6 +135,12 @@ try {
   await time('getStatistics 150000, whole year (all applications)', () => service.statistics('operator', '150000', year));
   await time('getStatistics 150100, whole year', () => service.statistics('operator', '150100', year));
   await time('getMonthlyReport 150000, one month', () => service.monthlyReport('operator', '150000', '2025-06'));
+  // The console dashboard's calls (getDashboard): its default twelve months, by 盟市 and by 旗县, and one 盟市's.
+  const dash = { from: '2025-01', to: '2025-12' };
+  await time('getDashboard 150000 by 盟市, 12 months', () => service.dashboard('operator', { ...dash, region: '150000', level: 'league' }));
+  await time('getDashboard 150000 by 旗县, 12 months', () => service.dashboard('operator', { ...dash, region: '150000', level: 'county' }));
+  await time('getDashboard 150100 by 旗县, 12 months', () => service.dashboard('operator', { ...dash, region: '150100', level: 'county' }));
+  await time('getDashboard 150000 by 盟市, 1 month', () => service.dashboard('operator', { from: '2025-06', to: '2025-06', region: '150000' }));
   await bench.destroy();
 } finally {
   if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,8 @@ const TARGET_MS = 1_500;
  * S6 (opt-in, `--only S6`): the console dashboard's calls over 1,000,000 applications in SQLite. Runs
  * `bench/stats-100k.ts 1000000` — which bulk-inserts the applications, transitions, disbursements and repayments
  * with prepared statements in one transaction — and reads its timings of `getStatistics` (自治区 and 盟市, a whole
- * year) and `getMonthlyReport`, each the median of 5 runs after a warm-up, through the service the routes call.
+ * year), `getMonthlyReport` and `getDashboard` (the console's home: twelve months by 盟市 and by 旗县, one 盟市, one month),
+ * each the median of 5 runs after a warm-up, through the service the routes call.
  */
 export const s6: Scenario = {
   id: 'S6',

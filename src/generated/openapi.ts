@@ -1251,6 +1251,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/statistics/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The console dashboard of a region in my subtree, month by month
+         * @description What the bureau console's dashboard draws, in one call: the totals of a run of calendar months in one region
+         *     of the bureau's subtree, the same figures month by month, per region of a chosen level, per institution,
+         *     and how many disbursements took how long from submission. A region outside the bureau's subtree is 403
+         *     `outside_region`; an unknown one 404 `region_not_found`.
+         *
+         *     **Period.** `from` and `to` are calendar months (UTC+08:00), both inclusive, at most 24; by default the
+         *     twelve months up to and including the current one. Each event counts in the month it happened in, as in
+         *     `getStatistics`: applications by submission, approvals, rejections and approved amounts by decision,
+         *     disbursements and disbursed amounts by disbursement. So a month's counts and amounts equal
+         *     `getStatistics` for that month, and the monthly report's totals.
+         *
+         *     **Level.** `by_region` groups the subtree's business by the regions of `level` (自治区 `region`, 盟市
+         *     `league`, 旗县 `county`) that lie in the subtree — every one of them, with zeros where nothing happened.
+         *     Business whose purchaser sits above that level (a 盟市-level purchaser when grouping by 旗县) gets a row
+         *     of its own region marked `own_level: true`, so the rows add up to the total. By default the level below
+         *     the region (its own for a 旗县). A level above the region's own is 400.
+         *
+         *     **Averages.** `average_hours_to_decision` and `average_hours_to_disbursement` are the arithmetic mean of
+         *     the hours from submission to decision (to disbursement) over the decisions (disbursements) counted, rounded
+         *     half up to one decimal; `null` when there are none. `approval_rate_bp` = approvals ÷ (approvals +
+         *     rejections) in basis points rounded half up.
+         *
+         *     **Hours to funds.** `hours_to_disbursement` counts the disbursements of the period by the hours from
+         *     submission to disbursement, in bands `[from_hours, to_hours)`; the last band has `to_hours: null`.
+         */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/reports/monthly": {
         parameters: {
             query?: never;
@@ -3099,6 +3142,51 @@ export interface components {
             /** @description 1 is the slowest median time to decision. */
             rank: number;
         } & components["schemas"]["InstitutionStatistics"];
+        /** @description One group's business on the dashboard; see `getDashboard`. Counts and amounts add up; rates and averages do not. */
+        DashboardFigures: {
+            applications: number;
+            applied_amount: components["schemas"]["Fen"];
+            approvals: number;
+            approved_amount: components["schemas"]["Fen"];
+            rejections: number;
+            /** @description approvals ÷ (approvals + rejections) in basis points, rounded half up; `null` without decisions. */
+            approval_rate_bp: components["schemas"]["BasisPoints"] | null;
+            disbursements: number;
+            disbursed_amount: components["schemas"]["Fen"];
+            /** @description Mean hours from submission to decision, one decimal; `null` without decisions. */
+            average_hours_to_decision: number | null;
+            /** @description Mean hours from submission to disbursement, one decimal; `null` without disbursements. */
+            average_hours_to_disbursement: number | null;
+        };
+        Dashboard: {
+            region: components["schemas"]["StatisticsRegion"];
+            level: components["schemas"]["RegionLevel"];
+            from: components["schemas"]["Month"];
+            to: components["schemas"]["Month"];
+            total: components["schemas"]["DashboardFigures"];
+            /** @description Every month from `from` to `to`, in order. */
+            by_month: ({
+                month: components["schemas"]["Month"];
+            } & components["schemas"]["DashboardFigures"])[];
+            /** @description Every region of `level` in the subtree, by code; then any `own_level` rows. */
+            by_region: ({
+                region_code: components["schemas"]["RegionCode"];
+                region_name: string;
+                /** @description Business of purchasers at this region itself, above the level grouped by. */
+                own_level: boolean;
+            } & components["schemas"]["DashboardFigures"])[];
+            /** @description Institutions with business in the period, by id. */
+            by_institution: ({
+                institution_id: string;
+                institution_name: string;
+            } & components["schemas"]["DashboardFigures"])[];
+            /** @description The period's disbursements counted by hours from submission, in ascending bands. */
+            hours_to_disbursement: {
+                from_hours: number;
+                to_hours: number | null;
+                count: number;
+            }[];
+        };
         MonthlyReport: {
             region: components["schemas"]["StatisticsRegion"];
             month: components["schemas"]["Month"];
@@ -6296,6 +6384,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Statistics"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: {
+                /** @description The region; default the bureau's own. Must lie in the bureau's subtree. */
+                region?: components["schemas"]["RegionCode"];
+                /** @description The level `by_region` groups by; default the level below the region. */
+                level?: components["schemas"]["RegionLevel"];
+                /** @description First month, with `to`. */
+                from?: components["schemas"]["Month"];
+                /** @description Last month (inclusive), with `from`. */
+                to?: components["schemas"]["Month"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dashboard. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
                 };
             };
             400: components["responses"]["BadRequest"];

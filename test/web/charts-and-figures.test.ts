@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { components } from '../../src/generated/openapi.js';
-import { keyFigures } from '../../src/web/console/overview/overview-figures.js';
+import { formatTenths, keyFigures } from '../../src/web/console/overview/overview-figures.js';
 import { hasPublishedFigures, monthlyTotals } from '../../src/web/landing/public-statistics/monthly-totals.js';
 import { statisticsChartOption } from '../../src/web/landing/public-statistics/statistics-chart-option.js';
 import { formatBasisPoints, formatDate, formatMonth } from '../../src/web/shared/format.js';
@@ -74,37 +74,32 @@ describe('formats', () => {
     expect(() => formatBasisPoints(1.5)).toThrow(RangeError);
   });
 
-  it('gives the console overview its key figures exactly', () => {
+  it('gives the console dashboard its key figures exactly', () => {
     const figures = keyFigures(
       {
         applications: 1234,
-        sme_applications: 1000,
-        sme_share_bp: 8104,
         applied_amount: 123456789,
         approvals: 9,
         approved_amount: 98765432,
         rejections: 2,
-        rejections_by_reason: {},
         approval_rate_bp: null,
         disbursements: 8,
         disbursed_amount: 1,
-        repaid_amount: 0,
-        outstanding_amount: 1,
-        hours_to_decision: { count: 0, median: null, p90: null },
-        hours_to_disbursement: { count: 0, median: null, p90: null },
+        average_hours_to_decision: 20.8,
+        average_hours_to_disbursement: null,
       },
-      (h) => `${h} 小时`,
+      (h) => `${formatTenths(h)} 小时`,
       '—',
     );
     expect(Object.fromEntries(figures.map((f) => [f.label, f.value]))).toEqual({
       'overview.applications': '1,234',
-      'overview.appliedAmount': '¥1,234,567.89',
       'overview.approvals': '9',
       'overview.approvedAmount': '¥987,654.32',
-      'overview.approvalRate': '—',
       'overview.disbursedAmount': '¥0.01',
-      'overview.outstandingAmount': '¥0.01',
-      'overview.hoursToDecision': '—',
+      'overview.approvalRate': '—',
+      'overview.avgHoursToDecision': '20.8 小时',
+      'overview.avgHoursToFunds': '—',
     });
+    expect([formatTenths(0), formatTenths(3), formatTenths(96.7), formatTenths(0.1)]).toEqual(['0.0', '3.0', '96.7', '0.1']);
   });
 });

@@ -5,7 +5,7 @@ import { monthlyReportCsv } from './monthly-report-csv.js';
 import { monthlyReportXlsx, XLSX_TYPE } from './monthly-report-xlsx.js';
 import { datePeriod, monthPeriod } from './period.js';
 import type { StatisticsService } from './statistics-service.js';
-import { monthlyReportDto, monthlyReportQuery, statisticsDto, statisticsQuery } from './statistics-schemas.js';
+import { dashboardDto, dashboardQuery, monthlyReportDto, monthlyReportQuery, statisticsDto, statisticsQuery } from './statistics-schemas.js';
 
 /** The bureaus' statistics and monthly report. */
 export function createStatisticsRoutes({ statistics }: { statistics: StatisticsService }) {
@@ -23,6 +23,14 @@ export function createStatisticsRoutes({ statistics }: { statistics: StatisticsS
             : monthPeriod(query.month ?? statistics.previousMonth());
         return statisticsDto(await statistics.statistics(bureauOf(principal), query.region, period));
       },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/admin/statistics/dashboard',
+      operationId: 'getDashboard',
+      access: { scope: 'admin', role: 'viewer' },
+      query: dashboardQuery,
+      handler: async ({ query, principal }) => dashboardDto(await statistics.dashboard(bureauOf(principal), query)),
     }),
     defineRoute({
       method: 'get',

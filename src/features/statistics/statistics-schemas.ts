@@ -3,6 +3,7 @@ import type { components } from '../../generated/openapi.js';
 import { isoDate } from '../../http/fields.js';
 import { specQuery, specType } from '../../http/spec-schema.js';
 import { regionCode } from '../regions/regions-schemas.js';
+import type { Dashboard, DashboardFigures } from './dashboard.js';
 import type { Figures } from './figures.js';
 import type { Period } from './period.js';
 import type { MonthlyReport, RegionRef, Statistics } from './statistics-service.js';
@@ -24,6 +25,16 @@ export const statisticsQuery = specQuery<'getStatistics'>()(
         ctx.addIssue({ code: 'custom', path: [q.from === undefined ? 'from' : 'to'], message: 'from and to go together' });
       }
     }),
+);
+
+/** Query of `getDashboard`. */
+export const dashboardQuery = specQuery<'getDashboard'>()(
+  z.strictObject({
+    region: regionCode.optional(),
+    level: z.enum(['region', 'league', 'county']).optional(),
+    from: month.optional(),
+    to: month.optional(),
+  }),
 );
 
 /** Query of `getMonthlyReport`. */
@@ -92,5 +103,40 @@ export function monthlyReportDto(r: MonthlyReport): S['MonthlyReport'] {
       ...figuresDto(i),
     })),
     total: figuresDto(r.total),
+  };
+}
+
+/** Dashboard figures → wire. */
+export function dashboardFiguresDto(f: DashboardFigures): S['DashboardFigures'] {
+  return {
+    applications: f.applications,
+    applied_amount: f.appliedFen,
+    approvals: f.approvals,
+    approved_amount: f.approvedFen,
+    rejections: f.rejections,
+    approval_rate_bp: f.approvalRateBp,
+    disbursements: f.disbursements,
+    disbursed_amount: f.disbursedFen,
+    average_hours_to_decision: f.averageHoursToDecision,
+    average_hours_to_disbursement: f.averageHoursToDisbursement,
+  };
+}
+
+/** Dashboard → wire. */
+export function dashboardDto(d: Dashboard): S['Dashboard'] {
+  return {
+    region: regionRefDto(d.region),
+    level: d.level,
+    from: d.from,
+    to: d.to,
+    total: dashboardFiguresDto(d.total),
+    by_month: d.byMonth.map((m) => ({ month: m.month, ...dashboardFiguresDto(m) })),
+    by_region: d.byRegion.map((r) => ({ region_code: r.regionCode, region_name: r.regionName, own_level: r.ownLevel, ...dashboardFiguresDto(r) })),
+    by_institution: d.byInstitution.map((r) => ({
+      institution_id: r.institutionId,
+      institution_name: r.institutionName,
+      ...dashboardFiguresDto(r),
+    })),
+    hours_to_disbursement: d.hoursToDisbursement.map((b) => ({ from_hours: b.fromHours, to_hours: b.toHours, count: b.count })),
   };
 }

@@ -2,9 +2,16 @@ import { epochMs, systemClock, type Clock } from '../../clock.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { BureauPrincipal } from '../../http/principal.js';
 import { OutsideRegionError } from '../institutions/institutions-service.js';
+import { DashboardSums, type Dashboard } from './dashboard.js';
 import { FiguresBuilder, type Figures } from './figures.js';
 import { addMonths, monthOf, monthPeriod, previousMonth, type Period } from './period.js';
+import type { RegionLevel } from '../../../seeds/regions.js';
 import type { RegionNode, StatisticsStore } from './statistics-store.js';
+
+const LEVELS: readonly RegionLevel[] = ['region', 'league', 'county'];
+
+/** Months the dashboard shows at once, at most. */
+export const DASHBOARD_MAX_MONTHS = 24;
 
 /** The region a statistic is about. */
 export interface RegionRef {
@@ -110,6 +117,85 @@ export class StatisticsService {
       byInstitution: [...institutions.entries()]
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([k, b]) => ({ institutionId: k, institutionName: names.get(k) ?? '', ...b.build() })),
+    };
+  }
+
+  /**
+   * The dashboard of `regionCode` (default: the bureau's region) from month `from` to `to` (default: the twelve
+   * months up to the current one), with `byRegion` grouped by the regions of `level` (default: the level below).
+   */
+  async dashboard(viewer: Viewer, q: { region?: string; level?: RegionLevel; from?: string; to?: string }): Promise<Dashboard> {
+    if ((q.from === undefined) !== (q.to === undefined)) {
+      throw new ValidationError([{ in: 'query', pointer: q.from === undefined ? '/from' : '/to', detail: 'from and to go together' }]);
+    }
+    const to = q.to ?? monthOf(this.now());
+    const from = q.from ?? addMonths(to, -11);
+    if (from > to) throw new ValidationError([{ in: 'query', pointer: '/from', detail: 'must not be after to' }]);
+    if (addMonths(from, DASHBOARD_MAX_MONTHS - 1) < to) {
+      throw new ValidationError([{ in: 'query', pointer: '/from', detail: `at most ${DASHBOARD_MAX_MONTHS} months at once` }]);
+    }
+
+    const code = q.region ?? (viewer === 'operator' ? '150000' : viewer.regionCode);
+    const tree = await this.store.regionsUnder(code);
+    const root = tree.find((r) => r.code === code);
+    if (!root) throw new NotFoundError('region_not_found', `No region has the code ${code}.`);
+    if (viewer !== 'operator' && !(await this.within(code, viewer.regionCode))) throw new OutsideRegionError();
+    const rootRank = LEVELS.indexOf(root.level);
+    const level = q.level ?? LEVELS[Math.min(rootRank + 1, LEVELS.length - 1)]!;
+    if (LEVELS.indexOf(level) < rootRank) {
+      throw new ValidationError([{ in: 'query', pointer: '/level', detail: `must not be above the region's own level (${root.level})` }]);
+    }
+
+    // Each region of the subtree counts for its ancestor-or-self at `level`; one above that level counts for itself.
+    const byCode = new Map(tree.map((r) => [r.code, r]));
+    const groupOf = new Map<string, string>();
+    for (const r of tree) {
+      let at: RegionNode | undefined = r;
+      while (at && LEVELS.indexOf(at.level) > LEVELS.indexOf(level)) at = at.parentCode ? byCode.get(at.parentCode) : undefined;
+      groupOf.set(r.code, at && at.level === level ? at.code : r.code);
+    }
+
+    const months: string[] = [];
+    for (let m = from; m <= to; m = addMonths(m, 1)) months.push(m);
+    const bounds = [...months.map((m) => monthPeriod(m).start), monthPeriod(to).end];
+    const cells = await this.store.dashboardCells({ regionCodes: tree.map((r) => r.code), bounds });
+
+    const total = new DashboardSums();
+    const perMonth = months.map(() => new DashboardSums());
+    const regions = new Map<string, DashboardSums>();
+    const institutions = new Map<string, DashboardSums>();
+    const group = <K>(m: Map<K, DashboardSums>, key: K) => {
+      let b = m.get(key);
+      if (!b) m.set(key, (b = new DashboardSums()));
+      return b;
+    };
+    for (const r of tree) if (r.level === level) group(regions, r.code);
+    for (const c of cells) {
+      total.add(c);
+      perMonth[c.month]!.add(c);
+      group(regions, groupOf.get(c.region)!).add(c);
+      group(institutions, c.institution).add(c);
+    }
+    const names = await this.store.institutionNames([...institutions.keys()]);
+    const entries = [...regions.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+    const isOwn = (k: string) => byCode.get(k)!.level !== level;
+    return {
+      region: { code: root.code, name: root.name, level: root.level },
+      level,
+      from,
+      to,
+      total: total.build(),
+      byMonth: months.map((month, i) => ({ month, ...perMonth[i]!.build() })),
+      byRegion: [...entries.filter(([k]) => !isOwn(k)), ...entries.filter(([k]) => isOwn(k))].map(([k, b]) => ({
+        regionCode: k,
+        regionName: byCode.get(k)!.name,
+        ownLevel: isOwn(k),
+        ...b.build(),
+      })),
+      byInstitution: [...institutions.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, b]) => ({ institutionId: k, institutionName: names.get(k) ?? '', ...b.build() })),
+      hoursToDisbursement: total.bands(),
     };
   }
 
