@@ -291,6 +291,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/applications/{applicationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One application in my subtree, with its history
+         * @description The application and every change of its state with who made it and when, for supervision. An application
+         *     whose purchaser lies outside the bureau's subtree is 404 `application_not_found`, the same answer as for
+         *     one that does not exist. Read-only; contract data is not included.
+         */
+        get: operations["getAdminApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/deadline-breaches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deadlines of the policy that banks missed in my subtree
+         * @description Every deadline of the regions' policy (`getRegionPolicy`: `decide_days`, `disburse_days`) that a bank let
+         *     pass on an application whose purchaser lies in the bureau's subtree, as recorded when it passed (the
+         *     `application.deadline_missed` event), newest first.
+         */
+        get: operations["listDeadlineBreaches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/data-access": {
         parameters: {
             query?: never;
@@ -1901,7 +1945,13 @@ export interface paths {
         delete: operations["removeStaff"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a member of staff's role
+         * @description Gives the member another role, in force from their next request. A member outside the caller's subtree
+         *     does not exist for it (404 `staff_not_found`); nobody changes their own role (409
+         *     `cannot_change_own_role`). Needs the `admin` role. Audited with the role before and after.
+         */
+        patch: operations["updateStaff"];
         trace?: never;
     };
     "/api/v1/admin/notices": {
@@ -4206,6 +4256,30 @@ export interface components {
             };
             created_at: components["schemas"]["Timestamp"];
         };
+        StaffUpdate: {
+            role: components["schemas"]["StaffRole"];
+        };
+        DeadlineBreach: {
+            /** Format: uuid */
+            application_id: string;
+            contract_no: string;
+            /**
+             * @description `decide`: no decision within `decide_days` of submission; `disburse`: no disbursement within `disburse_days` of approval.
+             * @enum {string}
+             */
+            deadline: "decide" | "disburse";
+            institution_id: string;
+            institution_name: string;
+            region_code: components["schemas"]["RegionCode"];
+            /** @description The Chinese working days the policy allowed. */
+            working_days: number;
+            due_at: components["schemas"]["Timestamp"];
+            recorded_at: components["schemas"]["Timestamp"];
+        };
+        DeadlineBreachPage: {
+            items: components["schemas"]["DeadlineBreach"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
         StaffPage: {
             items: components["schemas"]["Staff"][];
             next_page_token?: components["schemas"]["NextPageToken"];
@@ -4806,8 +4880,18 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["ApplicationStatus"];
-                /** @description Narrow to a region inside the bureau's subtree. */
+                /** @description Narrow to a region inside the bureau's subtree (403 `outside_subtree` otherwise). */
                 region?: components["schemas"]["RegionCode"];
+                /** @description Only applications to this institution. */
+                institution_id?: components["schemas"]["ClientId"];
+                /** @description Only applications submitted on or after this day (China Standard Time). */
+                created_from?: string;
+                /** @description Only applications submitted on or before this day (China Standard Time); not before `created_from`. */
+                created_to?: string;
+                /** @description Only applications requesting at least this many fen. */
+                amount_min?: components["schemas"]["Fen"];
+                /** @description Only applications requesting at most this many fen; not below `amount_min`. */
+                amount_max?: components["schemas"]["Fen"];
                 /** @description Most items on one page. */
                 page_size?: components["parameters"]["PageSize"];
                 /** @description The `next_page_token` of the previous page; opaque. */
@@ -4826,6 +4910,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApplicationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getAdminApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listDeadlineBreaches: {
+        parameters: {
+            query?: {
+                /** @description Narrow to a region inside the bureau's subtree (403 `outside_subtree` otherwise). */
+                region?: components["schemas"]["RegionCode"];
+                deadline?: "decide" | "disburse";
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of breaches, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineBreachPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -7479,6 +7623,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateStaff: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                staffId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffUpdate"];
+            };
+        };
+        responses: {
+            /** @description The member as now registered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Staff"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

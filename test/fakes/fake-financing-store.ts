@@ -7,6 +7,8 @@ import type {
   CreditLine,
   CreditLineQuery,
   DeadlineBreach,
+  DeadlineBreachQuery,
+  DeadlineBreachRow,
   Disbursement,
   FinancingStore,
   Product,
@@ -95,6 +97,8 @@ export class FakeFinancingStore implements FinancingStore {
       .filter((a) => q.supplierUscc === undefined || a.supplierUscc === q.supplierUscc)
       .filter((a) => q.regionCodes === undefined || q.regionCodes.includes(a.purchaserRegionCode))
       .filter((a) => q.status === undefined || a.status === q.status)
+      .filter((a) => (q.createdFrom === undefined || a.createdAt >= q.createdFrom) && (q.createdBefore === undefined || a.createdAt < q.createdBefore))
+      .filter((a) => (q.amountMin === undefined || a.requestedAmountFen >= q.amountMin) && (q.amountMax === undefined || a.requestedAmountFen <= q.amountMax))
       .filter((a) => !q.before || a.createdAt < q.before.createdAt || (a.createdAt === q.before.createdAt && a.id < q.before.id))
       .sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id))
       .slice(0, q.limit)
@@ -213,6 +217,18 @@ export class FakeFinancingStore implements FinancingStore {
     if (this.breaches.some((x) => x.applicationId === b.applicationId && x.deadline === b.deadline)) return false;
     this.breaches.push(copy(b));
     return true;
+  }
+
+  async listBreaches(q: DeadlineBreachQuery): Promise<DeadlineBreachRow[]> {
+    const key = (b: { recordedAt: number; applicationId: string; deadline: string }) => [b.recordedAt, b.applicationId, b.deadline] as const;
+    const older = (a: readonly [number, string, string], b: readonly [number, string, string]) =>
+      a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2])));
+    return this.breaches
+      .filter((b) => q.regionCodes.includes(b.regionCode) && (q.deadline === undefined || b.deadline === q.deadline))
+      .filter((b) => !q.before || older(key(b), [q.before.at, q.before.id, q.before.deadline]))
+      .sort((a, b) => (older(key(a), key(b)) ? 1 : -1))
+      .slice(0, q.limit)
+      .map((b) => ({ ...copy(b), contractNo: this.state.applications.get(b.applicationId)?.contractNo ?? '' }));
   }
 
   async openOnContract(contractNo: string, exceptId: string): Promise<Application[]> {

@@ -8,7 +8,19 @@ import type { Transactional } from '../../transactional.js';
 import type { RegionService } from '../regions/regions-service.js';
 import type { EffectivePolicy, PolicyCheck } from '../policy/policy-service.js';
 import { workingDayDeadline } from '../policy/working-days.js';
-import type { Application, ApplicationChanges, CollectionAccount, ConsentPart, CreditLine, FinancingStore, Product, Transition } from './financing-store.js';
+import type {
+  Application,
+  ApplicationChanges,
+  ApplicationQuery,
+  CollectionAccount,
+  ConsentPart,
+  CreditLine,
+  DeadlineBreachQuery,
+  DeadlineBreachRow,
+  FinancingStore,
+  Product,
+  Transition,
+} from './financing-store.js';
 import { invalidTransition, statusesLeadingTo, type ApplicationStatus } from './lifecycle.js';
 import type {
   Acceptance,
@@ -120,6 +132,20 @@ export interface CreditLineInput {
   amountFen: number;
   annualRateBp: number;
   validUntil: number;
+}
+
+/** What a bureau narrows its application list by; each filter optional. */
+export interface BureauApplicationFilter {
+  status?: ApplicationStatus | undefined;
+  /** A region of the bureau's subtree (with the regions below it). */
+  region?: string | undefined;
+  institutionId?: string | undefined;
+  /** Submitted at or after (epoch ms). */
+  createdFrom?: number | undefined;
+  /** Submitted before (epoch ms, exclusive). */
+  createdBefore?: number | undefined;
+  amountMin?: number | undefined;
+  amountMax?: number | undefined;
 }
 
 /** A reason code and text a caller may give with a move. */
@@ -859,12 +885,35 @@ export class ApplicationService {
     return this.deps.regions.subtreeCodes(region);
   }
 
-  async listForBureau(
-    b: BureauPrincipal,
-    q: { status?: ApplicationStatus | undefined; region?: string | undefined; before?: { createdAt: number; id: string } | undefined; limit: number },
-  ): Promise<Page<ApplicationView>> {
+  async listForBureau(b: BureauPrincipal, q: BureauApplicationFilter & { before?: { createdAt: number; id: string } | undefined; limit: number }): Promise<Page<ApplicationView>> {
     const regionCodes = await this.bureauRegions(b, q.region);
-    return this.viewPage(await readPage(q.limit, (n) => this.deps.store.listApplications({ regionCodes, status: q.status, before: q.before, limit: n })));
+    const filter: ApplicationQuery = { regionCodes, limit: q.limit };
+    if (q.status !== undefined) filter.status = q.status;
+    if (q.institutionId !== undefined) filter.institutionId = q.institutionId;
+    if (q.createdFrom !== undefined) filter.createdFrom = q.createdFrom;
+    if (q.createdBefore !== undefined) filter.createdBefore = q.createdBefore;
+    if (q.amountMin !== undefined) filter.amountMin = q.amountMin;
+    if (q.amountMax !== undefined) filter.amountMax = q.amountMax;
+    if (q.before !== undefined) filter.before = q.before;
+    return this.viewPage(await readPage(q.limit, (n) => this.deps.store.listApplications({ ...filter, limit: n })));
+  }
+
+  /** One application purchased in the bureau's subtree, with its history; any other is not found. */
+  async getForBureau(b: BureauPrincipal, id: string): Promise<ApplicationDetail> {
+    const a = await this.deps.store.getApplication(id);
+    if (!a || !(await this.deps.regions.isWithin(a.purchaserRegionCode, b.regionCode))) throw applicationNotFound();
+    return this.detail(a);
+  }
+
+  /** The policy deadlines banks missed on applications purchased in the bureau's subtree (or one region of it), newest first. */
+  async breachesForBureau(
+    b: BureauPrincipal,
+    q: { region?: string | undefined; deadline?: 'decide' | 'disburse' | undefined; before?: DeadlineBreachQuery['before']; limit: number },
+  ): Promise<Page<DeadlineBreachRow & { institutionName: string }>> {
+    const regionCodes = await this.bureauRegions(b, q.region);
+    const page = await readPage(q.limit, (n) => this.deps.store.listBreaches({ regionCodes, deadline: q.deadline, before: q.before, limit: n }));
+    const names = await this.deps.institutions.summaries([...new Set(page.items.map((x) => x.institutionId))]);
+    return { items: page.items.map((x) => ({ ...x, institutionName: names.get(x.institutionId)?.name ?? '' })), more: page.more };
   }
 
   async dataAccessForBureau(b: BureauPrincipal, beforeId: number | undefined, limit: number): Promise<Page<AccessView>> {

@@ -3,7 +3,7 @@ import { isoTime as iso } from '../../clock.js';
 import type { components } from '../../generated/openapi.js';
 import type { AccessView, ApplicationDetail, ApplicationView, ContractParts, ContractWithStanding, CreditLineView, Offer, SupplierApplicationDetail } from './applications-service.js';
 import type { TimelineEntry } from './application-timeline.js';
-import type { Application, Product, Transition } from './financing-store.js';
+import type { Application, DeadlineBreachRow, Product, Transition } from './financing-store.js';
 import type { ProductView } from './products-service.js';
 
 type S = components['schemas'];
@@ -227,6 +227,27 @@ export function dataAccessDto(e: AccessView): S['DataAccessEntry'] {
     leaf_hash: e.leafHash,
   };
 }
+
+/** A missed policy deadline → wire. */
+export function deadlineBreachDto(b: DeadlineBreachRow & { institutionName: string }): S['DeadlineBreach'] {
+  return {
+    application_id: b.applicationId,
+    contract_no: b.contractNo,
+    deadline: b.deadline,
+    institution_id: b.institutionId,
+    institution_name: b.institutionName,
+    region_code: b.regionCode,
+    working_days: b.workingDays,
+    due_at: iso(b.dueAt),
+    recorded_at: iso(b.recordedAt),
+  };
+}
+
+/** Cursor of the deadline-breach list: the last breach's recording time, application and deadline. */
+export const breachCursor = z.strictObject({ at: z.number().int(), id: z.string().max(64), deadline: z.string().max(16) });
+
+/** The cursor after a breach. */
+export const breachCursorOf = (b: DeadlineBreachRow) => ({ at: b.recordedAt, id: b.applicationId, deadline: b.deadline });
 
 /** Cursor of the newest-first application lists: the last item's creation time and id. */
 export const applicationCursor = z.strictObject({ c: z.number().int(), id: z.string().max(64) });

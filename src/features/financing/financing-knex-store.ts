@@ -8,6 +8,8 @@ import type {
   CreditLine,
   CreditLineQuery,
   DeadlineBreach,
+  DeadlineBreachQuery,
+  DeadlineBreachRow,
   ApplicationChanges,
   ApplicationQuery,
   ConsentPart,
@@ -360,6 +362,10 @@ export class KnexFinancingStore implements FinancingStore {
     if (q.supplierUscc !== undefined) query.where('supplier_uscc', q.supplierUscc);
     if (q.regionCodes !== undefined) query.whereIn('purchaser_region_code', [...q.regionCodes]);
     if (q.status !== undefined) query.where('status', q.status);
+    if (q.createdFrom !== undefined) query.where('created_at', '>=', q.createdFrom);
+    if (q.createdBefore !== undefined) query.where('created_at', '<', q.createdBefore);
+    if (q.amountMin !== undefined) query.where('requested_amount_fen', '>=', q.amountMin);
+    if (q.amountMax !== undefined) query.where('requested_amount_fen', '<=', q.amountMax);
     if (q.before) {
       const { createdAt, id } = q.before;
       query.where((w) => w.where('created_at', '<', createdAt).orWhere((x) => x.where('created_at', createdAt).where('id', '<', id)));
@@ -540,6 +546,49 @@ export class KnexFinancingStore implements FinancingStore {
       .ignore()
       .returning('application_id')) as unknown[];
     return rows.length === 1;
+  }
+
+  async listBreaches(q: DeadlineBreachQuery): Promise<DeadlineBreachRow[]> {
+    const query = this.db('deadline_breaches as b')
+      .join('applications as a', 'a.id', 'b.application_id')
+      .select('b.*', 'a.contract_no')
+      .whereIn('b.region_code', [...q.regionCodes])
+      .orderBy([
+        { column: 'b.recorded_at', order: 'desc' },
+        { column: 'b.application_id', order: 'desc' },
+        { column: 'b.deadline', order: 'desc' },
+      ])
+      .limit(q.limit);
+    if (q.deadline !== undefined) query.where('b.deadline', q.deadline);
+    if (q.before) {
+      const { at, id, deadline } = q.before;
+      query.where((w) =>
+        w
+          .where('b.recorded_at', '<', at)
+          .orWhere((x) => x.where('b.recorded_at', at).where('b.application_id', '<', id))
+          .orWhere((x) => x.where('b.recorded_at', at).where('b.application_id', id).where('b.deadline', '<', deadline)),
+      );
+    }
+    const rows = (await query) as {
+      application_id: string;
+      deadline: 'decide' | 'disburse';
+      institution_id: string;
+      region_code: string;
+      working_days: number;
+      due_at: number | string;
+      recorded_at: number | string;
+      contract_no: string;
+    }[];
+    return rows.map((r) => ({
+      applicationId: r.application_id,
+      deadline: r.deadline,
+      institutionId: r.institution_id,
+      regionCode: r.region_code,
+      workingDays: r.working_days,
+      dueAt: Number(r.due_at),
+      recordedAt: Number(r.recorded_at),
+      contractNo: r.contract_no,
+    }));
   }
 
   async openOnContract(contractNo: string, exceptId: string): Promise<Application[]> {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { afterCursor, nextPageToken, pageCursor, type Page } from '../../http/pagination.js';
+import { CST_OFFSET_MS } from '../statistics/period.js';
 import { bureauOf, institutionOf, supplierOf } from '../../http/principal-of.js';
 import { defineRoute } from '../../http/route.js';
 import type { ApplicationService, ApplicationView } from './applications-service.js';
@@ -10,9 +11,12 @@ import {
   applicationCursorOf,
   applicationDetailDto,
   applicationDto,
+  breachCursor,
+  breachCursorOf,
   contractDto,
   creditLineDto,
   dataAccessDto,
+  deadlineBreachDto,
   offerDto,
   supplierApplicationDetailDto,
   paymentListDto,
@@ -31,6 +35,7 @@ import {
   creditLineInput,
   creditLineParams,
   creditLineQuery,
+  deadlineBreachesQuery,
   decisionInput,
   disbursementInput,
   listQuery,
@@ -74,6 +79,11 @@ function terms(b: TermsBody): Partial<ProductTerms> {
 const allTerms = (b: z.infer<typeof productInput>): ProductTerms => terms(b) as ProductTerms;
 
 const reason = (b: z.infer<typeof reasonInput> | undefined) => ({ code: b?.reason_code, text: b?.reason_text });
+
+const DAY_MS = 86_400_000;
+
+/** The first instant of a calendar day in China Standard Time, the day bureaus read. */
+const cstDayStart = (date: string) => Date.parse(`${date}T00:00:00Z`) - CST_OFFSET_MS;
 
 /** The `before` cursor of an application list's page token. */
 const applicationsBefore = (token: string | undefined) => {
@@ -161,10 +171,39 @@ export function createFinancingRoutes(deps: FinancingRouteDeps) {
         const page = await applications.listForBureau(bureauOf(principal), {
           status: query.status,
           region: query.region,
+          institutionId: query.institution_id,
+          createdFrom: query.created_from === undefined ? undefined : cstDayStart(query.created_from),
+          createdBefore: query.created_to === undefined ? undefined : cstDayStart(query.created_to) + DAY_MS,
+          amountMin: query.amount_min,
+          amountMax: query.amount_max,
           before: applicationsBefore(query.page_token),
           limit: query.page_size,
         });
         return applicationPage(page);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/admin/applications/{applicationId}',
+      operationId: 'getAdminApplication',
+      access: { scope: 'admin', role: 'viewer' },
+      params: applicationParams,
+      handler: async ({ params, principal }) => applicationDetailDto(await applications.getForBureau(bureauOf(principal), params.applicationId)),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/admin/deadline-breaches',
+      operationId: 'listDeadlineBreaches',
+      access: { scope: 'admin', role: 'viewer' },
+      query: deadlineBreachesQuery,
+      handler: async ({ query, principal }) => {
+        const page = await applications.breachesForBureau(bureauOf(principal), {
+          region: query.region,
+          deadline: query.deadline,
+          before: pageCursor(query.page_token, breachCursor),
+          limit: query.page_size,
+        });
+        return { items: page.items.map(deadlineBreachDto), ...nextPageToken(page, breachCursorOf) };
       },
     }),
     defineRoute({

@@ -96,6 +96,7 @@ export const applicationParams = specPath<
   | 'reportOverdue'
   | 'reportDefault'
   | 'cancelApplication'
+  | 'getAdminApplication'
 >()(z.object({ applicationId: idParam }));
 
 /** Path of `listContractOffers`. */
@@ -206,9 +207,34 @@ export const listQuery = specQuery<'listProducts' | 'listAdminDataAccess' | 'lis
 /** Query of `listApplications`. */
 export const bankListQuery = specQuery<'listApplications'>()(z.strictObject({ status: applicationStatus.optional(), ...pageQuery }));
 
-/** Query of `listAdminApplications`. */
+const queryFen = z.coerce.number().pipe(fen);
+
+/** Query of `listAdminApplications`: every filter optional; a range must not run backwards. */
 export const adminApplicationsQuery = specQuery<'listAdminApplications'>()(
-  z.strictObject({ status: applicationStatus.optional(), region: regionCode.optional(), ...pageQuery }),
+  z
+    .strictObject({
+      status: applicationStatus.optional(),
+      region: regionCode.optional(),
+      institution_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a client id').optional(),
+      created_from: isoDate.optional(),
+      created_to: isoDate.optional(),
+      amount_min: queryFen.optional(),
+      amount_max: queryFen.optional(),
+      ...pageQuery,
+    })
+    .superRefine((q, ctx) => {
+      if (q.created_from !== undefined && q.created_to !== undefined && q.created_to < q.created_from) {
+        ctx.addIssue({ code: 'custom', path: ['created_to'], message: 'must not be before created_from' });
+      }
+      if (q.amount_min !== undefined && q.amount_max !== undefined && q.amount_max < q.amount_min) {
+        ctx.addIssue({ code: 'custom', path: ['amount_max'], message: 'must not be below amount_min' });
+      }
+    }),
+);
+
+/** Query of `listDeadlineBreaches`. */
+export const deadlineBreachesQuery = specQuery<'listDeadlineBreaches'>()(
+  z.strictObject({ region: regionCode.optional(), deadline: z.enum(['decide', 'disburse']).optional(), ...pageQuery }),
 );
 
 /** Query of `listAdminProducts`. */

@@ -158,6 +158,20 @@ export interface DeadlineBreach {
   recordedAt: number;
 }
 
+/** A recorded breach with what a bureau reads beside it. */
+export interface DeadlineBreachRow extends DeadlineBreach {
+  contractNo: string;
+}
+
+/** Filters of the deadline-breach list, newest first. */
+export interface DeadlineBreachQuery {
+  regionCodes: readonly string[];
+  deadline?: 'decide' | 'disburse' | undefined;
+  /** Cursor: strictly older than this (recorded_at, application id, deadline). */
+  before?: { at: number; id: string; deadline: string } | undefined;
+  limit: number;
+}
+
 /** Filters of application lists; exactly one owner filter is set by the service. */
 export interface ApplicationQuery {
   institutionId?: string;
@@ -165,6 +179,14 @@ export interface ApplicationQuery {
   /** Purchaser regions (a bureau's subtree). */
   regionCodes?: readonly string[];
   status?: ApplicationStatus;
+  /** Submitted at or after (epoch ms). */
+  createdFrom?: number;
+  /** Submitted before (epoch ms, exclusive). */
+  createdBefore?: number;
+  /** Requested amount at least (fen). */
+  amountMin?: number;
+  /** Requested amount at most (fen). */
+  amountMax?: number;
   /** Cursor: strictly older than this (created_at, id). */
   before?: { createdAt: number; id: string };
   limit: number;
@@ -252,6 +274,8 @@ export interface FinancingStore {
   listByStatus(statuses: readonly ApplicationStatus[], limit: number): Promise<Application[]>;
   /** Records a breach once; false when it was recorded before. */
   recordBreach(b: DeadlineBreach): Promise<boolean>;
+  /** Recorded breaches on applications purchased in these regions, newest first. */
+  listBreaches(q: DeadlineBreachQuery): Promise<DeadlineBreachRow[]>;
   /** The undecided applications (submitted, under review) on a contract other than `exceptId`. */
   openOnContract(contractNo: string, exceptId: string): Promise<Application[]>;
   /** Applications whose collection account the cloud has not confirmed released yet, longest waiting first. */

@@ -68,6 +68,10 @@ export class KnexStaffStore implements StaffStore {
     return ((await query) as Row[]).map(member);
   }
 
+  async setRole(id: string, role: StaffRole): Promise<void> {
+    await this.db('staff').where('id', id).update({ role });
+  }
+
   async remove(id: string): Promise<void> {
     await this.db('sessions').where('staff_id', id).delete();
     await this.db('staff').where('id', id).delete();

@@ -2,7 +2,7 @@ import type { components } from '../../generated/openapi.js';
 import { afterCursor, nextPageToken, pageCursor } from '../../http/pagination.js';
 import type { BureauPrincipal } from '../../http/principal.js';
 import { defineRoute } from '../../http/route.js';
-import { createStaffBody, listStaffQuery, staffIdParams } from './staff-schemas.js';
+import { createStaffBody, listStaffQuery, staffIdParams, updateStaffBody } from './staff-schemas.js';
 import type { StaffActor, StaffService } from './staff-service.js';
 import type { StaffMember } from './staff-store.js';
 
@@ -22,7 +22,7 @@ export const staffDto = (m: StaffMember): Schemas['Staff'] => ({
 /** The actor of a staff operation: the calling bureau, and the person when a member of staff acts. */
 export const staffActor = (p: BureauPrincipal & { staffId?: string }): StaffActor => ({ clientId: p.clientId, regionCode: p.regionCode, staffId: p.staffId });
 
-/** `createStaff`, `listStaff`, `removeStaff`: an admin manages the staff of its bureau and the bureaus below it. */
+/** `createStaff`, `listStaff`, `updateStaff`, `removeStaff`: an admin manages the staff of its bureau and the bureaus below it. */
 export function createStaffRoutes({ staff }: { staff: StaffService }) {
   return [
     defineRoute({
@@ -53,6 +53,16 @@ export function createStaffRoutes({ staff }: { staff: StaffService }) {
             issuer: body.issuer,
           }),
         ),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/v1/admin/staff/{staffId}',
+      operationId: 'updateStaff',
+      access: { scope: 'admin', role: 'admin' },
+      params: staffIdParams,
+      body: updateStaffBody,
+      handler: async ({ principal, params, body }): Promise<Schemas['Staff']> =>
+        staffDto(await staff.changeRole(staffActor(principal as BureauPrincipal), params.staffId, body.role)),
     }),
     defineRoute({
       method: 'delete',

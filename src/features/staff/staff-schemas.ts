@@ -24,5 +24,8 @@ export const createStaffBody = specBody<'createStaff'>()(
 /** Query of `listStaff`. */
 export const listStaffQuery = specQuery<'listStaff'>()(z.strictObject(pageQuery));
 
-/** Path of `removeStaff`. */
-export const staffIdParams = specPath<'removeStaff'>()(z.strictObject({ staffId: z.string().regex(/^stf_[0-9a-f]{24}$/, 'not a staff id') }));
+/** Body of `updateStaff`. */
+export const updateStaffBody = specBody<'updateStaff'>()(z.strictObject({ role: z.enum(STAFF_ROLE_VALUES) }));
+
+/** Path of `removeStaff` and `updateStaff`. */
+export const staffIdParams = specPath<'removeStaff' | 'updateStaff'>()(z.strictObject({ staffId: z.string().regex(/^stf_[0-9a-f]{24}$/, 'not a staff id') }));

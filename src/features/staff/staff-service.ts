@@ -83,6 +83,24 @@ export class StaffService {
     return readPage(q.limit, (limit) => this.deps.store.list({ ...(regions ? { regions } : {}), ...(q.afterId ? { afterId: q.afterId } : {}), limit }));
   }
 
+  /** Gives a member of the actor's subtree another role; nobody changes their own. Audited with the member before and after. */
+  async changeRole(actor: StaffActor | undefined, id: string, role: StaffRole): Promise<StaffMember> {
+    const now = this.clock();
+    const within = actor ? await this.deps.regions.subtree(actor.regionCode) : undefined;
+    return this.deps.store.transaction(async (store) => {
+      const found = await store.get(id);
+      if (!found || (within && !within.has(found.bureau.regionCode))) {
+        throw new NotFoundError('staff_not_found', 'No member of staff with this id in your region.');
+      }
+      if (actor?.staffId === id) throw new ConflictError('cannot_change_own_role', 'You cannot change your own role; ask another admin.');
+      if (found.role === role) return found;
+      await store.setRole(id, role);
+      const changed = (await store.get(id))!;
+      await store.audit({ at: now.getTime(), actor: actorId(actor), action: 'updateStaff', target: id, before: found, after: changed });
+      return changed;
+    });
+  }
+
   /** Removes a member and ends their sessions; a member outside the actor's subtree does not exist for it. */
   async remove(actor: StaffActor | undefined, id: string): Promise<void> {
     const now = this.clock();

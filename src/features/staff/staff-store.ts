@@ -32,6 +32,8 @@ export interface StaffStore {
   byIdentity(issuer: string, subject: string): Promise<StaffMember | undefined>;
   /** Staff of the bureaus of these regions (every bureau when undefined), of one provider if given, by id. */
   list(q: { regions?: string[]; issuer?: string; afterId?: string; limit: number }): Promise<StaffMember[]>;
+  /** Gives a member another role; their sessions read it from their next request. */
+  setRole(id: string, role: StaffRole): Promise<void>;
   /** Removes a member and every session of theirs. */
   remove(id: string): Promise<void>;
   /** The bureau of a region, if there is one. */
