@@ -111,3 +111,10 @@ export function specViolation(
   if (validate(body)) return undefined;
   return `${op.operationId} ${status} body violates the spec: ${ajv.errorsText(validate.errors, { separator: '; ' })}`;
 }
+
+/** Why `value` does not satisfy the schema at `pointer` of the spec (e.g. `/components/schemas/Contract`), or undefined. */
+export function schemaViolation(pointer: string, value: unknown): string | undefined {
+  const validate = ajv.getSchema(`spec#${pointer}`);
+  if (!validate) return `no schema at ${pointer}`;
+  return validate(value) ? undefined : ajv.errorsText(validate.errors, { separator: '; ' });
+}
