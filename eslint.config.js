@@ -9,7 +9,7 @@ const DATABASE_DRIVERS = ['knex', 'pg', 'better-sqlite3'].map((name) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'data/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'clients/*/dist/**', 'node_modules/**', 'src/generated/**', 'clients/*/src/generated/**', 'data/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

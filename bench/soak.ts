@@ -20,7 +20,7 @@ import { createBenchDatabase } from './lib/database.js';
 import { gatewayEnv, onboardClients } from './lib/gateway.js';
 import { GatewayApi, type ApiParty } from './lib/api.js';
 import { freePort, startServer, type ServerProcess } from './lib/processes.js';
-import { WebhookReceiver } from './lib/webhook-receiver.js';
+import { WebhookReceiver } from '@zcd-gateway/client';
 import { ZcdCli } from './lib/zcd-cli.js';
 import { verifyConsistency } from '../test/helpers/rfc9162-verify.js';
 

@@ -8,13 +8,13 @@
  *   TEST_DATABASE_URL=postgres://… npx tsx bench/webhook-latency.ts [N]
  */
 import { approval, consentFor, financingWorld } from '../test/helpers/financing.js';
-import { TestReceiver } from '../test/helpers/webhook-receiver.js';
+import { WebhookReceiver } from '@zcd-gateway/client';
 import { createDispatcher } from '../src/features/events/webhook-dispatcher.js';
 import { createLogger } from '../src/logger.js';
-import { percentile } from './lib/webhook-receiver.js';
+import { percentile } from './lib/percentile.js';
 
 const N = Number(process.argv[2] ?? 200);
-const receiver = new TestReceiver();
+const receiver = new WebhookReceiver();
 await receiver.start();
 const w = await financingWorld(40, { webhookUrl: receiver.url });
 receiver.secret = w.bank.webhookSecret;

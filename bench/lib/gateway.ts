@@ -9,7 +9,7 @@ import type { BenchDatabase } from './database.js';
 import { loadPrivateJwk, newKey } from './jose-pools.js';
 import { freePort, startServer } from './processes.js';
 import { RssSampler } from './rss.js';
-import { WebhookReceiver } from './webhook-receiver.js';
+import { WebhookReceiver } from '@zcd-gateway/client';
 import { ZcdCli } from './zcd-cli.js';
 
 /** Token requests one client may make per minute during the bench (the config maximum). */

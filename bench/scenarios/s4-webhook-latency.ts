@@ -2,7 +2,7 @@ import { SandboxCloud } from '../../adapters/sandbox/sandbox-cloud.js';
 import { parseDatabaseUrl } from '../../src/config.js';
 import { createDb } from '../../src/db/knex.js';
 import { mb } from '../lib/rss.js';
-import { percentile } from '../lib/webhook-receiver.js';
+import { percentile } from '../lib/percentile.js';
 import { financingFixture } from './financing-fixture.js';
 import { notAvailable, type Scenario } from './scenario.js';
 

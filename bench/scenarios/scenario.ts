@@ -4,7 +4,7 @@ import type { BenchKey } from '../lib/jose-pools.js';
 import type { BenchOptions } from '../lib/options.js';
 import type { ServerProcess } from '../lib/processes.js';
 import type { RssSampler } from '../lib/rss.js';
-import type { WebhookReceiver } from '../lib/webhook-receiver.js';
+import type { WebhookReceiver } from '@zcd-gateway/client';
 import type { ZcdCli } from '../lib/zcd-cli.js';
 
 /** A client registered with the gateway under test. */

@@ -14,7 +14,7 @@ afterAll(() => {
 
 /** Starts the `zcd` command from source in a child process; it is killed after the test file if still running. */
 export function spawnZcd(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/zcd.ts', ...args], {
+  const child = spawn(process.execPath, ['--conditions=zcd-source', '--import', 'tsx', 'src/cli/zcd.ts', ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@ import type { Knex } from '../../src/db/knex.js';
 import { createDb, migrateLatest } from '../../src/db/knex.js';
 import { seedRegions } from '../../seeds/regions.js';
 import { freshDatabase, type TestDatabase } from './db.js';
-import { TestReceiver } from './webhook-receiver.js';
+import { WebhookReceiver } from '@zcd-gateway/client';
 import { createOnboarding, operatorBureau } from '../../src/features/institutions/onboarding-module.js';
 import { systemClock } from '../../src/clock.js';
 import { KnexEventsStore } from '../../src/features/events/events-knex-store.js';
@@ -39,12 +39,12 @@ export async function writeEvents(db: Knex, institutionId: string, n: number): P
 }
 
 /** A migrated database with regions and a started webhook receiver, for the child-process delivery tests. */
-export async function deliveryRig(): Promise<{ fresh: TestDatabase; db: Knex; receiver: TestReceiver; dispose(): Promise<void> }> {
+export async function deliveryRig(): Promise<{ fresh: TestDatabase; db: Knex; receiver: WebhookReceiver; dispose(): Promise<void> }> {
   const fresh = await freshDatabase();
   const db = createDb(fresh.target);
   await migrateLatest(db);
   await seedRegions(db);
-  const receiver = new TestReceiver();
+  const receiver = new WebhookReceiver();
   await receiver.start();
   return {
     fresh,

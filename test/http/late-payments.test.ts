@@ -8,14 +8,14 @@ import { createLogger } from '../../src/logger.js';
 import { seedBureau, type TestParty } from '../helpers/auth.js';
 import { testDatabaseKind } from '../helpers/db.js';
 import { approval, consentFor, financingWorld, type FinancingWorld } from '../helpers/financing.js';
-import { TestReceiver } from '../helpers/webhook-receiver.js';
+import { WebhookReceiver } from '@zcd-gateway/client';
 
 let w: FinancingWorld;
-let receiver: TestReceiver;
+let receiver: WebhookReceiver;
 let dispatcher: WebhookDispatcher;
 let county: TestParty;
 beforeAll(async () => {
-  receiver = new TestReceiver();
+  receiver = new WebhookReceiver();
   await receiver.start();
   w = await financingWorld(80, { webhookUrl: receiver.url });
   receiver.secret = w.bank.webhookSecret;

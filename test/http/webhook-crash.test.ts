@@ -3,12 +3,12 @@ import type { Knex } from '../../src/db/knex.js';
 import { spawnZcd, waitForLine } from '../helpers/cli.js';
 import { testDatabaseKind } from '../helpers/db.js';
 import { deliveryRig, institutionWithWebhook, writeEvents } from '../helpers/events.js';
-import type { TestReceiver } from '../helpers/webhook-receiver.js';
+import type { WebhookReceiver } from '@zcd-gateway/client';
 
 const EVENTS = 300;
 let rig: Awaited<ReturnType<typeof deliveryRig>>;
 let db: Knex;
-let receiver: TestReceiver;
+let receiver: WebhookReceiver;
 let url: string;
 beforeAll(async () => {
   rig = await deliveryRig();

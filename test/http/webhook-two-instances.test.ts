@@ -4,12 +4,12 @@ import type { Knex } from '../../src/db/knex.js';
 import { spawnZcd, waitForLine } from '../helpers/cli.js';
 import { TEST_DATABASE_URL } from '../helpers/db.js';
 import { deliveryRig, institutionWithWebhook, writeEvents } from '../helpers/events.js';
-import type { TestReceiver } from '../helpers/webhook-receiver.js';
+import type { WebhookReceiver } from '@zcd-gateway/client';
 
 const EVENTS = 1000;
 let rig: Awaited<ReturnType<typeof deliveryRig>>;
 let db: Knex;
-let receiver: TestReceiver;
+let receiver: WebhookReceiver;
 let url: string;
 beforeAll(async () => {
   if (!TEST_DATABASE_URL) return;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { approval, consentFor, financingWorld, type FinancingWorld } from '../helpers/financing.js';
 import { testDatabaseKind } from '../helpers/db.js';
-import { TestReceiver } from '../helpers/webhook-receiver.js';
+import { WebhookReceiver } from '@zcd-gateway/client';
 import { createDispatcher, type WebhookDispatcher } from '../../src/features/events/webhook-dispatcher.js';
 import { webhookSignature } from '../../src/features/events/webhook-signature.js';
 import { newWebhookSecret } from '../../src/features/institutions/client-onboarding.js';
@@ -11,10 +11,10 @@ import { retryDelay, RETRY_SCHEDULE_MS } from '../../src/features/events/retry-s
 import { createLogger } from '../../src/logger.js';
 
 let w: FinancingWorld;
-let receiver: TestReceiver;
+let receiver: WebhookReceiver;
 let dispatcher: WebhookDispatcher;
 beforeAll(async () => {
-  receiver = new TestReceiver();
+  receiver = new WebhookReceiver();
   await receiver.start();
   w = await financingWorld(120, { webhookUrl: receiver.url });
   receiver.secret = w.bank.webhookSecret;

@@ -1,0 +1,29 @@
+import type { components } from './generated/openapi.js';
+
+/** An RFC 9457 problem the gateway answered with. */
+export type Problem = components['schemas']['Problem'];
+
+/** A non-2xx answer of the gateway: its status and problem+json body (its `code` is stable). */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly problem: Partial<Problem> & Record<string, unknown>,
+    readonly operation?: string,
+  ) {
+    super(`${operation ? `${operation}: ` : ''}${status} ${String(problem.code ?? '')}${problem.detail ? ` — ${String(problem.detail)}` : problem.title ? ` — ${String(problem.title)}` : ''}`);
+  }
+
+  /** The problem's stable `code`, e.g. `consent_revoked`. */
+  get code(): string | undefined {
+    return typeof this.problem.code === 'string' ? this.problem.code : undefined;
+  }
+}
+
+/** The answer of an openapi-fetch call: its data, or an {@link ApiError} thrown with the problem. */
+export function must<T>(result: { data?: T; error?: unknown; response: Response }, operation?: string): T {
+  if (result.response.ok && result.data !== undefined) return result.data;
+  if (result.response.ok) return undefined as T; // 204: no body
+  const problem = result.error && typeof result.error === 'object' ? (result.error as Record<string, unknown>) : { title: String(result.error ?? '') };
+  throw new ApiError(result.response.status, problem, operation);
+}
