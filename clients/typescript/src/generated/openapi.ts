@@ -291,6 +291,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/applications/{applicationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One application in my subtree, with its history
+         * @description The application and every change of its state with who made it and when, for supervision. An application
+         *     whose purchaser lies outside the bureau's subtree is 404 `application_not_found`, the same answer as for
+         *     one that does not exist. Read-only; contract data is not included.
+         */
+        get: operations["getAdminApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/deadline-breaches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deadlines of the policy that banks missed in my subtree
+         * @description Every deadline of the regions' policy (`getRegionPolicy`: `decide_days`, `disburse_days`) that a bank let
+         *     pass on an application whose purchaser lies in the bureau's subtree, as recorded when it passed (the
+         *     `application.deadline_missed` event), newest first.
+         */
+        get: operations["listDeadlineBreaches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/data-access": {
         parameters: {
             query?: never;
@@ -392,6 +436,31 @@ export interface paths {
          *     and grants that institution consent to read the listed parts of the contract's data until `expires_at`.
          */
         post: operations["createApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supplier/applications/{applicationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of my applications, with its timeline
+         * @description The application with every moment of its life, oldest first: each state it entered (submitted, decided,
+         *     the lock asked for and confirmed, disbursed, repaying, settled, withdrawn, superseded…) with who moved it
+         *     and why, the consent granted and revoked, each disbursement and repayment the bank reported, each treasury
+         *     payment the gateway received on the contract while the collection account was locked for this financing,
+         *     and the account's release at the cloud. Another supplier's application is 404, as is one that does not
+         *     exist.
+         */
+        get: operations["getSupplierApplication"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1226,6 +1295,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/statistics/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The console dashboard of a region in my subtree, month by month
+         * @description What the bureau console's dashboard draws, in one call: the totals of a run of calendar months in one region
+         *     of the bureau's subtree, the same figures month by month, per region of a chosen level, per institution,
+         *     and how many disbursements took how long from submission. A region outside the bureau's subtree is 403
+         *     `outside_region`; an unknown one 404 `region_not_found`.
+         *
+         *     **Period.** `from` and `to` are calendar months (UTC+08:00), both inclusive, at most 24; by default the
+         *     twelve months up to and including the current one. Each event counts in the month it happened in, as in
+         *     `getStatistics`: applications by submission, approvals, rejections and approved amounts by decision,
+         *     disbursements and disbursed amounts by disbursement. So a month's counts and amounts equal
+         *     `getStatistics` for that month, and the monthly report's totals.
+         *
+         *     **Level.** `by_region` groups the subtree's business by the regions of `level` (自治区 `region`, 盟市
+         *     `league`, 旗县 `county`) that lie in the subtree — every one of them, with zeros where nothing happened.
+         *     Business whose purchaser sits above that level (a 盟市-level purchaser when grouping by 旗县) gets a row
+         *     of its own region marked `own_level: true`, so the rows add up to the total. By default the level below
+         *     the region (its own for a 旗县). A level above the region's own is 400.
+         *
+         *     **Averages.** `average_hours_to_decision` and `average_hours_to_disbursement` are the arithmetic mean of
+         *     the hours from submission to decision (to disbursement) over the decisions (disbursements) counted, rounded
+         *     half up to one decimal; `null` when there are none. `approval_rate_bp` = approvals ÷ (approvals +
+         *     rejections) in basis points rounded half up.
+         *
+         *     **Hours to funds.** `hours_to_disbursement` counts the disbursements of the period by the hours from
+         *     submission to disbursement, in bands `[from_hours, to_hours)`; the last band has `to_hours: null`.
+         */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/reports/monthly": {
         parameters: {
             query?: never;
@@ -1833,7 +1945,13 @@ export interface paths {
         delete: operations["removeStaff"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a member of staff's role
+         * @description Gives the member another role, in force from their next request. A member outside the caller's subtree
+         *     does not exist for it (404 `staff_not_found`); nobody changes their own role (409
+         *     `cannot_change_own_role`). Needs the `admin` role. Audited with the role before and after.
+         */
+        patch: operations["updateStaff"];
         trace?: never;
     };
     "/api/v1/admin/notices": {
@@ -2481,6 +2599,11 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "jws": "eyJhbGciOiJFUzI1NiIsImtpZCI6InNhbmRib3gtY2xvdWQtMSJ9.eyJjaGFuZ2VfaWQiOiJjaGctMDAwMDQyIn0.c2lnbmF0dXJlLW9mLXRoZS1jbG91ZA"
+         *     }
+         */
         UpstreamNotification: {
             /**
              * @description Compact JWS signed by the procurement cloud. Its payload is `{"iss", "iat", "records"}`, where
@@ -2488,6 +2611,13 @@ export interface components {
              */
             jws: string;
         };
+        /**
+         * @example {
+         *       "applied": 42,
+         *       "skipped": 0,
+         *       "quarantined": 1
+         *     }
+         */
         UpstreamNotificationResult: {
             /** @description Changes applied now. */
             applied: number;
@@ -2513,6 +2643,22 @@ export interface components {
             region_code: components["schemas"]["RegionCode"] | null;
             received_at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "rec-0000042",
+         *           "source": "procurement_cloud",
+         *           "change_id": "chg-2026071200000042",
+         *           "reason": "unknown_contract",
+         *           "raw_payload": "{\"htbh\":\"NMZC-HT-0009999\",\"cgrmc\":\"包头市昆都仑区卫生健康委员会\"}",
+         *           "region_code": "150100",
+         *           "received_at": "2026-11-27T08:00:00Z"
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         QuarantinedRecordPage: {
             items: components["schemas"]["QuarantinedRecord"][];
             next_page_token?: components["schemas"]["NextPageToken"];
@@ -2585,9 +2731,78 @@ export interface components {
             categories?: components["schemas"]["ContractCategory"][];
             /** @description Regions served; each inside the institution's coverage. A region covers its subtree. */
             regions?: components["schemas"]["RegionCode"][];
+            /**
+             * @description A one-off fee beyond interest, as a share of the loan (basis points); 0, the default, for none. Where the
+             *     region's policy allows no fees (`fees_allowed: false`), approval refuses a product with a fee.
+             */
+            fee_bp?: components["schemas"]["BasisPoints"];
+            /** @description Working days the bank promises to decide in, from submission; null, the default, for no promise. */
+            decide_days?: number | null;
+            /** @description Working days the bank promises to pay in, from the confirmed lock; null, the default, for no promise. */
+            disburse_days?: number | null;
+            /** @description What the bank asks of the supplier (documents, conditions), in plain words; absent for nothing beyond the contract. */
+            requirements?: string;
         };
+        /**
+         * @example {
+         *       "name": "政采贷·青城快贷",
+         *       "max_amount": 500000000,
+         *       "max_share_bp": 8500,
+         *       "rate_min_bp": 435,
+         *       "rate_max_bp": 435,
+         *       "term_min_days": 180,
+         *       "term_max_days": 180,
+         *       "categories": [
+         *         "goods"
+         *       ],
+         *       "regions": [
+         *         "150100"
+         *       ]
+         *     }
+         */
         ProductInput: WithRequired<components["schemas"]["ProductTerms"], "name" | "max_amount" | "max_share_bp" | "rate_min_bp" | "rate_max_bp" | "term_min_days" | "term_max_days" | "categories" | "regions">;
+        /**
+         * @example {
+         *       "name": "政采贷·青城快贷",
+         *       "max_amount": 500000000,
+         *       "max_share_bp": 8500,
+         *       "rate_min_bp": 435,
+         *       "rate_max_bp": 435,
+         *       "term_min_days": 180,
+         *       "term_max_days": 180,
+         *       "categories": [
+         *         "goods"
+         *       ],
+         *       "regions": [
+         *         "150100"
+         *       ]
+         *     }
+         */
         ProductPatch: components["schemas"]["ProductTerms"];
+        /**
+         * @example {
+         *       "name": "政采贷·青城快贷",
+         *       "max_amount": 500000000,
+         *       "max_share_bp": 8500,
+         *       "rate_min_bp": 435,
+         *       "rate_max_bp": 435,
+         *       "term_min_days": 180,
+         *       "term_max_days": 180,
+         *       "categories": [
+         *         "goods"
+         *       ],
+         *       "regions": [
+         *         "150100"
+         *       ],
+         *       "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *       "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *       "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *       "status": "pending",
+         *       "review_reason": "产品要素齐全，利率符合本地区上限",
+         *       "created_at": "2026-11-27T08:00:00Z",
+         *       "updated_at": "2026-11-27T08:00:00Z"
+         *     }
+         */
         Product: WithRequired<components["schemas"]["ProductTerms"], "name" | "max_amount" | "max_share_bp" | "rate_min_bp" | "rate_max_bp" | "term_min_days" | "term_max_days" | "categories" | "regions"> & {
             /** Format: uuid */
             id: string;
@@ -2598,10 +2813,45 @@ export interface components {
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "name": "政采贷·青城快贷",
+         *           "max_amount": 500000000,
+         *           "max_share_bp": 8500,
+         *           "rate_min_bp": 435,
+         *           "rate_max_bp": 435,
+         *           "term_min_days": 180,
+         *           "term_max_days": 180,
+         *           "categories": [
+         *             "goods"
+         *           ],
+         *           "regions": [
+         *             "150100"
+         *           ],
+         *           "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *           "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "status": "pending",
+         *           "review_reason": "产品要素齐全，利率符合本地区上限",
+         *           "created_at": "2026-11-27T08:00:00Z",
+         *           "updated_at": "2026-11-27T08:00:00Z"
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         ProductPage: {
             items: components["schemas"]["Product"][];
             next_page_token?: components["schemas"]["NextPageToken"];
         };
+        /**
+         * @example {
+         *       "decision": "approve",
+         *       "reason": "unknown_contract"
+         *     }
+         */
         ProductReview: {
             /** @enum {string} */
             decision: "approve" | "withdraw";
@@ -2628,15 +2878,42 @@ export interface components {
             amount?: components["schemas"]["Fen"];
             read: boolean;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "rec-0000042",
+         *           "type": "application.approved",
+         *           "at": "2026-11-27T08:00:00Z",
+         *           "contract_no": "NMZC-HT-0000042",
+         *           "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *           "amount": 86000000,
+         *           "read": true
+         *         }
+         *       ],
+         *       "unread_count": 2,
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         SupplierNotificationPage: {
             items: components["schemas"]["SupplierNotification"][];
             unread_count: number;
             next_page_token?: components["schemas"]["NextPageToken"];
         };
+        /**
+         * @example {
+         *       "through": "2026-11-27T08:00:00Z"
+         *     }
+         */
         SupplierNotificationsReadInput: {
             /** @description Mark read what happened at or before this moment; not in the future. */
             through?: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "unread_count": 2
+         *     }
+         */
         SupplierNotificationCount: {
             unread_count: number;
         };
@@ -2655,6 +2932,29 @@ export interface components {
             financeable: boolean;
             not_financeable_reasons: components["schemas"]["NotFinanceableReason"][];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "contract_no": "NMZC-HT-0000042",
+         *           "project_no": "NMZC-CG-2026-0042",
+         *           "purchaser": {
+         *             "name": "呼和浩特市新城区教育局",
+         *             "region_code": "150100"
+         *           },
+         *           "category": "goods",
+         *           "amount": 86000000,
+         *           "paid": 0,
+         *           "unpaid": 86000000,
+         *           "status": "active",
+         *           "signed_on": "2026-07-12",
+         *           "financeable": true,
+         *           "not_financeable_reasons": []
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         SupplierContractPage: {
             items: components["schemas"]["SupplierContract"][];
             next_page_token?: components["schemas"]["NextPageToken"];
@@ -2671,7 +2971,53 @@ export interface components {
             rate_max_bp: components["schemas"]["BasisPoints"];
             term_min_days: number;
             term_max_days: number;
+            /** @description The product's one-off fee beyond interest, as a share of the loan; 0 for none. */
+            fee_bp: components["schemas"]["BasisPoints"];
+            /**
+             * @description Working days to a decision: the bank's promise, bounded by the purchaser region's policy
+             *     (`decide_days` of `getRegionPolicy`) — the smaller of the two; null when neither sets one.
+             */
+            decide_days: number | null;
+            /** @description Working days from the confirmed lock to the money, the bank's promise bounded by the region's policy likewise. */
+            disburse_days: number | null;
+            /** @description What the bank asks of the supplier, as the product says; absent for nothing beyond the contract. */
+            requirements?: string;
         };
+        /**
+         * @example {
+         *       "credit_lines": [
+         *         {
+         *           "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *           "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "supplier_uscc": "91150100MA0N0AAA0B",
+         *           "amount": 86000000,
+         *           "used": 58000000,
+         *           "available": 200000000,
+         *           "annual_rate_bp": 435,
+         *           "valid_until": "2026-11-27T08:00:00Z",
+         *           "status": "active",
+         *           "revoked_at": "2026-11-27T08:00:00Z",
+         *           "created_at": "2026-11-27T08:00:00Z"
+         *         }
+         *       ],
+         *       "contract_no": "NMZC-HT-0000042",
+         *       "financeable": true,
+         *       "items": [
+         *         {
+         *           "product_id": "7d2e5a90-1b3c-4f6d-8e9a-0c1b2d3e4f50",
+         *           "product_name": "政采贷·青城快贷",
+         *           "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "max_loan": 63240000,
+         *           "rate_min_bp": 435,
+         *           "rate_max_bp": 435,
+         *           "term_min_days": 180,
+         *           "term_max_days": 180
+         *         }
+         *       ]
+         *     }
+         */
         OfferList: {
             /** @description The live credit lines banks have set for this supplier (提前授信), with what is still available. */
             credit_lines: components["schemas"]["CreditLine"][];
@@ -2692,6 +3038,22 @@ export interface components {
             revoked_at: components["schemas"]["Timestamp"] | null;
             live: boolean;
         };
+        /**
+         * @example {
+         *       "contract_no": "NMZC-HT-0000042",
+         *       "product_id": "7d2e5a90-1b3c-4f6d-8e9a-0c1b2d3e4f50",
+         *       "requested_amount": 60000000,
+         *       "consent": {
+         *         "parts": [
+         *           "contract",
+         *           "acceptances",
+         *           "payments",
+         *           "risk_flags"
+         *         ],
+         *         "expires_at": "2026-10-10T00:00:00Z"
+         *       }
+         *     }
+         */
         ApplicationInput: {
             contract_no: string;
             /** Format: uuid */
@@ -2707,6 +3069,45 @@ export interface components {
             account_name: string;
             account_number: string;
         };
+        /**
+         * @example {
+         *       "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *       "contract_no": "NMZC-HT-0000042",
+         *       "product_id": "7d2e5a90-1b3c-4f6d-8e9a-0c1b2d3e4f50",
+         *       "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *       "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *       "supplier_uscc": "91150100MA0N0AAA0B",
+         *       "supplier_name": "内蒙古青城智联科技有限公司",
+         *       "purchaser_region_code": "150100",
+         *       "requested_amount": 60000000,
+         *       "status": "disbursed",
+         *       "approved_amount": 58000000,
+         *       "annual_rate_bp": 435,
+         *       "term_days": 180,
+         *       "collection_account": {
+         *         "bank_name": "内蒙古银行呼和浩特新城支行",
+         *         "account_name": "内蒙古青城智联科技有限公司",
+         *         "account_number": "1501020912300004567"
+         *       },
+         *       "loan_no": "NMGB-DK-2026-000871",
+         *       "disbursed_amount": 58000000,
+         *       "repaid_amount": 0,
+         *       "outstanding_amount": 58000000,
+         *       "consent": {
+         *         "parts": [
+         *           "contract",
+         *           "acceptances",
+         *           "payments",
+         *           "risk_flags"
+         *         ],
+         *         "expires_at": "2026-10-10T00:00:00Z",
+         *         "revoked_at": null,
+         *         "live": true
+         *       },
+         *       "created_at": "2026-11-27T08:00:00Z",
+         *       "updated_at": "2026-11-27T08:00:00Z"
+         *     }
+         */
         Application: {
             /** Format: uuid */
             id: string;
@@ -2754,15 +3155,142 @@ export interface components {
             reason_text?: string;
             at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *       "contract_no": "NMZC-HT-0000042",
+         *       "product_id": "7d2e5a90-1b3c-4f6d-8e9a-0c1b2d3e4f50",
+         *       "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *       "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *       "supplier_uscc": "91150100MA0N0AAA0B",
+         *       "supplier_name": "内蒙古青城智联科技有限公司",
+         *       "purchaser_region_code": "150100",
+         *       "requested_amount": 60000000,
+         *       "status": "disbursed",
+         *       "approved_amount": 58000000,
+         *       "annual_rate_bp": 435,
+         *       "term_days": 180,
+         *       "collection_account": {
+         *         "bank_name": "内蒙古银行呼和浩特新城支行",
+         *         "account_name": "内蒙古青城智联科技有限公司",
+         *         "account_number": "1501020912300004567"
+         *       },
+         *       "loan_no": "NMGB-DK-2026-000871",
+         *       "disbursed_amount": 58000000,
+         *       "repaid_amount": 0,
+         *       "outstanding_amount": 58000000,
+         *       "consent": {
+         *         "parts": [
+         *           "contract",
+         *           "acceptances",
+         *           "payments",
+         *           "risk_flags"
+         *         ],
+         *         "expires_at": "2026-10-10T00:00:00Z",
+         *         "revoked_at": null,
+         *         "live": true
+         *       },
+         *       "created_at": "2026-11-27T08:00:00Z",
+         *       "updated_at": "2026-11-27T08:00:00Z",
+         *       "history": [
+         *         {
+         *           "from": "account_locked",
+         *           "to": "disbursed",
+         *           "actor": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "at": "2026-11-27T08:00:00Z"
+         *         }
+         *       ]
+         *     }
+         */
         ApplicationDetail: components["schemas"]["Application"] & {
             history: components["schemas"]["Transition"][];
         };
+        /** @description One moment of an application's life on its supplier's timeline. */
+        ApplicationEvent: {
+            at: components["schemas"]["Timestamp"];
+            /**
+             * @description `status_changed`: the application entered `status` (from `from_status`); `consent_granted` and
+             *     `consent_revoked`: the bank's access began or ended; `disbursement` and `repayment`: money the bank
+             *     reported (`amount`); `payment_received`: a treasury payment on the contract while the collection account
+             *     was locked for this financing (`amount`); `account_released`: the cloud released the locked account.
+             * @enum {string}
+             */
+            kind: "status_changed" | "consent_granted" | "consent_revoked" | "disbursement" | "payment_received" | "repayment" | "account_released";
+            status?: components["schemas"]["ApplicationStatus"];
+            from_status?: components["schemas"]["ApplicationStatus"];
+            /** @description `supplier:<USCC>`, `institution:<id>`, `bureau:<id>` or `cloud` (status changes only). */
+            actor?: string;
+            reason_code?: string;
+            amount?: components["schemas"]["Fen"];
+        };
+        SupplierApplicationDetail: components["schemas"]["Application"] & {
+            /** @description Oldest first. */
+            history: components["schemas"]["ApplicationEvent"][];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *           "contract_no": "NMZC-HT-0000042",
+         *           "product_id": "7d2e5a90-1b3c-4f6d-8e9a-0c1b2d3e4f50",
+         *           "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "supplier_uscc": "91150100MA0N0AAA0B",
+         *           "supplier_name": "内蒙古青城智联科技有限公司",
+         *           "purchaser_region_code": "150100",
+         *           "requested_amount": 60000000,
+         *           "status": "disbursed",
+         *           "approved_amount": 58000000,
+         *           "annual_rate_bp": 435,
+         *           "term_days": 180,
+         *           "collection_account": {
+         *             "bank_name": "内蒙古银行呼和浩特新城支行",
+         *             "account_name": "内蒙古青城智联科技有限公司",
+         *             "account_number": "1501020912300004567"
+         *           },
+         *           "loan_no": "NMGB-DK-2026-000871",
+         *           "disbursed_amount": 58000000,
+         *           "repaid_amount": 0,
+         *           "outstanding_amount": 58000000,
+         *           "consent": {
+         *             "parts": [
+         *               "contract",
+         *               "acceptances",
+         *               "payments",
+         *               "risk_flags"
+         *             ],
+         *             "expires_at": "2026-10-10T00:00:00Z",
+         *             "revoked_at": null,
+         *             "live": true
+         *           },
+         *           "created_at": "2026-11-27T08:00:00Z",
+         *           "updated_at": "2026-11-27T08:00:00Z"
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         ApplicationPage: {
             items: components["schemas"]["Application"][];
             next_page_token?: components["schemas"]["NextPageToken"];
         };
         /** @enum {string} */
         RejectionReason: "credit_insufficient" | "contract_risk" | "documents_incomplete" | "amount_exceeds_limit" | "supplier_risk" | "outside_policy" | "other";
+        /**
+         * @example {
+         *       "decision": "approve",
+         *       "amount": 86000000,
+         *       "annual_rate_bp": 435,
+         *       "term_days": 180,
+         *       "collection_account": {
+         *         "bank_name": "内蒙古银行呼和浩特新城支行",
+         *         "account_name": "内蒙古青城智联科技有限公司",
+         *         "account_number": "1501020912300004567"
+         *       },
+         *       "credit_line_id": "a8b7c6d5-e4f3-4a2b-9c1d-0e9f8a7b6c5d"
+         *     }
+         */
         Decision: {
             /** @constant */
             decision: "approve";
@@ -2785,6 +3313,14 @@ export interface components {
             reason_code: components["schemas"]["RejectionReason"];
             reason_text?: string;
         };
+        /**
+         * @example {
+         *       "supplier_uscc": "91150100MA0N0AAA0B",
+         *       "amount": 86000000,
+         *       "annual_rate_bp": 435,
+         *       "valid_until": "2026-11-27T08:00:00Z"
+         *     }
+         */
         CreditLineInput: {
             supplier_uscc: components["schemas"]["Uscc"];
             amount: components["schemas"]["Fen"];
@@ -2793,6 +3329,22 @@ export interface components {
             /** @description In the future, at most 366 days ahead. */
             valid_until: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *       "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *       "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *       "supplier_uscc": "91150100MA0N0AAA0B",
+         *       "amount": 86000000,
+         *       "used": 58000000,
+         *       "available": 200000000,
+         *       "annual_rate_bp": 435,
+         *       "valid_until": "2026-11-27T08:00:00Z",
+         *       "status": "active",
+         *       "revoked_at": "2026-11-27T08:00:00Z",
+         *       "created_at": "2026-11-27T08:00:00Z"
+         *     }
+         */
         CreditLine: {
             /** Format: uuid */
             id: string;
@@ -2810,11 +3362,42 @@ export interface components {
             revoked_at?: components["schemas"]["Timestamp"];
             created_at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *           "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "supplier_uscc": "91150100MA0N0AAA0B",
+         *           "amount": 86000000,
+         *           "used": 58000000,
+         *           "available": 200000000,
+         *           "annual_rate_bp": 435,
+         *           "valid_until": "2026-11-27T08:00:00Z",
+         *           "status": "active",
+         *           "revoked_at": "2026-11-27T08:00:00Z",
+         *           "created_at": "2026-11-27T08:00:00Z"
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         CreditLinePage: {
             items: components["schemas"]["CreditLine"][];
             next_page_token?: string;
         };
-        /** @description A region's financing rules; null means none set here. */
+        /**
+         * @description A region's financing rules; null means none set here.
+         * @example {
+         *       "max_share_bp": 8500,
+         *       "max_amount": 500000000,
+         *       "max_rate_bp": 435,
+         *       "fees_allowed": true,
+         *       "decide_days": 5,
+         *       "disburse_days": 5
+         *     }
+         */
         PolicyRules: {
             /** @description The largest loan as a share (basis points) of the contract's unpaid amount less its retention (质保金). */
             max_share_bp: components["schemas"]["BasisPoints"] | null;
@@ -2829,6 +3412,29 @@ export interface components {
             /** @description Chinese working days a bank has from the confirmed lock to the disbursement. */
             disburse_days: number | null;
         };
+        /**
+         * @example {
+         *       "region_code": "150100",
+         *       "own": {
+         *         "max_share_bp": 8500,
+         *         "max_amount": 500000000,
+         *         "max_rate_bp": 435,
+         *         "fees_allowed": true,
+         *         "decide_days": 5,
+         *         "disburse_days": 5
+         *       },
+         *       "effective": {
+         *         "max_share_bp": 8500,
+         *         "max_amount": 500000000,
+         *         "max_rate_bp": 435,
+         *         "fees_allowed": true,
+         *         "decide_days": 5,
+         *         "disburse_days": 5
+         *       },
+         *       "inherited_from": {},
+         *       "updated_at": "2026-11-27T08:00:00Z"
+         *     }
+         */
         RegionPolicy: {
             region_code: components["schemas"]["RegionCode"];
             own: components["schemas"]["PolicyRules"];
@@ -2839,27 +3445,73 @@ export interface components {
             };
             updated_at?: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "loan_no": "NMGB-DK-2026-000871",
+         *       "amount": 58000000,
+         *       "disbursed_on": "2026-07-15"
+         *     }
+         */
         DisbursementInput: {
             loan_no: string;
             amount: components["schemas"]["Fen"];
             /** Format: date */
             disbursed_on: string;
         };
+        /**
+         * @example {
+         *       "amount": 58000000,
+         *       "repaid_on": "2026-09-20",
+         *       "reference": "NMGB-HK-2026-0193"
+         *     }
+         */
         RepaymentInput: {
             amount: components["schemas"]["Fen"];
             /** Format: date */
             repaid_on: string;
             reference?: string;
         };
+        /**
+         * @example {
+         *       "settled_on": "2026-09-20",
+         *       "note": "采购人支付尾款后一次性结清"
+         *     }
+         */
         SettlementInput: {
             /** Format: date */
             settled_on: string;
             note?: string;
         };
+        /**
+         * @example {
+         *       "reason_code": "credit_insufficient",
+         *       "reason_text": "申请人在建项目较多，授信额度已满"
+         *     }
+         */
         ReasonInput: {
             reason_code?: string;
             reason_text?: string;
         };
+        /**
+         * @example {
+         *       "contract_no": "NMZC-HT-0000042",
+         *       "project_no": "NMZC-CG-2026-0042",
+         *       "purchaser": {
+         *         "name": "呼和浩特市新城区教育局",
+         *         "region_code": "150100"
+         *       },
+         *       "supplier_uscc": "91150100MA0N0AAA0B",
+         *       "supplier_name": "内蒙古青城智联科技有限公司",
+         *       "category": "goods",
+         *       "amount": 86000000,
+         *       "paid": 0,
+         *       "unpaid": 86000000,
+         *       "status": "active",
+         *       "signed_on": "2026-07-12",
+         *       "procurement_method": "公开招标",
+         *       "payment_terms": {}
+         *     }
+         */
         Contract: {
             contract_no: string;
             project_no: string;
@@ -2885,6 +3537,18 @@ export interface components {
             result: string;
             note?: string;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "YS-NMZC-HT-0000042-01",
+         *           "accepted_on": "2026-08-20",
+         *           "result": "合格",
+         *           "note": "首期验收合格，尾款按合同约定支付"
+         *         }
+         *       ]
+         *     }
+         */
         AcceptanceList: {
             items: components["schemas"]["Acceptance"][];
         };
@@ -2894,6 +3558,19 @@ export interface components {
             paid_on: string;
             amount: components["schemas"]["Fen"];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "ZF-NMZC-HT-0000042-01",
+         *           "paid_on": "2026-07-12",
+         *           "amount": 25800000
+         *         }
+         *       ],
+         *       "paid": 0,
+         *       "unpaid": 86000000
+         *     }
+         */
         PaymentList: {
             items: components["schemas"]["Payment"][];
             paid: components["schemas"]["Fen"];
@@ -2907,6 +3584,19 @@ export interface components {
             lifted_on: string | null;
             note?: string;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "XY-150000-2026-0017",
+         *           "kind": "serious_dishonesty",
+         *           "added_on": "2026-07-12",
+         *           "lifted_on": null,
+         *           "note": "首期验收合格，尾款按合同约定支付"
+         *         }
+         *       ]
+         *     }
+         */
         RiskFlagList: {
             items: components["schemas"]["RiskFlag"][];
         };
@@ -2927,6 +3617,14 @@ export interface components {
         };
         /** @description A SHA-256 hash of the audit tree (RFC 9162 §2.1.1), lowercase hex. */
         AuditHash: string;
+        /**
+         * @example {
+         *       "tree_size": 128,
+         *       "root_hash": "9f2b7c1e4d8a3f6b0c5e9d2a7f1b4c8e3d6a0f5b9c2e7d1a4f8b3c6e0d5a9f2b",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "signed_tree_head": "eyJhbGciOiJFUzI1NiIsImtpZCI6ImdhdGV3YXktMSJ9.eyJ0cmVlX3NpemUiOjEyOH0.c2lnbmF0dXJl"
+         *     }
+         */
         AuditTreeHead: {
             tree_size: number;
             root_hash: components["schemas"]["AuditHash"];
@@ -2934,6 +3632,22 @@ export interface components {
             /** @description Compact JWS by the gateway key over `iss`, `tree_size`, `root_hash` and `timestamp` (epoch ms). */
             signed_tree_head: string;
         };
+        /**
+         * @example {
+         *       "leaf_index": 127,
+         *       "tree_size": 128,
+         *       "leaf_hash": "9f2b7c1e4d8a3f6b0c5e9d2a7f1b4c8e3d6a0f5b9c2e7d1a4f8b3c6e0d5a9f2b",
+         *       "audit_path": [
+         *         "9f2b7c1e4d8a3f6b0c5e9d2a7f1b4c8e3d6a0f5b9c2e7d1a4f8b3c6e0d5a9f2b"
+         *       ],
+         *       "tree_head": {
+         *         "tree_size": 128,
+         *         "root_hash": "9f2b7c1e4d8a3f6b0c5e9d2a7f1b4c8e3d6a0f5b9c2e7d1a4f8b3c6e0d5a9f2b",
+         *         "timestamp": "2026-11-27T08:00:00Z",
+         *         "signed_tree_head": "eyJhbGciOiJFUzI1NiIsImtpZCI6ImdhdGV3YXktMSJ9.eyJ0cmVlX3NpemUiOjEyOH0.c2lnbmF0dXJl"
+         *       }
+         *     }
+         */
         AuditInclusionProof: {
             leaf_index: number;
             tree_size: number;
@@ -2941,6 +3655,17 @@ export interface components {
             audit_path: components["schemas"]["AuditHash"][];
             tree_head: components["schemas"]["AuditTreeHead"];
         };
+        /**
+         * @example {
+         *       "first": 96,
+         *       "second": 128,
+         *       "first_root_hash": "9f2b7c1e4d8a3f6b0c5e9d2a7f1b4c8e3d6a0f5b9c2e7d1a4f8b3c6e0d5a9f2b",
+         *       "second_root_hash": "9f2b7c1e4d8a3f6b0c5e9d2a7f1b4c8e3d6a0f5b9c2e7d1a4f8b3c6e0d5a9f2b",
+         *       "consistency_path": [
+         *         "9f2b7c1e4d8a3f6b0c5e9d2a7f1b4c8e3d6a0f5b9c2e7d1a4f8b3c6e0d5a9f2b"
+         *       ]
+         *     }
+         */
         AuditConsistencyProof: {
             first: number;
             second: number;
@@ -2948,6 +3673,25 @@ export interface components {
             second_root_hash: components["schemas"]["AuditHash"];
             consistency_path: components["schemas"]["AuditHash"][];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": 3,
+         *           "at": "2026-11-27T08:00:00Z",
+         *           "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *           "contract_no": "NMZC-HT-0000042",
+         *           "part": "contract",
+         *           "consent_expires_at": "2026-11-27T08:00:00Z",
+         *           "leaf_index": 127,
+         *           "leaf_hash": "9f2b7c1e4d8a3f6b0c5e9d2a7f1b4c8e3d6a0f5b9c2e7d1a4f8b3c6e0d5a9f2b"
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         DataAccessPage: {
             items: components["schemas"]["DataAccessEntry"][];
             next_page_token?: components["schemas"]["NextPageToken"];
@@ -3017,6 +3761,108 @@ export interface components {
             institution_id: string;
             institution_name: string;
         } & components["schemas"]["StatisticsFigures"];
+        /**
+         * @example {
+         *       "region": {
+         *         "code": "150100",
+         *         "name": "呼和浩特市",
+         *         "level": "region"
+         *       },
+         *       "period": {
+         *         "from": "2026-07-12",
+         *         "to": "2026-07-12",
+         *         "start": "2026-11-27T08:00:00Z",
+         *         "end": "2026-11-27T08:00:00Z"
+         *       },
+         *       "total": {
+         *         "applications": 124,
+         *         "sme_applications": 97,
+         *         "sme_share_bp": 8500,
+         *         "applied_amount": 60000000,
+         *         "approvals": 86,
+         *         "approved_amount": 58000000,
+         *         "rejections": 23,
+         *         "rejections_by_reason": {},
+         *         "approval_rate_bp": 435,
+         *         "disbursements": 81,
+         *         "disbursed_amount": 58000000,
+         *         "repaid_amount": 58000000,
+         *         "outstanding_amount": 58000000,
+         *         "hours_to_decision": {
+         *           "count": 86,
+         *           "median": 26.5,
+         *           "p90": 71
+         *         },
+         *         "hours_to_disbursement": {
+         *           "count": 86,
+         *           "median": 26.5,
+         *           "p90": 71
+         *         },
+         *         "deadline_breaches": 2
+         *       },
+         *       "by_region": [
+         *         {
+         *           "region_code": "150100",
+         *           "region_name": "呼和浩特市",
+         *           "own_level": true,
+         *           "applications": 124,
+         *           "sme_applications": 97,
+         *           "sme_share_bp": 8500,
+         *           "applied_amount": 60000000,
+         *           "approvals": 86,
+         *           "approved_amount": 58000000,
+         *           "rejections": 23,
+         *           "rejections_by_reason": {},
+         *           "approval_rate_bp": 435,
+         *           "disbursements": 81,
+         *           "disbursed_amount": 58000000,
+         *           "repaid_amount": 58000000,
+         *           "outstanding_amount": 58000000,
+         *           "hours_to_decision": {
+         *             "count": 86,
+         *             "median": 26.5,
+         *             "p90": 71
+         *           },
+         *           "hours_to_disbursement": {
+         *             "count": 86,
+         *             "median": 26.5,
+         *             "p90": 71
+         *           },
+         *           "deadline_breaches": 2
+         *         }
+         *       ],
+         *       "by_institution": [
+         *         {
+         *           "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "applications": 124,
+         *           "sme_applications": 97,
+         *           "sme_share_bp": 8500,
+         *           "applied_amount": 60000000,
+         *           "approvals": 86,
+         *           "approved_amount": 58000000,
+         *           "rejections": 23,
+         *           "rejections_by_reason": {},
+         *           "approval_rate_bp": 435,
+         *           "disbursements": 81,
+         *           "disbursed_amount": 58000000,
+         *           "repaid_amount": 58000000,
+         *           "outstanding_amount": 58000000,
+         *           "hours_to_decision": {
+         *             "count": 86,
+         *             "median": 26.5,
+         *             "p90": 71
+         *           },
+         *           "hours_to_disbursement": {
+         *             "count": 86,
+         *             "median": 26.5,
+         *             "p90": 71
+         *           },
+         *           "deadline_breaches": 2
+         *         }
+         *       ]
+         *     }
+         */
         Statistics: {
             region: components["schemas"]["StatisticsRegion"];
             period: components["schemas"]["StatisticsPeriod"];
@@ -3030,6 +3876,124 @@ export interface components {
             /** @description 1 is the slowest median time to decision. */
             rank: number;
         } & components["schemas"]["InstitutionStatistics"];
+        /** @description One group's business on the dashboard; see `getDashboard`. Counts and amounts add up; rates and averages do not. */
+        DashboardFigures: {
+            applications: number;
+            applied_amount: components["schemas"]["Fen"];
+            approvals: number;
+            approved_amount: components["schemas"]["Fen"];
+            rejections: number;
+            /** @description approvals ÷ (approvals + rejections) in basis points, rounded half up; `null` without decisions. */
+            approval_rate_bp: components["schemas"]["BasisPoints"] | null;
+            disbursements: number;
+            disbursed_amount: components["schemas"]["Fen"];
+            /** @description Mean hours from submission to decision, one decimal; `null` without decisions. */
+            average_hours_to_decision: number | null;
+            /** @description Mean hours from submission to disbursement, one decimal; `null` without disbursements. */
+            average_hours_to_disbursement: number | null;
+        };
+        Dashboard: {
+            region: components["schemas"]["StatisticsRegion"];
+            level: components["schemas"]["RegionLevel"];
+            from: components["schemas"]["Month"];
+            to: components["schemas"]["Month"];
+            total: components["schemas"]["DashboardFigures"];
+            /** @description Every month from `from` to `to`, in order. */
+            by_month: ({
+                month: components["schemas"]["Month"];
+            } & components["schemas"]["DashboardFigures"])[];
+            /** @description Every region of `level` in the subtree, by code; then any `own_level` rows. */
+            by_region: ({
+                region_code: components["schemas"]["RegionCode"];
+                region_name: string;
+                /** @description Business of purchasers at this region itself, above the level grouped by. */
+                own_level: boolean;
+            } & components["schemas"]["DashboardFigures"])[];
+            /** @description Institutions with business in the period, by id. */
+            by_institution: ({
+                institution_id: string;
+                institution_name: string;
+            } & components["schemas"]["DashboardFigures"])[];
+            /** @description The period's disbursements counted by hours from submission, in ascending bands. */
+            hours_to_disbursement: {
+                from_hours: number;
+                to_hours: number | null;
+                count: number;
+            }[];
+        };
+        /**
+         * @example {
+         *       "region": {
+         *         "code": "150100",
+         *         "name": "呼和浩特市",
+         *         "level": "region"
+         *       },
+         *       "month": "2026-03",
+         *       "period": {
+         *         "from": "2026-07-12",
+         *         "to": "2026-07-12",
+         *         "start": "2026-11-27T08:00:00Z",
+         *         "end": "2026-11-27T08:00:00Z"
+         *       },
+         *       "institutions": [
+         *         {
+         *           "rank": 1,
+         *           "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "applications": 124,
+         *           "sme_applications": 97,
+         *           "sme_share_bp": 8500,
+         *           "applied_amount": 60000000,
+         *           "approvals": 86,
+         *           "approved_amount": 58000000,
+         *           "rejections": 23,
+         *           "rejections_by_reason": {},
+         *           "approval_rate_bp": 435,
+         *           "disbursements": 81,
+         *           "disbursed_amount": 58000000,
+         *           "repaid_amount": 58000000,
+         *           "outstanding_amount": 58000000,
+         *           "hours_to_decision": {
+         *             "count": 86,
+         *             "median": 26.5,
+         *             "p90": 71
+         *           },
+         *           "hours_to_disbursement": {
+         *             "count": 86,
+         *             "median": 26.5,
+         *             "p90": 71
+         *           },
+         *           "deadline_breaches": 2
+         *         }
+         *       ],
+         *       "total": {
+         *         "applications": 124,
+         *         "sme_applications": 97,
+         *         "sme_share_bp": 8500,
+         *         "applied_amount": 60000000,
+         *         "approvals": 86,
+         *         "approved_amount": 58000000,
+         *         "rejections": 23,
+         *         "rejections_by_reason": {},
+         *         "approval_rate_bp": 435,
+         *         "disbursements": 81,
+         *         "disbursed_amount": 58000000,
+         *         "repaid_amount": 58000000,
+         *         "outstanding_amount": 58000000,
+         *         "hours_to_decision": {
+         *           "count": 86,
+         *           "median": 26.5,
+         *           "p90": 71
+         *         },
+         *         "hours_to_disbursement": {
+         *           "count": 86,
+         *           "median": 26.5,
+         *           "p90": 71
+         *         },
+         *         "deadline_breaches": 2
+         *       }
+         *     }
+         */
         MonthlyReport: {
             region: components["schemas"]["StatisticsRegion"];
             month: components["schemas"]["Month"];
@@ -3043,6 +4007,31 @@ export interface components {
             institution_id: string;
             institution_name: string;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "name": "政采贷·青城快贷",
+         *           "max_amount": 500000000,
+         *           "max_share_bp": 8500,
+         *           "rate_min_bp": 435,
+         *           "rate_max_bp": 435,
+         *           "term_min_days": 180,
+         *           "term_max_days": 180,
+         *           "categories": [
+         *             "goods"
+         *           ],
+         *           "regions": [
+         *             "150100"
+         *           ],
+         *           "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *           "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "institution_name": "内蒙古银行股份有限公司呼和浩特分行"
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         PublicProductPage: {
             items: components["schemas"]["PublicProduct"][];
             next_page_token?: components["schemas"]["NextPageToken"];
@@ -3056,6 +4045,41 @@ export interface components {
             /** @description Its approved products. */
             products: components["schemas"]["PublicProduct"][];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "rec-0000042",
+         *           "name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "type": "bank",
+         *           "coverage": [
+         *             "150100"
+         *           ],
+         *           "products": [
+         *             {
+         *               "name": "政采贷·青城快贷",
+         *               "max_amount": 500000000,
+         *               "max_share_bp": 8500,
+         *               "rate_min_bp": 435,
+         *               "rate_max_bp": 435,
+         *               "term_min_days": 180,
+         *               "term_max_days": 180,
+         *               "categories": [
+         *                 "goods"
+         *               ],
+         *               "regions": [
+         *                 "150100"
+         *               ],
+         *               "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *               "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *               "institution_name": "内蒙古银行股份有限公司呼和浩特分行"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         PublicInstitutionPage: {
             items: components["schemas"]["PublicInstitution"][];
             next_page_token?: components["schemas"]["NextPageToken"];
@@ -3076,6 +4100,31 @@ export interface components {
             /** @description The groups withheld because fewer than 5 events make them up. */
             suppressed: ("applications" | "approvals" | "disbursements")[];
         };
+        /**
+         * @example {
+         *       "from": "2026-03",
+         *       "to": "2026-03",
+         *       "min_cell": 3,
+         *       "items": [
+         *         {
+         *           "league_code": "150100",
+         *           "league_name": "呼和浩特市",
+         *           "month": "2026-03",
+         *           "applications": 124,
+         *           "sme_share_bp": 8500,
+         *           "applied_amount": 60000000,
+         *           "approvals": 86,
+         *           "approved_amount": 58000000,
+         *           "disbursements": 81,
+         *           "disbursed_amount": 58000000,
+         *           "median_hours_to_funds": 38.5,
+         *           "suppressed": [
+         *             "applications"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         PublicStatistics: {
             from: components["schemas"]["Month"];
             to: components["schemas"]["Month"];
@@ -3096,19 +4145,60 @@ export interface components {
             level: components["schemas"]["RegionLevel"];
             parent_code: components["schemas"]["RegionCode"] | null;
         };
+        /**
+         * @example {
+         *       "code": "150100",
+         *       "name": "呼和浩特市",
+         *       "level": "region",
+         *       "parent_code": "150100",
+         *       "ancestors": [
+         *         {
+         *           "code": "150100",
+         *           "name": "呼和浩特市",
+         *           "level": "region",
+         *           "parent_code": "150100"
+         *         }
+         *       ]
+         *     }
+         */
         RegionDetail: components["schemas"]["Region"] & {
             /** @description The regions above this one, nearest first. */
             ancestors: components["schemas"]["Region"][];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "code": "150100",
+         *           "name": "呼和浩特市",
+         *           "level": "region",
+         *           "parent_code": "150100"
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         RegionPage: {
             items: components["schemas"]["Region"][];
             next_page_token?: components["schemas"]["NextPageToken"];
         };
+        /**
+         * @example {
+         *       "status": "ok",
+         *       "time": "2026-11-27T08:00:00Z"
+         *     }
+         */
         Health: {
             /** @enum {string} */
             status: "ok";
             time: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "status": "ready",
+         *       "checks": {}
+         *     }
+         */
         Readiness: {
             /**
              * @description `ready`: every check passed. `degraded`: the database checks passed but the procurement cloud is failing (200). `not_ready`: a database check failed (503).
@@ -3151,7 +4241,27 @@ export interface components {
         Jwks: {
             keys: components["schemas"]["PublicJwk"][];
         };
-        /** @description A client's keys, either inline (`jwks`) or published at a `jwks_uri` — exactly one of the two. */
+        /**
+         * @description A client's keys, either inline (`jwks`) or published at a `jwks_uri` — exactly one of the two.
+         * @example {
+         *       "jwks": {
+         *         "keys": [
+         *           {
+         *             "kty": "EC",
+         *             "kid": "nmgb-2026-01",
+         *             "alg": "ES256",
+         *             "use": "sig",
+         *             "crv": "P-256",
+         *             "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+         *             "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+         *             "n": "n",
+         *             "e": "e"
+         *           }
+         *         ]
+         *       },
+         *       "jwks_uri": "https://zcd.czt.nmg.gov.cn/.well-known/jwks.json"
+         *     }
+         */
         ClientKeys: {
             jwks?: components["schemas"]["Jwks"];
             /**
@@ -3176,6 +4286,40 @@ export interface components {
             /** Format: email */
             email?: string;
         };
+        /**
+         * @example {
+         *       "name": "内蒙古银行股份有限公司呼和浩特分行",
+         *       "uscc": "91150100MA0N0AAA0B",
+         *       "license_no": "B1034H215010001",
+         *       "type": "bank",
+         *       "regions": [
+         *         "150100"
+         *       ],
+         *       "jwks": {
+         *         "keys": [
+         *           {
+         *             "kty": "EC",
+         *             "kid": "nmgb-2026-01",
+         *             "alg": "ES256",
+         *             "use": "sig",
+         *             "crv": "P-256",
+         *             "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+         *             "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+         *             "n": "n",
+         *             "e": "e"
+         *           }
+         *         ]
+         *       },
+         *       "jwks_uri": "https://zcd.czt.nmg.gov.cn/.well-known/jwks.json",
+         *       "webhook_url": "https://api.nmgbank.example.cn/zcd/webhooks",
+         *       "contact": {
+         *         "name": "乌兰",
+         *         "phone": "0471-6961234",
+         *         "email": "zhengcaidai@nmgbank.example.cn"
+         *       },
+         *       "dpop_required": true
+         *     }
+         */
         InstitutionCreate: {
             name: string;
             uscc: components["schemas"]["Uscc"];
@@ -3196,6 +4340,45 @@ export interface components {
              */
             dpop_required: boolean;
         };
+        /**
+         * @example {
+         *       "client_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *       "name": "内蒙古银行股份有限公司呼和浩特分行",
+         *       "uscc": "91150100MA0N0AAA0B",
+         *       "license_no": "B1034H215010001",
+         *       "type": "bank",
+         *       "status": "pending",
+         *       "status_reason": "年度检查未按时提交材料",
+         *       "regions": [
+         *         "150100"
+         *       ],
+         *       "dpop_required": true,
+         *       "jwks": {
+         *         "keys": [
+         *           {
+         *             "kty": "EC",
+         *             "kid": "nmgb-2026-01",
+         *             "alg": "ES256",
+         *             "use": "sig",
+         *             "crv": "P-256",
+         *             "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+         *             "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+         *             "n": "n",
+         *             "e": "e"
+         *           }
+         *         ]
+         *       },
+         *       "jwks_uri": "https://zcd.czt.nmg.gov.cn/.well-known/jwks.json",
+         *       "webhook_url": "https://api.nmgbank.example.cn/zcd/webhooks",
+         *       "contact": {
+         *         "name": "乌兰",
+         *         "phone": "0471-6961234",
+         *         "email": "zhengcaidai@nmgbank.example.cn"
+         *       },
+         *       "created_at": "2026-11-27T08:00:00Z",
+         *       "updated_at": "2026-11-27T08:00:00Z"
+         *     }
+         */
         Institution: {
             client_id: components["schemas"]["ClientId"];
             name: string;
@@ -3214,14 +4397,106 @@ export interface components {
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "client_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *       "name": "内蒙古银行股份有限公司呼和浩特分行",
+         *       "uscc": "91150100MA0N0AAA0B",
+         *       "license_no": "B1034H215010001",
+         *       "type": "bank",
+         *       "status": "pending",
+         *       "status_reason": "年度检查未按时提交材料",
+         *       "regions": [
+         *         "150100"
+         *       ],
+         *       "dpop_required": true,
+         *       "jwks": {
+         *         "keys": [
+         *           {
+         *             "kty": "EC",
+         *             "kid": "nmgb-2026-01",
+         *             "alg": "ES256",
+         *             "use": "sig",
+         *             "crv": "P-256",
+         *             "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+         *             "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+         *             "n": "n",
+         *             "e": "e"
+         *           }
+         *         ]
+         *       },
+         *       "jwks_uri": "https://zcd.czt.nmg.gov.cn/.well-known/jwks.json",
+         *       "webhook_url": "https://api.nmgbank.example.cn/zcd/webhooks",
+         *       "contact": {
+         *         "name": "乌兰",
+         *         "phone": "0471-6961234",
+         *         "email": "zhengcaidai@nmgbank.example.cn"
+         *       },
+         *       "created_at": "2026-11-27T08:00:00Z",
+         *       "updated_at": "2026-11-27T08:00:00Z",
+         *       "webhook_secret": "whsec_MfKQ9r8GKYqXTP0dAcVnqiMvT5Zr2cEj"
+         *     }
+         */
         InstitutionCreated: components["schemas"]["Institution"] & {
             /** @description The Standard Webhooks signing secret for this institution's webhooks. Shown only here; store it. */
             webhook_secret: string;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "client_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "uscc": "91150100MA0N0AAA0B",
+         *           "license_no": "B1034H215010001",
+         *           "type": "bank",
+         *           "status": "pending",
+         *           "status_reason": "年度检查未按时提交材料",
+         *           "regions": [
+         *             "150100"
+         *           ],
+         *           "dpop_required": true,
+         *           "jwks": {
+         *             "keys": [
+         *               {
+         *                 "kty": "EC",
+         *                 "kid": "nmgb-2026-01",
+         *                 "alg": "ES256",
+         *                 "use": "sig",
+         *                 "crv": "P-256",
+         *                 "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+         *                 "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+         *                 "n": "n",
+         *                 "e": "e"
+         *               }
+         *             ]
+         *           },
+         *           "jwks_uri": "https://zcd.czt.nmg.gov.cn/.well-known/jwks.json",
+         *           "webhook_url": "https://api.nmgbank.example.cn/zcd/webhooks",
+         *           "contact": {
+         *             "name": "乌兰",
+         *             "phone": "0471-6961234",
+         *             "email": "zhengcaidai@nmgbank.example.cn"
+         *           },
+         *           "created_at": "2026-11-27T08:00:00Z",
+         *           "updated_at": "2026-11-27T08:00:00Z"
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         InstitutionPage: {
             items: components["schemas"]["Institution"][];
             next_page_token?: components["schemas"]["NextPageToken"];
         };
+        /**
+         * @example {
+         *       "regions": [
+         *         "150100"
+         *       ],
+         *       "webhook_url": "https://api.nmgbank.example.cn/zcd/webhooks"
+         *     }
+         */
         InstitutionUpdate: {
             /** @description The new coverage regions, replacing the old; each inside the calling bureau's subtree. */
             regions?: components["schemas"]["RegionCode"][];
@@ -3251,16 +4526,61 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": 3,
+         *           "at": "2026-11-27T08:00:00Z",
+         *           "actor": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "actor_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "action": "institution.status_changed",
+         *           "target": "https://api.nmgbank.example.cn/zcd/webhooks",
+         *           "before": {},
+         *           "after": {}
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         AdminAuditPage: {
             items: components["schemas"]["AdminAuditEntry"][];
             next_page_token?: components["schemas"]["NextPageToken"];
         };
+        /**
+         * @example {
+         *       "status": "active",
+         *       "reason": "unknown_contract"
+         *     }
+         */
         InstitutionStatusChange: {
             /** @enum {string} */
             status: "active" | "suspended" | "revoked";
             /** @description Why, e.g. a code such as `licence_expired` and a note. */
             reason: string;
         };
+        /**
+         * @example {
+         *       "region_code": "150100",
+         *       "name": "呼和浩特市财政局",
+         *       "jwks": {
+         *         "keys": [
+         *           {
+         *             "kty": "EC",
+         *             "kid": "nmgb-2026-01",
+         *             "alg": "ES256",
+         *             "use": "sig",
+         *             "crv": "P-256",
+         *             "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+         *             "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+         *             "n": "n",
+         *             "e": "e"
+         *           }
+         *         ]
+         *       },
+         *       "jwks_uri": "https://zcd.czt.nmg.gov.cn/.well-known/jwks.json"
+         *     }
+         */
         BureauCreate: {
             region_code: components["schemas"]["RegionCode"];
             name: string;
@@ -3268,6 +4588,30 @@ export interface components {
             /** Format: uri */
             jwks_uri?: string;
         };
+        /**
+         * @example {
+         *       "client_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *       "region_code": "150100",
+         *       "name": "呼和浩特市财政局",
+         *       "jwks": {
+         *         "keys": [
+         *           {
+         *             "kty": "EC",
+         *             "kid": "nmgb-2026-01",
+         *             "alg": "ES256",
+         *             "use": "sig",
+         *             "crv": "P-256",
+         *             "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+         *             "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+         *             "n": "n",
+         *             "e": "e"
+         *           }
+         *         ]
+         *       },
+         *       "jwks_uri": "https://zcd.czt.nmg.gov.cn/.well-known/jwks.json",
+         *       "created_at": "2026-11-27T08:00:00Z"
+         *     }
+         */
         Bureau: {
             client_id: components["schemas"]["ClientId"];
             region_code: components["schemas"]["RegionCode"];
@@ -3276,10 +4620,48 @@ export interface components {
             jwks_uri: string | null;
             created_at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "client_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "region_code": "150100",
+         *           "name": "呼和浩特市财政局",
+         *           "jwks": {
+         *             "keys": [
+         *               {
+         *                 "kty": "EC",
+         *                 "kid": "nmgb-2026-01",
+         *                 "alg": "ES256",
+         *                 "use": "sig",
+         *                 "crv": "P-256",
+         *                 "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+         *                 "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+         *                 "n": "n",
+         *                 "e": "e"
+         *               }
+         *             ]
+         *           },
+         *           "jwks_uri": "https://zcd.czt.nmg.gov.cn/.well-known/jwks.json",
+         *           "created_at": "2026-11-27T08:00:00Z"
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         BureauPage: {
             items: components["schemas"]["Bureau"][];
             next_page_token?: components["schemas"]["NextPageToken"];
         };
+        /**
+         * @example {
+         *       "grant_type": "client_credentials",
+         *       "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+         *       "client_assertion": "eyJhbGciOiJFUzI1NiIsImtpZCI6Im5tZ2ItMjAyNi0wMSJ9.eyJpc3MiOiJpbnNfM2Y5YTBjMmQ0ZTViNmE3YzhkOWUwZjFhIn0.c2lnbmF0dXJl",
+         *       "client_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *       "scope": "institution"
+         *     }
+         */
         TokenRequest: {
             /** @enum {string} */
             grant_type: "client_credentials";
@@ -3291,6 +4673,14 @@ export interface components {
             /** @description `institution` for institutions, `admin` for bureaus; defaults to the client's scope. */
             scope?: string;
         };
+        /**
+         * @example {
+         *       "access_token": "eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6ImdhdGV3YXktMSJ9.eyJzdWIiOiJpbnNfM2Y5YTBjMmQ0ZTViNmE3YzhkOWUwZjFhIn0.c2lnbmF0dXJl",
+         *       "token_type": "DPoP",
+         *       "expires_in": 600,
+         *       "scope": "institution"
+         *     }
+         */
         TokenResponse: {
             access_token: string;
             /** @enum {string} */
@@ -3304,7 +4694,32 @@ export interface components {
             error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | "invalid_dpop_proof" | "rate_limited";
             error_description?: string;
         };
-        /** @description RFC 8414 authorization-server metadata. */
+        /**
+         * @description RFC 8414 authorization-server metadata.
+         * @example {
+         *       "issuer": "https://zcd.czt.nmg.gov.cn",
+         *       "token_endpoint": "https://zcd.czt.nmg.gov.cn/problems/token_endpoint",
+         *       "jwks_uri": "https://zcd.czt.nmg.gov.cn/.well-known/jwks.json",
+         *       "grant_types_supported": [
+         *         "grant_types_supported"
+         *       ],
+         *       "token_endpoint_auth_methods_supported": [
+         *         "token_endpoint_auth_methods_supported"
+         *       ],
+         *       "token_endpoint_auth_signing_alg_values_supported": [
+         *         "token_endpoint_auth_signing_alg_values_supported"
+         *       ],
+         *       "dpop_signing_alg_values_supported": [
+         *         "dpop_signing_alg_values_supported"
+         *       ],
+         *       "scopes_supported": [
+         *         "scopes_supported"
+         *       ],
+         *       "response_types_supported": [
+         *         "response_types_supported"
+         *       ]
+         *     }
+         */
         AuthorizationServerMetadata: {
             /** Format: uri */
             issuer: string;
@@ -3319,6 +4734,18 @@ export interface components {
             scopes_supported: string[];
             response_types_supported?: string[];
         };
+        /**
+         * @example {
+         *       "keys": [
+         *         {
+         *           "kty": "EC",
+         *           "kid": "nmgb-2026-01",
+         *           "alg": "ES256",
+         *           "use": "sig"
+         *         }
+         *       ]
+         *     }
+         */
         GatewayJwks: {
             keys: ({
                 kty: string;
@@ -3329,7 +4756,23 @@ export interface components {
                 [key: string]: unknown;
             })[];
         };
-        /** @description `application.submitted`: An SME applied to my institution and authorised it to read the contract's data. */
+        /**
+         * @description `application.submitted`: An SME applied to my institution and authorised it to read the contract's data.
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "application.submitted",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "requested_amount": 60000000,
+         *         "consent_parts": [
+         *           "contract"
+         *         ],
+         *         "consent_expires_at": "2026-11-27T08:00:00Z"
+         *       }
+         *     }
+         */
         ApplicationSubmittedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3347,7 +4790,19 @@ export interface components {
                 consent_expires_at: components["schemas"]["Timestamp"];
             };
         };
-        /** @description `application.withdrawn`: The SME withdrew the application (or cancelled an approved one). */
+        /**
+         * @description `application.withdrawn`: The SME withdrew the application (or cancelled an approved one).
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "application.withdrawn",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "status": "withdrawn"
+         *       }
+         *     }
+         */
         ApplicationWithdrawnEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3364,7 +4819,19 @@ export interface components {
                 status: "withdrawn" | "cancelled";
             };
         };
-        /** @description `application.approved`: My institution approved the application. */
+        /**
+         * @description `application.approved`: My institution approved the application.
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "application.approved",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "amount": 86000000
+         *       }
+         *     }
+         */
         ApplicationApprovedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3380,7 +4847,19 @@ export interface components {
                 amount: components["schemas"]["Fen"];
             };
         };
-        /** @description `application.rejected`: My institution rejected the application. */
+        /**
+         * @description `application.rejected`: My institution rejected the application.
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "application.rejected",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "reason_code": "credit_insufficient"
+         *       }
+         *     }
+         */
         ApplicationRejectedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3396,7 +4875,18 @@ export interface components {
                 reason_code?: components["schemas"]["RejectionReason"];
             };
         };
-        /** @description `application.cancelled`: My institution cancelled the approved financing. */
+        /**
+         * @description `application.cancelled`: My institution cancelled the approved financing.
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "application.cancelled",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042"
+         *       }
+         *     }
+         */
         ApplicationCancelledEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3411,7 +4901,18 @@ export interface components {
                 contract_no: string;
             };
         };
-        /** @description `consent.revoked`: The SME revoked its consent; the contract's data is no longer readable. */
+        /**
+         * @description `consent.revoked`: The SME revoked its consent; the contract's data is no longer readable.
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "consent.revoked",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042"
+         *       }
+         *     }
+         */
         ConsentRevokedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3426,7 +4927,19 @@ export interface components {
                 contract_no: string;
             };
         };
-        /** @description `account_lock.confirmed`: The procurement cloud confirmed the collection-account lock; disbursement may proceed. */
+        /**
+         * @description `account_lock.confirmed`: The procurement cloud confirmed the collection-account lock; disbursement may proceed.
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "account_lock.confirmed",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "lock_ref": "ACL-20260712-0042"
+         *       }
+         *     }
+         */
         AccountLockConfirmedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3442,7 +4955,19 @@ export interface components {
                 lock_ref: string;
             };
         };
-        /** @description `account_lock.failed`: The procurement cloud refused the collection-account lock. */
+        /**
+         * @description `account_lock.failed`: The procurement cloud refused the collection-account lock.
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "account_lock.failed",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "reason": "unknown_contract"
+         *       }
+         *     }
+         */
         AccountLockFailedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3458,7 +4983,20 @@ export interface components {
                 reason: string;
             };
         };
-        /** @description `financing.disbursed`: My institution recorded the disbursement. */
+        /**
+         * @description `financing.disbursed`: My institution recorded the disbursement.
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "financing.disbursed",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "amount": 86000000,
+         *         "loan_no": "NMGB-DK-2026-000871"
+         *       }
+         *     }
+         */
         FinancingDisbursedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3475,7 +5013,19 @@ export interface components {
                 loan_no: string;
             };
         };
-        /** @description `financing.settled`: My institution settled the financing; the collection account is released. */
+        /**
+         * @description `financing.settled`: My institution settled the financing; the collection account is released.
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "financing.settled",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "settled_on": "2026-07-12"
+         *       }
+         *     }
+         */
         FinancingSettledEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3492,7 +5042,25 @@ export interface components {
                 settled_on: string;
             };
         };
-        /** @description `contract.amended`: The contract changed at the procurement cloud (consent part `contract`). */
+        /**
+         * @description `contract.amended`: The contract changed at the procurement cloud (consent part `contract`).
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "contract.amended",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "contract": {
+         *           "amount": 86000000,
+         *           "status": "active",
+         *           "category": "goods",
+         *           "purchaser_name": "呼和浩特市新城区教育局",
+         *           "signed_on": "2026-07-12"
+         *         }
+         *       }
+         *     }
+         */
         ContractAmendedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3515,7 +5083,19 @@ export interface components {
                 };
             };
         };
-        /** @description `contract.terminated`: The contract was terminated (consent part `contract`). */
+        /**
+         * @description `contract.terminated`: The contract was terminated (consent part `contract`).
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "contract.terminated",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "reason": "unknown_contract"
+         *       }
+         *     }
+         */
         ContractTerminatedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3531,7 +5111,18 @@ export interface components {
                 reason: string;
             };
         };
-        /** @description `contract.completed`: The contract was completed (consent part `contract`). */
+        /**
+         * @description `contract.completed`: The contract was completed (consent part `contract`).
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "contract.completed",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042"
+         *       }
+         *     }
+         */
         ContractCompletedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3546,7 +5137,24 @@ export interface components {
                 contract_no: string;
             };
         };
-        /** @description `acceptance.recorded`: The purchaser recorded its acceptance of the delivery (履约验收; consent part `acceptances`). */
+        /**
+         * @description `acceptance.recorded`: The purchaser recorded its acceptance of the delivery (履约验收; consent part `acceptances`).
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "acceptance.recorded",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "acceptance": {
+         *           "id": "YS-NMZC-HT-0000042-01",
+         *           "accepted_on": "2026-08-20",
+         *           "result": "合格",
+         *           "note": "首期验收合格，尾款按合同约定支付"
+         *         }
+         *       }
+         *     }
+         */
         AcceptanceRecordedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3562,7 +5170,26 @@ export interface components {
                 acceptance: components["schemas"]["Acceptance"];
             };
         };
-        /** @description `payment.received`: The treasury paid the financed contract (资金支付; consent part `payments`, only while the financing is live). */
+        /**
+         * @description `payment.received`: The treasury paid the financed contract (资金支付; consent part `payments`, only while the financing is live).
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "payment.received",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "payment": {
+         *           "id": "ZF-NMZC-HT-0000042-01",
+         *           "paid_on": "2026-07-12",
+         *           "amount": 25800000
+         *         },
+         *         "loan_no": "NMGB-DK-2026-000871",
+         *         "contract_unpaid": 86000000,
+         *         "loan_outstanding": 58000000
+         *       }
+         *     }
+         */
         PaymentReceivedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3583,7 +5210,24 @@ export interface components {
                 loan_outstanding: components["schemas"]["Fen"];
             };
         };
-        /** @description `risk_flag.added`: A risk flag was recorded on the supplier (consent part `risk_flags`). */
+        /**
+         * @description `risk_flag.added`: A risk flag was recorded on the supplier (consent part `risk_flags`).
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "risk_flag.added",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "risk_flag": {
+         *           "id": "XY-150000-2026-0017",
+         *           "kind": "serious_dishonesty",
+         *           "added_on": "2026-07-12",
+         *           "note": "首期验收合格，尾款按合同约定支付"
+         *         }
+         *       }
+         *     }
+         */
         RiskFlagAddedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3605,7 +5249,22 @@ export interface components {
                 };
             };
         };
-        /** @description `risk_flag.lifted`: A risk flag on the supplier was lifted (consent part `risk_flags`). */
+        /**
+         * @description `risk_flag.lifted`: A risk flag on the supplier was lifted (consent part `risk_flags`).
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "risk_flag.lifted",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "risk_flag": {
+         *           "id": "XY-150000-2026-0017",
+         *           "lifted_on": "2026-07-12"
+         *         }
+         *       }
+         *     }
+         */
         RiskFlagLiftedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3637,6 +5296,17 @@ export interface components {
             min: components["schemas"]["Fen"];
             max?: components["schemas"]["Fen"];
         };
+        /**
+         * @example {
+         *       "contract_no": "NMZC-HT-0000042",
+         *       "amount": 86000000,
+         *       "term_days": 180,
+         *       "visible_fields": [
+         *         "purchaser_region"
+         *       ],
+         *       "expires_at": "2026-11-27T08:00:00Z"
+         *     }
+         */
         FinancingIntentInput: {
             contract_no: string;
             /** @description At most the contract's unpaid balance. */
@@ -3646,6 +5316,24 @@ export interface components {
             /** @description In the future, at most 30 days ahead; 7 days from now when absent. */
             expires_at?: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *       "contract_no": "NMZC-HT-0000042",
+         *       "amount": 86000000,
+         *       "term_days": 180,
+         *       "visible_fields": [
+         *         "purchaser_region"
+         *       ],
+         *       "status": "open",
+         *       "expires_at": "2026-11-27T08:00:00Z",
+         *       "live_quotes": 2,
+         *       "accepted_quote_id": "e5a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b",
+         *       "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *       "created_at": "2026-11-27T08:00:00Z",
+         *       "updated_at": "2026-11-27T08:00:00Z"
+         *     }
+         */
         SupplierIntent: {
             /** Format: uuid */
             id: string;
@@ -3667,11 +5355,68 @@ export interface components {
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *           "contract_no": "NMZC-HT-0000042",
+         *           "amount": 86000000,
+         *           "term_days": 180,
+         *           "visible_fields": [
+         *             "purchaser_region"
+         *           ],
+         *           "status": "open",
+         *           "expires_at": "2026-11-27T08:00:00Z",
+         *           "live_quotes": 2,
+         *           "accepted_quote_id": "e5a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b",
+         *           "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *           "created_at": "2026-11-27T08:00:00Z",
+         *           "updated_at": "2026-11-27T08:00:00Z"
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         SupplierIntentPage: {
             items: components["schemas"]["SupplierIntent"][];
             next_page_token?: string;
         };
-        /** @description An intent as banks see it; the three summary fields appear only when the SME chose to show them. */
+        /**
+         * @description An intent as banks see it; the three summary fields appear only when the SME chose to show them.
+         * @example {
+         *       "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *       "amount": 86000000,
+         *       "term_days": 180,
+         *       "category": "goods",
+         *       "status": "open",
+         *       "expires_at": "2026-11-27T08:00:00Z",
+         *       "purchaser_region_code": "150100",
+         *       "contract_amount_band": {
+         *         "min": 50000000,
+         *         "max": 100000000
+         *       },
+         *       "acceptance_status": "accepted",
+         *       "my_quote": {
+         *         "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "intent_id": "c41f2a6b-8d9e-4a1b-b2c3-d4e5f6a7b8c9",
+         *         "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *         "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *         "product_id": "7d2e5a90-1b3c-4f6d-8e9a-0c1b2d3e4f50",
+         *         "amount": 86000000,
+         *         "annual_rate_bp": 435,
+         *         "term_days": 180,
+         *         "fees": 0,
+         *         "conditions": "须开立监管账户并签订回款账户锁定协议",
+         *         "valid_until": "2026-11-27T08:00:00Z",
+         *         "status": "live",
+         *         "revision": 1,
+         *         "created_at": "2026-11-27T08:00:00Z",
+         *         "updated_at": "2026-11-27T08:00:00Z"
+         *       },
+         *       "created_at": "2026-11-27T08:00:00Z"
+         *     }
+         */
         MarketIntent: {
             /** Format: uuid */
             id: string;
@@ -3690,12 +5435,62 @@ export interface components {
             my_quote?: components["schemas"]["Quote"];
             created_at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *           "amount": 86000000,
+         *           "term_days": 180,
+         *           "category": "goods",
+         *           "status": "open",
+         *           "expires_at": "2026-11-27T08:00:00Z",
+         *           "purchaser_region_code": "150100",
+         *           "contract_amount_band": {
+         *             "min": 50000000,
+         *             "max": 100000000
+         *           },
+         *           "acceptance_status": "accepted",
+         *           "my_quote": {
+         *             "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *             "intent_id": "c41f2a6b-8d9e-4a1b-b2c3-d4e5f6a7b8c9",
+         *             "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *             "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *             "product_id": "7d2e5a90-1b3c-4f6d-8e9a-0c1b2d3e4f50",
+         *             "amount": 86000000,
+         *             "annual_rate_bp": 435,
+         *             "term_days": 180,
+         *             "fees": 0,
+         *             "conditions": "须开立监管账户并签订回款账户锁定协议",
+         *             "valid_until": "2026-11-27T08:00:00Z",
+         *             "status": "live",
+         *             "revision": 1,
+         *             "created_at": "2026-11-27T08:00:00Z",
+         *             "updated_at": "2026-11-27T08:00:00Z"
+         *           },
+         *           "created_at": "2026-11-27T08:00:00Z"
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         MarketIntentPage: {
             items: components["schemas"]["MarketIntent"][];
             next_page_token?: string;
         };
         /** @enum {string} */
         QuoteStatus: "live" | "withdrawn" | "accepted" | "declined";
+        /**
+         * @example {
+         *       "product_id": "7d2e5a90-1b3c-4f6d-8e9a-0c1b2d3e4f50",
+         *       "amount": 86000000,
+         *       "annual_rate_bp": 435,
+         *       "term_days": 180,
+         *       "fees": 0,
+         *       "conditions": "须开立监管账户并签订回款账户锁定协议",
+         *       "valid_until": "2026-11-27T08:00:00Z"
+         *     }
+         */
         QuoteInput: {
             /**
              * Format: uuid
@@ -3711,6 +5506,25 @@ export interface components {
             /** @description In the future, at most 30 days ahead. */
             valid_until: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *       "intent_id": "c41f2a6b-8d9e-4a1b-b2c3-d4e5f6a7b8c9",
+         *       "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *       "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *       "product_id": "7d2e5a90-1b3c-4f6d-8e9a-0c1b2d3e4f50",
+         *       "amount": 86000000,
+         *       "annual_rate_bp": 435,
+         *       "term_days": 180,
+         *       "fees": 0,
+         *       "conditions": "须开立监管账户并签订回款账户锁定协议",
+         *       "valid_until": "2026-11-27T08:00:00Z",
+         *       "status": "live",
+         *       "revision": 1,
+         *       "created_at": "2026-11-27T08:00:00Z",
+         *       "updated_at": "2026-11-27T08:00:00Z"
+         *     }
+         */
         Quote: {
             /** Format: uuid */
             id: string;
@@ -3732,18 +5546,104 @@ export interface components {
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "intent": {
+         *         "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "amount": 86000000,
+         *         "term_days": 180,
+         *         "visible_fields": [
+         *           "purchaser_region"
+         *         ],
+         *         "status": "open",
+         *         "expires_at": "2026-11-27T08:00:00Z",
+         *         "live_quotes": 2,
+         *         "accepted_quote_id": "e5a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b",
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "created_at": "2026-11-27T08:00:00Z",
+         *         "updated_at": "2026-11-27T08:00:00Z"
+         *       },
+         *       "quotes": [
+         *         {
+         *           "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *           "intent_id": "c41f2a6b-8d9e-4a1b-b2c3-d4e5f6a7b8c9",
+         *           "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "product_id": "7d2e5a90-1b3c-4f6d-8e9a-0c1b2d3e4f50",
+         *           "amount": 86000000,
+         *           "annual_rate_bp": 435,
+         *           "term_days": 180,
+         *           "fees": 0,
+         *           "conditions": "须开立监管账户并签订回款账户锁定协议",
+         *           "valid_until": "2026-11-27T08:00:00Z",
+         *           "status": "live",
+         *           "revision": 1,
+         *           "created_at": "2026-11-27T08:00:00Z",
+         *           "updated_at": "2026-11-27T08:00:00Z"
+         *         }
+         *       ],
+         *       "offers": [
+         *         {
+         *           "product_id": "7d2e5a90-1b3c-4f6d-8e9a-0c1b2d3e4f50",
+         *           "product_name": "政采贷·青城快贷",
+         *           "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "max_loan": 63240000,
+         *           "rate_min_bp": 435,
+         *           "rate_max_bp": 435,
+         *           "term_min_days": 180,
+         *           "term_max_days": 180
+         *         }
+         *       ]
+         *     }
+         */
         IntentQuoteList: {
             intent: components["schemas"]["SupplierIntent"];
             quotes: components["schemas"]["Quote"][];
             /** @description The catalogue offers for the same contract, as `listContractOffers` lists them. */
             offers: components["schemas"]["Offer"][];
         };
+        /**
+         * @example {
+         *       "consent": {
+         *         "parts": [
+         *           "contract",
+         *           "acceptances",
+         *           "payments",
+         *           "risk_flags"
+         *         ],
+         *         "expires_at": "2026-10-10T00:00:00Z"
+         *       },
+         *       "quote_revision": 1
+         *     }
+         */
         QuoteAcceptance: {
             consent: components["schemas"]["ConsentInput"];
             /** @description The revision the SME read; when the bank revised the quote since, 409 `quote_revised`. */
             quote_revision?: number;
         };
-        /** @description `intent.published`: An SME published a financing intent in a region my institution covers. */
+        /**
+         * @description `intent.published`: An SME published a financing intent in a region my institution covers.
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "intent.published",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "intent_id": "c41f2a6b-8d9e-4a1b-b2c3-d4e5f6a7b8c9",
+         *         "amount": 86000000,
+         *         "term_days": 180,
+         *         "category": "goods",
+         *         "expires_at": "2026-11-27T08:00:00Z",
+         *         "purchaser_region_code": "150100",
+         *         "contract_amount_band": {
+         *           "min": 50000000,
+         *           "max": 100000000
+         *         },
+         *         "acceptance_status": "accepted"
+         *       }
+         *     }
+         */
         IntentPublishedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3765,7 +5665,19 @@ export interface components {
                 acceptance_status?: "accepted" | "not_accepted";
             };
         };
-        /** @description `quote.declined`: The SME accepted another quote, or withdrew the intent; my quote is declined. */
+        /**
+         * @description `quote.declined`: The SME accepted another quote, or withdrew the intent; my quote is declined.
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "quote.declined",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "intent_id": "c41f2a6b-8d9e-4a1b-b2c3-d4e5f6a7b8c9",
+         *         "quote_id": "e5a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b",
+         *         "reason": "another_quote_accepted"
+         *       }
+         *     }
+         */
         QuoteDeclinedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3783,7 +5695,18 @@ export interface components {
                 reason: "another_quote_accepted" | "intent_withdrawn";
             };
         };
-        /** @description `application.superseded`: Another financing took the contract; the application is closed and its consent has ended. */
+        /**
+         * @description `application.superseded`: Another financing took the contract; the application is closed and its consent has ended.
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "application.superseded",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042"
+         *       }
+         *     }
+         */
         ApplicationSupersededEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3798,7 +5721,22 @@ export interface components {
                 contract_no: string;
             };
         };
-        /** @description `application.deadline_missed`: A deadline of the bureau's policy passed on my application. */
+        /**
+         * @description `application.deadline_missed`: A deadline of the bureau's policy passed on my application.
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "application.deadline_missed",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "deadline": "decide",
+         *         "working_days": 2,
+         *         "due_at": "2026-11-27T08:00:00Z",
+         *         "region_code": "150100"
+         *       }
+         *     }
+         */
         ApplicationDeadlineMissedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3835,6 +5773,22 @@ export interface components {
             name: string;
             uscc: components["schemas"]["Uscc"];
         };
+        /**
+         * @example {
+         *       "kind": "policy",
+         *       "region_code": "150100",
+         *       "title": "关于2026年第三季度政府采购合同融资情况的通报",
+         *       "body": "2026年第三季度，全区共有12家金融机构通过政采贷平台为86家中小企业发放贷款2.3亿元。",
+         *       "subject": {
+         *         "name": "呼和浩特市新城区教育局",
+         *         "uscc": "91150100MA0N0AAA0B"
+         *       },
+         *       "finding": "在政府采购活动中提供虚假材料谋取中标",
+         *       "decision_no": "呼财采处〔2026〕17号",
+         *       "period_start": "2026-07-12",
+         *       "period_end": "2026-07-12"
+         *     }
+         */
         NoticeCreate: {
             kind: components["schemas"]["NoticeKind"];
             region_code?: components["schemas"]["RegionCode"];
@@ -3851,6 +5805,20 @@ export interface components {
             /** Format: date */
             period_end?: string;
         };
+        /**
+         * @example {
+         *       "title": "关于2026年第三季度政府采购合同融资情况的通报",
+         *       "body": "2026年第三季度，全区共有12家金融机构通过政采贷平台为86家中小企业发放贷款2.3亿元。",
+         *       "subject": {
+         *         "name": "呼和浩特市新城区教育局",
+         *         "uscc": "91150100MA0N0AAA0B"
+         *       },
+         *       "finding": "在政府采购活动中提供虚假材料谋取中标",
+         *       "decision_no": "呼财采处〔2026〕17号",
+         *       "period_start": "2026-07-12",
+         *       "period_end": "2026-07-12"
+         *     }
+         */
         NoticePatch: {
             title?: string;
             body?: string;
@@ -3862,9 +5830,41 @@ export interface components {
             /** Format: date */
             period_end?: string;
         };
+        /**
+         * @example {
+         *       "reason": "unknown_contract"
+         *     }
+         */
         NoticeWithdrawal: {
             reason: string;
         };
+        /**
+         * @example {
+         *       "id": "ntc_6a1d3f5b7c9e0a2b4c6d8e0f",
+         *       "kind": "policy",
+         *       "status": "draft",
+         *       "region_code": "150100",
+         *       "issuing_bureau": {
+         *         "client_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *         "name": "呼和浩特市新城区教育局"
+         *       },
+         *       "title": "关于2026年第三季度政府采购合同融资情况的通报",
+         *       "body": "2026年第三季度，全区共有12家金融机构通过政采贷平台为86家中小企业发放贷款2.3亿元。",
+         *       "subject": {
+         *         "name": "呼和浩特市新城区教育局",
+         *         "uscc": "91150100MA0N0AAA0B"
+         *       },
+         *       "finding": "在政府采购活动中提供虚假材料谋取中标",
+         *       "decision_no": "呼财采处〔2026〕17号",
+         *       "period_start": "2026-07-12",
+         *       "period_end": "2026-07-12",
+         *       "created_at": "2026-11-27T08:00:00Z",
+         *       "updated_at": "2026-11-27T08:00:00Z",
+         *       "published_at": "2026-11-27T08:00:00Z",
+         *       "withdrawn_at": "2026-11-27T08:00:00Z",
+         *       "withdrawal_reason": "合同已由采购人全额支付，无需融资"
+         *     }
+         */
         Notice: {
             id: string;
             kind: components["schemas"]["NoticeKind"];
@@ -3889,10 +5889,61 @@ export interface components {
             withdrawn_at?: components["schemas"]["Timestamp"];
             withdrawal_reason?: string;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "ntc_6a1d3f5b7c9e0a2b4c6d8e0f",
+         *           "kind": "policy",
+         *           "status": "draft",
+         *           "region_code": "150100",
+         *           "issuing_bureau": {
+         *             "client_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *             "name": "呼和浩特市新城区教育局"
+         *           },
+         *           "title": "关于2026年第三季度政府采购合同融资情况的通报",
+         *           "body": "2026年第三季度，全区共有12家金融机构通过政采贷平台为86家中小企业发放贷款2.3亿元。",
+         *           "subject": {
+         *             "name": "呼和浩特市新城区教育局",
+         *             "uscc": "91150100MA0N0AAA0B"
+         *           },
+         *           "finding": "在政府采购活动中提供虚假材料谋取中标",
+         *           "decision_no": "呼财采处〔2026〕17号",
+         *           "period_start": "2026-07-12",
+         *           "period_end": "2026-07-12",
+         *           "created_at": "2026-11-27T08:00:00Z",
+         *           "updated_at": "2026-11-27T08:00:00Z",
+         *           "published_at": "2026-11-27T08:00:00Z",
+         *           "withdrawn_at": "2026-11-27T08:00:00Z",
+         *           "withdrawal_reason": "合同已由采购人全额支付，无需融资"
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         NoticePage: {
             items: components["schemas"]["Notice"][];
             next_page_token?: components["schemas"]["NextPageToken"];
         };
+        /**
+         * @example {
+         *       "id": "ntc_6a1d3f5b7c9e0a2b4c6d8e0f",
+         *       "kind": "policy",
+         *       "region_code": "150100",
+         *       "issuing_bureau_name": "呼和浩特市财政局",
+         *       "title": "关于2026年第三季度政府采购合同融资情况的通报",
+         *       "body": "2026年第三季度，全区共有12家金融机构通过政采贷平台为86家中小企业发放贷款2.3亿元。",
+         *       "subject": {
+         *         "name": "呼和浩特市新城区教育局",
+         *         "uscc": "91150100MA0N0AAA0B"
+         *       },
+         *       "finding": "在政府采购活动中提供虚假材料谋取中标",
+         *       "decision_no": "呼财采处〔2026〕17号",
+         *       "period_start": "2026-07-12",
+         *       "period_end": "2026-07-12",
+         *       "published_at": "2026-11-27T08:00:00Z"
+         *     }
+         */
         PublicNotice: {
             id: string;
             kind: components["schemas"]["NoticeKind"];
@@ -3909,6 +5960,30 @@ export interface components {
             period_end?: string;
             published_at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "ntc_6a1d3f5b7c9e0a2b4c6d8e0f",
+         *           "kind": "policy",
+         *           "region_code": "150100",
+         *           "issuing_bureau_name": "呼和浩特市财政局",
+         *           "title": "关于2026年第三季度政府采购合同融资情况的通报",
+         *           "body": "2026年第三季度，全区共有12家金融机构通过政采贷平台为86家中小企业发放贷款2.3亿元。",
+         *           "subject": {
+         *             "name": "呼和浩特市新城区教育局",
+         *             "uscc": "91150100MA0N0AAA0B"
+         *           },
+         *           "finding": "在政府采购活动中提供虚假材料谋取中标",
+         *           "decision_no": "呼财采处〔2026〕17号",
+         *           "period_start": "2026-07-12",
+         *           "period_end": "2026-07-12",
+         *           "published_at": "2026-11-27T08:00:00Z"
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         PublicNoticePage: {
             items: components["schemas"]["PublicNotice"][];
             next_page_token?: components["schemas"]["NextPageToken"];
@@ -3938,11 +6013,60 @@ export interface components {
             /** @description A live financing (lock confirmed, not settled) holds the contract. */
             financed: boolean;
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "contract_no": "NMZC-HT-0000042",
+         *           "purchaser": {
+         *             "name": "呼和浩特市新城区教育局",
+         *             "region_code": "150100"
+         *           },
+         *           "supplier": {
+         *             "uscc": "91150100MA0N0AAA0B",
+         *             "name": "呼和浩特市新城区教育局"
+         *           },
+         *           "amount": 86000000,
+         *           "accepted_on": "2026-07-12",
+         *           "days_since_acceptance": 42,
+         *           "payment_days": 30,
+         *           "due_amount": 60200000,
+         *           "paid_amount": 25800000,
+         *           "overdue_amount": 60200000,
+         *           "overdue_since": null,
+         *           "days_overdue": 12,
+         *           "late": true,
+         *           "financed": true
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         LatePaymentPage: {
             items: components["schemas"]["LatePayment"][];
             next_page_token?: components["schemas"]["NextPageToken"];
         };
-        /** @description `payment.overdue`: A payment on the financed contract passed its due date unpaid (保障中小企业款项支付条例); sent to the financing institution, once per due date. */
+        /**
+         * @description `payment.overdue`: A payment on the financed contract passed its due date unpaid (保障中小企业款项支付条例); sent to the financing institution, once per due date.
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "payment.overdue",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "loan_no": "NMGB-DK-2026-000871",
+         *         "due_on": "2026-07-12",
+         *         "milestone": "第一批货物验收",
+         *         "overdue_amount": 60200000,
+         *         "contract_unpaid": 86000000,
+         *         "purchaser": {
+         *           "name": "呼和浩特市新城区教育局",
+         *           "region_code": "150100"
+         *         }
+         *       }
+         *     }
+         */
         PaymentOverdueEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3968,7 +6092,35 @@ export interface components {
                 purchaser: components["schemas"]["Purchaser"];
             };
         };
-        /** @description `notice.published`: A finance bureau published a dishonesty or penalty record about the supplier (consent part `risk_flags`). */
+        /**
+         * @description `notice.published`: A finance bureau published a dishonesty or penalty record about the supplier (consent part `risk_flags`).
+         * @example {
+         *       "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "type": "notice.published",
+         *       "timestamp": "2026-11-27T08:00:00Z",
+         *       "data": {
+         *         "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *         "contract_no": "NMZC-HT-0000042",
+         *         "notice": {
+         *           "id": "ntc_6a1d3f5b7c9e0a2b4c6d8e0f",
+         *           "kind": "policy",
+         *           "region_code": "150100",
+         *           "issuing_bureau_name": "呼和浩特市财政局",
+         *           "title": "关于2026年第三季度政府采购合同融资情况的通报",
+         *           "body": "2026年第三季度，全区共有12家金融机构通过政采贷平台为86家中小企业发放贷款2.3亿元。",
+         *           "subject": {
+         *             "name": "呼和浩特市新城区教育局",
+         *             "uscc": "91150100MA0N0AAA0B"
+         *           },
+         *           "finding": "在政府采购活动中提供虚假材料谋取中标",
+         *           "decision_no": "呼财采处〔2026〕17号",
+         *           "period_start": "2026-07-12",
+         *           "period_end": "2026-07-12",
+         *           "published_at": "2026-11-27T08:00:00Z"
+         *         }
+         *       }
+         *     }
+         */
         NoticePublishedEvent: {
             id: components["schemas"]["EventId"];
             /**
@@ -3984,6 +6136,28 @@ export interface components {
                 notice: components["schemas"]["PublicNotice"];
             };
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *           "type": "application.submitted",
+         *           "timestamp": "2026-11-27T08:00:00Z",
+         *           "data": {
+         *             "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *             "contract_no": "NMZC-HT-0000042",
+         *             "requested_amount": 60000000,
+         *             "consent_parts": [
+         *               "contract"
+         *             ],
+         *             "consent_expires_at": "2026-11-27T08:00:00Z"
+         *           }
+         *         }
+         *       ],
+         *       "next_after": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "has_more": true
+         *     }
+         */
         EventFeed: {
             items: components["schemas"]["Event"][];
             /** @description Pass as `after` next time (the same value when nothing was new). */
@@ -4004,6 +6178,28 @@ export interface components {
             /** @enum {string} */
             outcome: "delivered" | "retry" | "failed" | "disabled";
         };
+        /**
+         * @example {
+         *       "event_id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *       "event_type": "application.submitted",
+         *       "status": "pending",
+         *       "attempts": 1,
+         *       "next_attempt_at": null,
+         *       "delivered_at": null,
+         *       "created_at": "2026-11-27T08:00:00Z",
+         *       "attempt_log": [
+         *         {
+         *           "attempt": 1,
+         *           "at": "2026-11-27T08:00:00Z",
+         *           "url": "https://api.nmgbank.example.cn/zcd/webhooks",
+         *           "status_code": 200,
+         *           "duration_ms": 142,
+         *           "error": "invalid_client",
+         *           "outcome": "delivered"
+         *         }
+         *       ]
+         *     }
+         */
         WebhookDelivery: {
             event_id: components["schemas"]["EventId"];
             event_type: components["schemas"]["EventType"];
@@ -4014,6 +6210,33 @@ export interface components {
             created_at: components["schemas"]["Timestamp"];
             attempt_log: components["schemas"]["WebhookAttempt"][];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "event_id": "evt_5f0c7a1e9b2d4c6e8a0b1c3d5e7f9a2b",
+         *           "event_type": "application.submitted",
+         *           "status": "pending",
+         *           "attempts": 1,
+         *           "next_attempt_at": null,
+         *           "delivered_at": null,
+         *           "created_at": "2026-11-27T08:00:00Z",
+         *           "attempt_log": [
+         *             {
+         *               "attempt": 1,
+         *               "at": "2026-11-27T08:00:00Z",
+         *               "url": "https://api.nmgbank.example.cn/zcd/webhooks",
+         *               "status_code": 200,
+         *               "duration_ms": 142,
+         *               "error": "invalid_client",
+         *               "outcome": "delivered"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         WebhookDeliveryPage: {
             items: components["schemas"]["WebhookDelivery"][];
             next_page_token?: components["schemas"]["NextPageToken"];
@@ -4024,6 +6247,15 @@ export interface components {
          * @enum {string}
          */
         StaffRole: "admin" | "reviewer" | "viewer";
+        /**
+         * @example {
+         *       "region_code": "150100",
+         *       "subject": "内蒙古某某建筑工程有限公司",
+         *       "name": "巴特尔",
+         *       "role": "admin",
+         *       "issuer": "https://zcd.czt.nmg.gov.cn"
+         *     }
+         */
         StaffCreate: {
             region_code: components["schemas"]["RegionCode"];
             /** @description The person's `sub` at the identity provider. */
@@ -4036,6 +6268,21 @@ export interface components {
              */
             issuer?: string;
         };
+        /**
+         * @example {
+         *       "id": "stf_2c4e6a8b0d1f3a5c7e9b1d3f",
+         *       "issuer": "https://zcd.czt.nmg.gov.cn",
+         *       "subject": "内蒙古某某建筑工程有限公司",
+         *       "name": "巴特尔",
+         *       "role": "admin",
+         *       "bureau": {
+         *         "client_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *         "region_code": "150100",
+         *         "name": "巴特尔"
+         *       },
+         *       "created_at": "2026-11-27T08:00:00Z"
+         *     }
+         */
         Staff: {
             id: string;
             issuer: string;
@@ -4049,10 +6296,70 @@ export interface components {
             };
             created_at: components["schemas"]["Timestamp"];
         };
+        StaffUpdate: {
+            role: components["schemas"]["StaffRole"];
+        };
+        DeadlineBreach: {
+            /** Format: uuid */
+            application_id: string;
+            contract_no: string;
+            /**
+             * @description `decide`: no decision within `decide_days` of submission; `disburse`: no disbursement within `disburse_days` of approval.
+             * @enum {string}
+             */
+            deadline: "decide" | "disburse";
+            institution_id: string;
+            institution_name: string;
+            region_code: components["schemas"]["RegionCode"];
+            /** @description The Chinese working days the policy allowed. */
+            working_days: number;
+            due_at: components["schemas"]["Timestamp"];
+            recorded_at: components["schemas"]["Timestamp"];
+        };
+        DeadlineBreachPage: {
+            items: components["schemas"]["DeadlineBreach"][];
+            next_page_token?: components["schemas"]["NextPageToken"];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "stf_2c4e6a8b0d1f3a5c7e9b1d3f",
+         *           "issuer": "https://zcd.czt.nmg.gov.cn",
+         *           "subject": "内蒙古某某建筑工程有限公司",
+         *           "name": "巴特尔",
+         *           "role": "admin",
+         *           "bureau": {
+         *             "client_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *             "region_code": "150100",
+         *             "name": "巴特尔"
+         *           },
+         *           "created_at": "2026-11-27T08:00:00Z"
+         *         }
+         *       ],
+         *       "next_page_token": "eyJhZnRlciI6IjIwMjYtMDctMTJUMDI6MDA6MDBaIn0"
+         *     }
+         */
         StaffPage: {
             items: components["schemas"]["Staff"][];
             next_page_token?: components["schemas"]["NextPageToken"];
         };
+        /**
+         * @example {
+         *       "kind": "supplier",
+         *       "name": "巴特尔",
+         *       "organisation": {
+         *         "name": "巴特尔",
+         *         "uscc": "91150100MA0N0AAA0B",
+         *         "region_code": "150100",
+         *         "region_name": "呼和浩特市"
+         *       },
+         *       "role": "admin",
+         *       "csrf_token": "q8Hk2vLm9Pz4Rt7Yw1Xc5Nb3Jd6Gf0Sa",
+         *       "expires_at": "2026-11-27T08:00:00Z",
+         *       "idle_expires_at": "2026-11-27T08:00:00Z"
+         *     }
+         */
         Session: {
             /** @enum {string} */
             kind: "supplier" | "staff";
@@ -4091,6 +6398,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "tag:zcd-gateway,2026:problem:unauthenticated",
+                 *       "title": "Unauthorized",
+                 *       "status": 401,
+                 *       "code": "unauthenticated",
+                 *       "detail": "There is no live session; sign in again."
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -4100,6 +6416,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "tag:zcd-gateway,2026:problem:csrf_failed",
+                 *       "title": "Forbidden",
+                 *       "status": 403,
+                 *       "code": "csrf_failed",
+                 *       "detail": "A state-changing request with a session needs its X-CSRF-Token."
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -4109,6 +6434,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "tag:zcd-gateway,2026:problem:internal_error",
+                 *       "title": "Internal Server Error",
+                 *       "status": 500,
+                 *       "code": "internal_error",
+                 *       "detail": "The gateway could not complete the request. Quote the log id when reporting it.",
+                 *       "log_id": "5b0e8c1a-3f2d-4e6b-9a7c-1d2e3f4a5b6c"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -4118,6 +6453,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "tag:zcd-gateway,2026:problem:rate_limited",
+                 *       "title": "Too Many Requests",
+                 *       "status": 429,
+                 *       "code": "rate_limited",
+                 *       "detail": "Too many requests from this address; retry after the given seconds."
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -4127,6 +6471,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "tag:zcd-gateway,2026:problem:amount_exceeds_unpaid",
+                 *       "title": "Unprocessable Content",
+                 *       "status": 422,
+                 *       "code": "amount_exceeds_unpaid",
+                 *       "detail": "The requested amount 90000000 fen exceeds the contract's unpaid balance of 86000000 fen."
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -4136,6 +6489,22 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "tag:zcd-gateway,2026:problem:validation_failed",
+                 *       "title": "Bad Request",
+                 *       "status": 400,
+                 *       "code": "validation_failed",
+                 *       "detail": "The request is not valid.",
+                 *       "errors": [
+                 *         {
+                 *           "in": "body",
+                 *           "pointer": "/requested_amount",
+                 *           "detail": "must be an integer number of fen"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -4145,6 +6514,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "tag:zcd-gateway,2026:problem:invalid_supplier_token",
+                 *       "title": "Unauthorized",
+                 *       "status": 401,
+                 *       "code": "invalid_supplier_token",
+                 *       "detail": "The supplier identity token is not acceptable."
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -4154,6 +6532,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "tag:zcd-gateway,2026:problem:application_not_found",
+                 *       "title": "Not Found",
+                 *       "status": 404,
+                 *       "code": "application_not_found",
+                 *       "detail": "No such application."
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -4165,6 +6552,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "tag:zcd-gateway,2026:problem:invalid_token",
+                 *       "title": "Unauthorized",
+                 *       "status": 401,
+                 *       "code": "invalid_token",
+                 *       "detail": "the access token has expired"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -4179,6 +6575,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "tag:zcd-gateway,2026:problem:outside_region",
+                 *       "title": "Forbidden",
+                 *       "status": 403,
+                 *       "code": "outside_region",
+                 *       "detail": "Region 150200 is outside the region your bureau administers."
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -4188,6 +6593,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "tag:zcd-gateway,2026:problem:contract_already_financed",
+                 *       "title": "Conflict",
+                 *       "status": 409,
+                 *       "code": "contract_already_financed",
+                 *       "detail": "Contract NMZC-HT-0000042 is already reserved by another financing."
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -4320,6 +6734,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example # HELP zcd_http_requests_total Requests answered, by operation and status.
+                     *     # TYPE zcd_http_requests_total counter
+                     *     zcd_http_requests_total{operation="getApplication",status="200"} 1287
+                     */
                     "text/plain": string;
                 };
             };
@@ -4395,6 +6814,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "openapi": "3.1.0",
+                     *       "info": {
+                     *         "title": "zcd-gateway — 政采贷 contract-financing interface",
+                     *         "version": "0.1.0"
+                     *       },
+                     *       "paths": {}
+                     *     }
+                     */
                     "application/json": Record<string, never>;
                 };
             };
@@ -4417,6 +6846,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example openapi: 3.1.0
+                     *     info:
+                     *       title: zcd-gateway — 政采贷 contract-financing interface
+                     *       version: 0.1.0
+                     */
                     "application/yaml": string;
                 };
             };
@@ -4439,6 +6874,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="zh-CN">
+                     *     <head><title>zcd-gateway API reference · 政采贷接口文档</title></head>
+                     *     …
+                     */
                     "text/html": string;
                 };
             };
@@ -4463,7 +6904,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference' }); */
                     "text/javascript": string;
+                    /** @example .swagger-ui .info { margin: 20px 0; } */
                     "text/css": string;
                 };
             };
@@ -4649,8 +7092,18 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["ApplicationStatus"];
-                /** @description Narrow to a region inside the bureau's subtree. */
+                /** @description Narrow to a region inside the bureau's subtree (403 `outside_subtree` otherwise). */
                 region?: components["schemas"]["RegionCode"];
+                /** @description Only applications to this institution. */
+                institution_id?: components["schemas"]["ClientId"];
+                /** @description Only applications submitted on or after this day (China Standard Time). */
+                created_from?: string;
+                /** @description Only applications submitted on or before this day (China Standard Time); not before `created_from`. */
+                created_to?: string;
+                /** @description Only applications requesting at least this many fen. */
+                amount_min?: components["schemas"]["Fen"];
+                /** @description Only applications requesting at most this many fen; not below `amount_min`. */
+                amount_max?: components["schemas"]["Fen"];
                 /** @description Most items on one page. */
                 page_size?: components["parameters"]["PageSize"];
                 /** @description The `next_page_token` of the previous page; opaque. */
@@ -4669,6 +7122,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApplicationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getAdminApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDetail"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listDeadlineBreaches: {
+        parameters: {
+            query?: {
+                /** @description Narrow to a region inside the bureau's subtree (403 `outside_subtree` otherwise). */
+                region?: components["schemas"]["RegionCode"];
+                deadline?: "decide" | "disburse";
+                /** @description Most items on one page. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description The `next_page_token` of the previous page; opaque. */
+                page_token?: components["parameters"]["PageToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of breaches, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineBreachPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4861,6 +7374,32 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getSupplierApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application and its timeline. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierApplicationDetail"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             "4XX": components["responses"]["Problem"];
             "5XX": components["responses"]["ServerError"];
         };
@@ -6211,6 +8750,41 @@ export interface operations {
             "5XX": components["responses"]["ServerError"];
         };
     };
+    getDashboard: {
+        parameters: {
+            query?: {
+                /** @description The region; default the bureau's own. Must lie in the bureau's subtree. */
+                region?: components["schemas"]["RegionCode"];
+                /** @description The level `by_region` groups by; default the level below the region. */
+                level?: components["schemas"]["RegionLevel"];
+                /** @description First month, with `to`. */
+                from?: components["schemas"]["Month"];
+                /** @description Last month (inclusive), with `from`. */
+                to?: components["schemas"]["Month"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dashboard. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
     getMonthlyReport: {
         parameters: {
             query?: {
@@ -7126,6 +9700,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example body { font-family: system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; } */
                     "text/css": string;
                 };
             };
@@ -7261,6 +9836,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    updateStaff: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With a session only (never with a token) — the `csrf_token` of `getSession`. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                staffId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffUpdate"];
+            };
+        };
+        responses: {
+            /** @description The member as now registered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Staff"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
