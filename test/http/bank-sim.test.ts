@@ -128,5 +128,17 @@ describe(`zcd bank-sim against a gateway on ${testDatabaseKind}`, () => {
     } finally {
       await w.as(w.bureau, 'PATCH', `/api/v1/admin/institutions/${w.bank.clientId}`, { webhook_url: hookUrl });
     }
+
+    // A port another program holds.
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const busy = (holder.address() as { port: number }).port;
+    try {
+      const taken = await runZcd(args(['--webhook-secret', w.bank.webhookSecret, '--listen', `127.0.0.1:${busy}`]), {});
+      expect(taken.code).toBe(1);
+      expect(taken.stderr.trim()).toBe(`zcd: --listen: the port of 127.0.0.1:${busy} is already in use`);
+    } finally {
+      holder.close();
+    }
   }, 60_000);
 });
