@@ -21,6 +21,7 @@ import { registerEventsCommands } from './events-commands.js';
 import { registerStaffCommands } from './staff-commands.js';
 import { cleanArgs } from '../text-rule.js';
 import { registerTokenCommand } from './token-command.js';
+import { registerBankCommands } from './bank-commands.js';
 
 
 const program = new Command()
@@ -102,6 +103,7 @@ registerReportCommands(program);
 registerEventsCommands(program, { configOrExit });
 registerStaffCommands(program);
 registerTokenCommand(program);
+registerBankCommands(program);
 
 // The text rule of the API holds for arguments too (spec conventions, "Text"): refused before any command runs.
 const args = cleanArgs(process.argv.slice(2));

@@ -39,9 +39,12 @@ describe(`zcd demo against zcd serve on ${testDatabaseKind}`, () => {
       for (let run = 1; run <= 2; run++) {
         const demo = await runZcd(['demo'], env);
         expect(demo.code, `run ${run}: ${demo.stderr}${demo.stdout}`).toBe(0);
-        for (const type of ['application.submitted', 'account_lock.confirmed', 'financing.disbursed', 'acceptance.recorded', 'payment.received', 'financing.settled']) {
-          expect(demo.stdout).toContain(`bank receives ${type}`.replace('bank receives acceptance.recorded', 'acceptance.recorded').replace('bank receives payment.received', 'payment.received'));
-        }
+        for (const type of ['application.submitted', 'account_lock.confirmed', 'financing.disbursed', 'financing.settled']) expect(demo.stdout).toContain(`bank receives ${type}`);
+        expect(demo.stdout).toContain('→ acceptance.recorded');
+        expect(demo.stdout).toContain('→ payment.received');
+        // The bank is zcd bank-sim over HTTP: it read, approved, disbursed, was repaid and settled.
+        for (const action of ['read', 'approved', 'disbursed', 'repaid', 'settled']) expect(demo.stdout).toMatch(new RegExp(`bank-sim {2}\\w{8} {2}${action} `));
+        expect(demo.stdout).not.toMatch(/bank-sim {2}\w{8} {2}failed/);
         expect(demo.stdout).toMatch(/done in [\d.]+ s: \d+ verified webhooks .*; 0 refused/);
         contracts.push(/fresh contract; the gateway syncs it — (\S+),/.exec(demo.stdout)![1]!);
       }
