@@ -82,7 +82,7 @@ export default function ApplicationsPage() {
           <Input inputMode="decimal" autoComplete="off" />
         </Form.Item>
         <div className="zcd-form-actions zcd-filters-actions">
-          <Button type="primary" htmlType="submit">
+          <Button type="primary" htmlType="submit" autoInsertSpace={false}>
             {t('supervise.search')}
           </Button>
           <Button

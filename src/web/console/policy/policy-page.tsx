@@ -155,7 +155,7 @@ function PolicyForm({ policy, onSaved }: { policy: RegionPolicy; onSaved: () => 
         </Form.Item>
         {text('decide_days', 'numeric')}
         {text('disburse_days', 'numeric')}
-        <Button type="primary" htmlType="submit" loading={save.isPending}>
+        <Button type="primary" htmlType="submit" loading={save.isPending} autoInsertSpace={false}>
           {t('console.save')}
         </Button>
       </Form>
