@@ -115,15 +115,23 @@ describe('the supervision story at 1280 px', () => {
     await page.keyboard.press('Enter');
     await page.keyboard.press('Escape');
     await page.getByLabel('JWKS 文件', { exact: true }).setInputFiles({ name: 'bank.jwks.json', mimeType: 'application/json', buffer: publicJwks });
+    // In production mode (private webhooks not allowed) an http webhook is refused by the API, at the field.
+    await page.getByLabel('事件通知地址（Webhook）').fill('http://bank.example/zcd/events');
+    await page.getByRole('button', { name: '提交准入' }).click();
+    await page.getByText('通知地址须为有效的 https 地址。').waitFor();
+    expect(await page.getByLabel('事件通知地址（Webhook）').getAttribute('aria-invalid')).toBe('true');
+    expect(Number(((await db('institutions').where({ name: '呼和浩特监管测试银行' }).count({ n: '*' })) as { n: number | string }[])[0]!.n)).toBe(0);
+    await page.getByLabel('事件通知地址（Webhook）').fill('https://bank.example/zcd/events');
     await page.getByRole('button', { name: '提交准入' }).click();
     await page.getByRole('button', { name: '查看机构' }).click();
     await page.getByRole('heading', { level: 1, name: '机构详情' }).waitFor();
     bankId = new URL(page.url()).pathname.split('/').at(-1)!;
+    await page.getByText('https://bank.example/zcd/events').waitFor();
     await page.getByRole('button', { name: '启用' }).click();
     await page.getByRole('dialog').getByLabel('原因').fill('材料齐全');
     await page.getByRole('dialog').getByRole('button', { name: '启用' }).click();
     await page.getByText('已启用').first().waitFor();
-    expectNoProblems(tp);
+    expectNoProblems(tp, [/status of 400/]);
     await tp.context.close();
 
     // The bank, with the key whose public half was uploaded, proposes a product for 新城区.
