@@ -6,8 +6,10 @@ import { PageLoading } from '../shared/shell/page-loading.js';
 import './console.css';
 import { addMessages } from '../shared/i18n/translate.js';
 import { consoleMessages } from './console-messages.js';
+import { bureauMessages } from './bureau-messages.js';
 
 addMessages(consoleMessages);
+addMessages(bureauMessages);
 
 const OverviewPage = lazy(() => import('./overview/overview-page.js'));
 const LatePaymentsPage = lazy(() => import('./supervision/late-payments-page.js'));
@@ -17,6 +19,10 @@ const OnboardPage = lazy(() => import('./institutions/onboard-page.js'));
 const InstitutionPage = lazy(() => import('./institutions/institution-page.js'));
 const AuditPage = lazy(() => import('./audit/audit-page.js'));
 const ProductsPage = lazy(() => import('./products/products-page.js'));
+const ApplicationsPage = lazy(() => import('./applications/applications-page.js'));
+const ApplicationPage = lazy(() => import('./applications/application-page.js'));
+const StaffPage = lazy(() => import('./staff/staff-page.js'));
+const PolicyPage = lazy(() => import('./policy/policy-page.js'));
 
 /** The console's navigation; each page of the console adds its entry here. */
 const NAV: readonly NavItem[] = [
@@ -26,6 +32,9 @@ const NAV: readonly NavItem[] = [
   { to: '/institutions', label: 'console.nav.institutions' },
   { to: '/products', label: 'console.nav.products' },
   { to: '/audit', label: 'console.nav.audit' },
+  { to: '/applications', label: 'console.nav.applications' },
+  { to: '/policy', label: 'console.nav.policy' },
+  { to: '/staff', label: 'console.nav.staff' },
 ];
 
 /** `/console…`: the bureau console (政采贷监管), for finance bureau staff signed in at their identity provider. */
@@ -42,6 +51,10 @@ export default function ConsoleApp() {
           <Route path="/institutions/:id" component={InstitutionPage} />
           <Route path="/products" component={ProductsPage} />
           <Route path="/audit" component={AuditPage} />
+          <Route path="/applications" component={ApplicationsPage} />
+          <Route path="/applications/:id" component={ApplicationPage} />
+          <Route path="/policy" component={PolicyPage} />
+          <Route path="/staff" component={StaffPage} />
           <Route>
             <AreaNotFound home="/console" area="console.name" />
           </Route>

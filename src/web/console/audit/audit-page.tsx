@@ -1,15 +1,33 @@
-import { Alert, Button, Input, Skeleton, Table, Tabs } from 'antd';
+import { useQueries } from '@tanstack/react-query';
+import { Alert, Button, Input, Skeleton, Table, Tabs, Tag } from 'antd';
 import { useState } from 'react';
 import type { components } from '../../../generated/openapi.js';
-import { $api } from '../../shared/api/client.js';
+import { $api, api } from '../../shared/api/client.js';
+import { useRegionNames } from '../../shared/regions/use-region-names.js';
+import { verifyInclusion } from './rfc9162.js';
 import { useI18n } from '../../shared/i18n/i18n.js';
 import { Page } from '../../shared/shell/page.js';
 
 type AdminEntry = components['schemas']['AdminAuditEntry'];
 type AccessEntry = components['schemas']['DataAccessPage']['items'][number];
+type Quarantined = components['schemas']['QuarantinedRecord'];
+type Head = components['schemas']['AuditTreeHead'];
+type Verification = 'verified' | 'pending' | 'failed';
 
-/** Local date and time of an ISO timestamp, in China Standard Time as the bureaus read it. */
-const when = (iso: string, locale: string) => new Date(iso).toLocaleString(locale, { timeZone: 'Asia/Shanghai', hour12: false });
+/**
+ * Whether an entry is in the tree of `head`: its inclusion proof (`getAuditInclusionProof` at the head's size)
+ * recomputed here to the head's root. An entry not yet sequenced, or sequenced after the head, is pending.
+ */
+async function verifyEntry(e: AccessEntry, head: Head | undefined): Promise<Verification> {
+  if (e.leaf_index === null || e.leaf_hash === null || !head || e.leaf_index >= head.tree_size) return 'pending';
+  const { data } = await api.GET('/api/v1/audit/inclusion-proof', { params: { query: { leaf_index: e.leaf_index, tree_size: head.tree_size } } });
+  if (!data || data.leaf_hash !== e.leaf_hash || data.tree_size !== head.tree_size || data.tree_head.root_hash !== head.root_hash) return 'failed';
+  return (await verifyInclusion(e.leaf_index, head.tree_size, e.leaf_hash, data.audit_path, head.root_hash)) ? 'verified' : 'failed';
+}
+
+const VERIFICATION_COLOUR: Record<Verification | 'checking', string> = { verified: '#237804', pending: '#ad6800', failed: '#a8071a', checking: '#595959' };
+
+import { when } from '../common/when.js';
 
 /** A list with 上一页/下一页 over an API page token. */
 function usePager() {
@@ -87,10 +105,26 @@ function AccessLog() {
   const { t, locale } = useI18n();
   const pager = usePager();
   const query = $api.useQuery('get', '/api/v1/admin/data-access', { params: { query: { page_size: 50, ...(pager.token ? { page_token: pager.token } : {}) } } });
+  const head = $api.useQuery('get', '/api/v1/public/audit/tree-head', {}, { retry: false });
+  const items = query.data?.items ?? [];
+  const verdicts = useQueries({
+    queries: items.map((e) => ({
+      queryKey: ['audit-verification', e.id, head.data?.tree_size ?? 0],
+      queryFn: () => verifyEntry(e, head.data),
+      enabled: !head.isPending,
+      staleTime: Infinity,
+    })),
+  });
+  const verdictOf = new Map(items.map((e, i) => [e.id, verdicts[i]?.data]));
   if (query.isPending) return <Skeleton active />;
   if (query.isError) return <Alert type="error" showIcon title={t('console.loadFailed')} />;
+  const label = { verified: t('audit.verified'), pending: t('audit.pending'), failed: t('audit.failed'), checking: t('audit.checking') };
   return (
     <>
+      <p>{t('audit.verifyExplain')}</p>
+      <p className="zcd-timeline-meta">
+        {head.data ? t('audit.treeHead', { size: String(head.data.tree_size), root: head.data.root_hash.slice(0, 16) }) : head.isPending ? t('common.loading') : t('audit.noTreeHead')}
+      </p>
       <Table<AccessEntry>
         size="small"
         rowKey="id"
@@ -103,6 +137,18 @@ function AccessLog() {
           { title: t('audit.institution'), dataIndex: 'institution_name' },
           { title: t('audit.contract'), dataIndex: 'contract_no', responsive: ['sm'] },
           { title: t('audit.part'), dataIndex: 'part', responsive: ['md'] },
+          {
+            title: t('audit.verification'),
+            key: 'verification',
+            render: (_, e) => {
+              const v = verdictOf.get(e.id) ?? 'checking';
+              return (
+                <Tag color={VERIFICATION_COLOUR[v]} title={v === 'verified' && head.data ? t('audit.verifiedTitle', { size: String(head.data.tree_size) }) : undefined}>
+                  {label[v]}
+                </Tag>
+              );
+            },
+          },
         ]}
       />
       {pager.controls(query.data.next_page_token)(t)}
@@ -110,7 +156,37 @@ function AccessLog() {
   );
 }
 
-/** `/console/audit`: the administrative action log (`listAdminAudit`) and the data-access log of the subtree. */
+function QuarantineLog() {
+  const { t, locale } = useI18n();
+  const pager = usePager();
+  const query = $api.useQuery('get', '/api/v1/admin/quarantined-records', { params: { query: { page_size: 50, ...(pager.token ? { page_token: pager.token } : {}) } } });
+  const regionName = useRegionNames((query.data?.items ?? []).flatMap((r) => (r.region_code ? [r.region_code] : [])));
+  if (query.isPending) return <Skeleton active />;
+  if (query.isError) return <Alert type="error" showIcon title={t('console.loadFailed')} />;
+  return (
+    <>
+      <Table<Quarantined>
+        size="small"
+        rowKey="id"
+        pagination={false}
+        scroll={{ x: true }}
+        dataSource={query.data.items}
+        locale={{ emptyText: t('audit.none') }}
+        expandable={{ expandedRowRender: (r) => <pre className="zcd-json">{r.raw_payload}</pre> }}
+        columns={[
+          { title: t('audit.received'), key: 'at', render: (_, r) => when(r.received_at, locale) },
+          { title: t('audit.reason'), dataIndex: 'reason' },
+          { title: t('audit.source'), key: 'source', responsive: ['sm'], render: (_, r) => t(r.source === 'procurement_cloud' ? 'audit.source.procurement_cloud' : 'audit.source.cloud_notification') },
+          { title: t('audit.region'), key: 'region', responsive: ['md'], render: (_, r) => (r.region_code ? regionName(r.region_code) : t('common.none')) },
+          { title: t('audit.changeId'), key: 'change', responsive: ['lg'], render: (_, r) => r.change_id ?? t('common.none') },
+        ]}
+      />
+      {pager.controls(query.data.next_page_token)(t)}
+    </>
+  );
+}
+
+/** `/console/audit`: the administrative action log (`listAdminAudit`) the data-access log of the subtree with each entry's inclusion in the audit tree checked here, and the quarantined upstream records. */
 export default function AuditPage() {
   const { t } = useI18n();
   return (
@@ -119,6 +195,7 @@ export default function AuditPage() {
         items={[
           { key: 'admin', label: t('audit.adminLog'), children: <AdminLog /> },
           { key: 'access', label: t('audit.accessLog'), children: <AccessLog /> },
+          { key: 'quarantine', label: t('audit.quarantine'), children: <QuarantineLog /> },
         ]}
       />
     </Page>

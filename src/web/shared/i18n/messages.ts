@@ -1,3 +1,4 @@
+import type { bureauMessages } from '../../console/bureau-messages.js';
 import type { consoleMessages } from '../../console/console-messages.js';
 import type { portalMessages } from '../../portal/portal-messages.js';
 import type { portalPageMessages } from '../../portal/portal-page-messages.js';
@@ -158,4 +159,9 @@ export const messages = {
 } as const satisfies Record<string, readonly [zh: string, en: string]>;
 
 /** A key of the message table: the shared texts, and those the portal and the console add when they load. */
-export type MessageKey = keyof typeof messages | keyof typeof portalMessages | keyof typeof portalPageMessages | keyof typeof consoleMessages;
+export type MessageKey =
+  | keyof typeof messages
+  | keyof typeof portalMessages
+  | keyof typeof portalPageMessages
+  | keyof typeof consoleMessages
+  | keyof typeof bureauMessages;

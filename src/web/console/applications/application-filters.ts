@@ -1,0 +1,64 @@
+import { parseYuanToFen } from '../../shared/money.js';
+import type { MessageKey } from '../../shared/i18n/messages.js';
+
+/** What a person typed in the applications filter form. */
+export interface FilterInput {
+  status?: string | undefined;
+  region?: string | undefined;
+  institution?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  amountMin?: string | undefined;
+  amountMax?: string | undefined;
+}
+
+/** The query of `listAdminApplications` those filters make. */
+export interface FilterQuery {
+  status?: string;
+  region?: string;
+  institution_id?: string;
+  created_from?: string;
+  created_to?: string;
+  amount_min?: number;
+  amount_max?: number;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const isDate = (s: string) => DATE.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+
+/**
+ * Checks the filter form and builds the list's query, amounts in integer fen: `{ query }`, or `{ errors }` naming
+ * each field that is wrong with the message for it. Empty fields filter nothing.
+ */
+export function filterQuery(v: FilterInput): { query: FilterQuery; errors?: undefined } | { errors: { name: keyof FilterInput; message: MessageKey }[] } {
+  const errors: { name: keyof FilterInput; message: MessageKey }[] = [];
+  const query: FilterQuery = {};
+  const text = (s: string | undefined) => (s ?? '').trim();
+  if (text(v.status)) query.status = text(v.status);
+  if (text(v.region)) query.region = text(v.region);
+  if (text(v.institution)) query.institution_id = text(v.institution);
+  for (const [field, key] of [
+    ['from', 'created_from'],
+    ['to', 'created_to'],
+  ] as const) {
+    const s = text(v[field]);
+    if (!s) continue;
+    if (isDate(s)) query[key] = s;
+    else errors.push({ name: field, message: 'supervise.error.date' });
+  }
+  if (query.created_from && query.created_to && query.created_to < query.created_from) errors.push({ name: 'to', message: 'supervise.error.dateOrder' });
+  for (const [field, key] of [
+    ['amountMin', 'amount_min'],
+    ['amountMax', 'amount_max'],
+  ] as const) {
+    const s = text(v[field]);
+    if (!s) continue;
+    const parsed = parseYuanToFen(s);
+    if (parsed.ok) query[key] = parsed.fen;
+    else errors.push({ name: field, message: `money.error.${parsed.error === 'above_max' ? 'too_large' : parsed.error}` });
+  }
+  if (query.amount_min !== undefined && query.amount_max !== undefined && query.amount_max < query.amount_min) {
+    errors.push({ name: 'amountMax', message: 'supervise.error.amountOrder' });
+  }
+  return errors.length ? { errors } : { query };
+}
