@@ -4,9 +4,6 @@
  * in parallel do not edit one table.
  */
 export const bureauMessages = {
-  'console.nav.applications': ['融资申请', 'Applications'],
-  'console.nav.policy': ['政策参数', 'Policy'],
-  'console.nav.staff': ['工作人员', 'Staff'],
   'supervise.title': ['融资申请', 'Financing applications'],
   'supervise.detail': ['申请详情', 'Application'],
   'supervise.filters': ['筛选条件', 'Filters'],

@@ -6,10 +6,8 @@ import { PageLoading } from '../shared/shell/page-loading.js';
 import './console.css';
 import { addMessages } from '../shared/i18n/translate.js';
 import { consoleMessages } from './console-messages.js';
-import { bureauMessages } from './bureau-messages.js';
 
 addMessages(consoleMessages);
-addMessages(bureauMessages);
 
 const OverviewPage = lazy(() => import('./overview/overview-page.js'));
 const LatePaymentsPage = lazy(() => import('./supervision/late-payments-page.js'));

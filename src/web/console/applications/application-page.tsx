@@ -7,6 +7,11 @@ import { useRegionNames } from '../../shared/regions/use-region-names.js';
 import { Page } from '../../shared/shell/page.js';
 import { when } from '../common/when.js';
 import { actorLabel, APPLICATION_STATUS_LABEL } from './application-labels.js';
+import { addMessages } from '../../shared/i18n/translate.js';
+import { bureauMessages } from '../bureau-messages.js';
+
+// The texts of the supervision pages load with them, not with the console's first page.
+addMessages(bureauMessages);
 
 /** `/console/applications/:id`: one application of the subtree and its timeline; another region's is "not here". */
 export default function ApplicationPage({ params }: { params: { id: string } }) {

@@ -12,6 +12,11 @@ import { useSubtreeRegions } from '../common/use-subtree-regions.js';
 import { when } from '../common/when.js';
 import { filterQuery, type FilterInput, type FilterQuery } from './application-filters.js';
 import { APPLICATION_STATUS_LABEL } from './application-labels.js';
+import { addMessages } from '../../shared/i18n/translate.js';
+import { bureauMessages } from '../bureau-messages.js';
+
+// The texts of the supervision pages load with them, not with the console's first page.
+addMessages(bureauMessages);
 
 type Application = components['schemas']['Application'];
 type Status = components['schemas']['ApplicationStatus'];

@@ -11,6 +11,11 @@ import { useStaff } from '../common/use-staff.js';
 import { useSubtreeRegions } from '../common/use-subtree-regions.js';
 import { when } from '../common/when.js';
 import { formatRule, inputToRules, RULES, rulesToInput, type Rule, type RulesInput } from './policy-fields.js';
+import { addMessages } from '../../shared/i18n/translate.js';
+import { bureauMessages } from '../bureau-messages.js';
+
+// The texts of the supervision pages load with them, not with the console's first page.
+addMessages(bureauMessages);
 
 type RegionPolicy = components['schemas']['RegionPolicy'];
 type Breach = components['schemas']['DeadlineBreach'];
