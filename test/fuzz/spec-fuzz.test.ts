@@ -9,24 +9,29 @@ import { createDb, migrateLatest, type Knex } from '../../src/db/knex.js';
 import type { DatabaseTarget } from '../../src/config.js';
 import { seedRegions } from '../../seeds/regions.js';
 import { spec, specViolation } from '../helpers/spec.js';
+import { changeMark, changesSince, installChangeLog } from './change-log.js';
 import { body, deref, hostileString, oddRawBody, valid } from './spec-arbitraries.js';
 
 // The spec-driven fuzzer (issue 20): requests for every operation of api-spec/openapi.yaml, generated from its
 // request schemas with fast-check plus hostile values, sent to the real app on this run's database. For each
 // answer: never a 5xx; every answer is documented for the operation and valid against the spec (4xx as
-// problem+json); a refused write changes nothing (row counts of every table the request could touch and the
-// rows of the resources it names are compared before and after).
+// problem+json); a refused write changes nothing (a change log fed by triggers on every table, ./change-log.ts,
+// must not move: no row inserted, deleted or changed). One app and one database serve the whole run, so that a
+// case costs one request and one or two indexed reads. The end of the run prints the cases and time of each
+// operation.
 //
 //   FUZZ_SEED      the seed (printed; set it to replay a run)            default: random
-//   FUZZ_RUNS      cases per write operation                              default: 300
+//   FUZZ_RUNS      cases per write operation; never below 300 (a write that runs fewer fails)   default: 300
 //   FUZZ_READ_RUNS cases per read operation                               default: 60
-//   FUZZ_BUDGET_S  seconds the whole run may take; each operation gets its share, and stops early (with the
-//                  number of cases it ran printed) rather than overrun it                  default: 170
+//   FUZZ_BUDGET_S  seconds the whole run may take; past it every operation stops early, which fails every
+//                  write operation that has not reached its 300 cases                        default: 170
 //   FUZZ_ONLY      comma-separated operationIds to fuzz                   default: all
 //   FUZZ_FINDINGS  where findings are written as JSON      default: test-results/fuzz-findings-<sqlite|pg>.json
 
+/** The issue's floor: no write operation is fuzzed with fewer cases, whatever FUZZ_RUNS says. */
+const WRITE_FLOOR = 300;
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
-const writeRuns = Number(process.env.FUZZ_RUNS ?? 300);
+const writeRuns = Math.max(WRITE_FLOOR, Number(process.env.FUZZ_RUNS ?? WRITE_FLOOR));
 const readRuns = Number(process.env.FUZZ_READ_RUNS ?? 60);
 const budgetMs = Number(process.env.FUZZ_BUDGET_S ?? 170) * 1000;
 const only = process.env.FUZZ_ONLY ? new Set(process.env.FUZZ_ONLY.split(',')) : undefined;
@@ -34,6 +39,7 @@ const findingsFile = resolve(process.env.FUZZ_FINDINGS ?? `test-results/fuzz-fin
 
 /** Tables a refused request may write by design: replay guards, idempotency records, read logs, sessions, keys. */
 const BOOKKEEPING = new Set([
+  'rate_limit_buckets',
   'knex_migrations',
   'knex_migrations_lock',
   'used_jtis',
@@ -46,8 +52,6 @@ const BOOKKEEPING = new Set([
   'sandbox_oidc',
   'gateway_keys',
 ]);
-/** Tables whose rows are compared whole: the resources operations name in their paths. */
-const RESOURCES = ['applications', 'products', 'institutions', 'clients', 'staff', 'bureaus'];
 
 interface Operation {
   method: string;
@@ -56,6 +60,15 @@ interface Operation {
   security?: Record<string, string[]>[];
   parameters?: unknown[];
   requestBody?: unknown;
+}
+
+/** What one operation's run did, printed at the end. */
+interface OperationStat {
+  operationId: string;
+  write: boolean;
+  cases: number;
+  ms: number;
+  statuses: Record<number, number>;
 }
 
 interface Finding {
@@ -77,6 +90,9 @@ for (const [path, item] of Object.entries(spec.paths)) {
 }
 
 let w: FinancingWorld;
+const stats: OperationStat[] = [];
+/** When the run must be over (FUZZ_BUDGET_S after the first operation starts). */
+let deadline: number | undefined;
 let disposeFuzzDatabase: (() => Promise<void>) | undefined;
 
 /**
@@ -97,7 +113,6 @@ async function fuzzDatabase(): Promise<Knex> {
   return db;
 }
 let victim: TestParty;
-let tables: string[] = [];
 const known: Record<string, string[]> = {};
 const findings: Finding[] = [];
 const tokens = new Map<string, { token: string; at: number }>();
@@ -123,17 +138,6 @@ async function authHeaders(who: Who, method: string, pathOnly: string): Promise<
     authorization: `DPoP ${cached.token}`,
     dpop: await dpopProof(party.dpopKey, method, w.gw.issuer + pathOnly, { accessToken: cached.token }),
   };
-}
-
-/** What the database holds that a refused request must leave alone. */
-async function snapshot(): Promise<string> {
-  const db = w.gw.db;
-  const counts = await db.raw(tables.map((t) => `select '${t}' as t, count(*) as n from ${t}`).join(' union all '));
-  const rows = testDatabaseKind === 'pg' ? (counts as { rows: unknown[] }).rows : (counts as unknown[]);
-  const out: Record<string, unknown> = { counts: (rows as { t: string; n: unknown }[]).map((r) => `${r.t}=${String(r.n)}`) };
-  const resources = await Promise.all(RESOURCES.map((t) => db(t).select('*').orderByRaw('1')));
-  RESOURCES.forEach((t, i) => (out[t] = resources[i]));
-  return JSON.stringify(out);
 }
 
 interface Case {
@@ -230,14 +234,13 @@ function caseOf(op: Operation): fc.Arbitrary<Case> {
   return fc.record({ who: whoArb, path: pathArb, query: queryArb, headers: headersArb, body: bodyArb });
 }
 
-/** The database as the last write case left it (cases run one after another, so it is the next one's "before"). */
-let lastSnapshot: string | undefined;
 
 /** Sends one case; returns what is wrong with the answer, if anything. */
-async function exercise(op: Operation, c: Case): Promise<Finding | undefined> {
+/** Sends one case: the answer's status, and what is wrong with the answer, if anything. */
+async function exercise(op: Operation, c: Case): Promise<{ status: number; finding?: Finding }> {
   const write = op.method !== 'GET';
-  const before = write ? (lastSnapshot ?? (await snapshot())) : undefined;
-  lastSnapshot = undefined;
+  // Cases run one after another, so where the change log stands now is this case's "before".
+  const before = write ? await changeMark(w.gw.db) : undefined;
   const url = w.gw.issuer + c.path + (c.query ? `?${c.query}` : '');
   const headers: Record<string, string> = { ...c.headers, ...(await authHeaders(c.who, op.method, c.path)) };
   if (c.body?.contentType) headers['content-type'] = c.body.contentType;
@@ -250,37 +253,38 @@ async function exercise(op: Operation, c: Case): Promise<Finding | undefined> {
   });
   const text = await res.text();
   const type = res.headers.get('content-type');
-  const finding = (problem: string): Finding => ({
-    operationId: op.operationId,
-    seed,
-    request: {
-      method: op.method,
-      url: c.path + (c.query ? `?${c.query}` : ''),
-      as: c.who,
-      ...(c.body?.contentType ? { contentType: c.body.contentType } : {}),
-      ...(c.body ? { body: (typeof c.body.raw === 'string' ? c.body.raw : c.body.raw.toString('base64')).slice(0, 2000) } : {}),
-    },
+  const found = (problem: string) => ({
     status: res.status,
-    problem,
-    response: text.slice(0, 1000),
+    finding: {
+      operationId: op.operationId,
+      seed,
+      request: {
+        method: op.method,
+        url: c.path + (c.query ? `?${c.query}` : ''),
+        as: c.who,
+        ...(c.body?.contentType ? { contentType: c.body.contentType } : {}),
+        ...(c.body ? { body: (typeof c.body.raw === 'string' ? c.body.raw : c.body.raw.toString('base64')).slice(0, 2000) } : {}),
+      },
+      status: res.status,
+      problem,
+      response: text.slice(0, 1000),
+    },
   });
-  if (res.status >= 500) return finding('a 5xx answer');
+  if (res.status >= 500) return found('a 5xx answer');
   let parsed: unknown = text;
   if (type && /json/.test(type) && text.length) {
     try {
       parsed = JSON.parse(text);
     } catch {
-      return finding('a JSON content type with a body that is not JSON');
+      return found('a JSON content type with a body that is not JSON');
     }
   }
   const violation = specViolation(op.method, new URL(url).pathname, res.status, type, parsed);
-  if (violation) return finding(violation);
-  if (write) {
-    const after = await snapshot();
-    lastSnapshot = after;
-    if (res.status >= 400 && after !== before) return finding('a refused write changed the database');
+  if (violation) return found(violation);
+  if (write && res.status >= 400 && (await changeMark(w.gw.db)) !== before) {
+    return found(`a refused write changed the database (rows written: ${JSON.stringify(await changesSince(w.gw.db, before!))})`);
   }
-  return undefined;
+  return { status: res.status };
 }
 
 beforeAll(async () => {
@@ -316,10 +320,24 @@ beforeAll(async () => {
     kind === 'pg'
       ? ((await w.gw.db.raw(`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`)) as { rows: { name: string }[] }).rows
       : ((await w.gw.db.raw(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`)) as { name: string }[]);
-  tables = list.map((r) => r.name).filter((n) => !BOOKKEEPING.has(n)).sort();
+  await installChangeLog(w.gw.db, kind, list.map((r) => r.name).filter((n) => !BOOKKEEPING.has(n)));
 }, 120_000);
 
 afterAll(async () => {
+  if (stats.length) {
+    const writes = stats.filter((s) => s.write);
+    const lines = stats.map((s) => {
+      const statuses = Object.entries(s.statuses).map(([k, n]) => `${k}×${n}`).join(' ');
+      return `  ${s.operationId.padEnd(32)} ${s.write ? 'write' : 'read '} ${String(s.cases).padStart(5)} cases ${String(Math.round(s.ms)).padStart(6)} ms  ${statuses}`;
+    });
+    const total = stats.reduce((n, s) => n + s.ms, 0);
+    const cases = stats.reduce((n, s) => n + s.cases, 0);
+    const minWrite = writes.length ? Math.min(...writes.map((s) => s.cases)) : 0;
+    console.log(
+      `spec fuzzer (${testDatabaseKind}, FUZZ_SEED=${seed}): ${cases} cases in ${(total / 1000).toFixed(1)} s; ` +
+        `at least ${minWrite} cases for each of ${writes.length} write operations\n${lines.join('\n')}`,
+    );
+  }
   mkdirSync(dirname(findingsFile), { recursive: true });
   writeFileSync(findingsFile, JSON.stringify({ seed, database: testDatabaseKind, findings }, null, 2) + '\n');
   if (findings.length) console.log(`spec fuzzer: ${findings.length} findings in ${findingsFile}; replay with FUZZ_SEED=${seed}`);
@@ -337,26 +355,30 @@ describe(`the spec-driven fuzzer (seed ${seed})`, () => {
     expect(selected.length).toBeGreaterThan(only ? 0 : 50);
   });
 
-  // Each operation's share of the budget, in proportion to its cases.
-  const totalCases = selected.reduce((n, op) => n + (op.method === 'GET' ? readRuns : writeRuns), 0);
   for (const [index, op] of selected.entries()) {
-    const runs = op.method === 'GET' ? readRuns : writeRuns;
-    const share = Math.max(2_000, Math.floor((budgetMs * runs) / Math.max(1, totalCases)));
+    const write = op.method !== 'GET';
+    const runs = write ? writeRuns : readRuns;
     it(`${op.operationId}: ${runs} cases, never a 5xx, every answer as the spec says, refusals change nothing`, async () => {
+      deadline ??= performance.now() + budgetMs;
       const mine: Finding[] = [];
-      lastSnapshot = undefined;
-      let ran = 0;
+      const stat: OperationStat = { operationId: op.operationId, write, cases: 0, ms: 0, statuses: {} };
+      stats.push(stat);
+      const started = performance.now();
       await fc.assert(
         fc.asyncProperty(caseOf(op), async (c) => {
-          ran++;
-          const f = await exercise(op, c);
-          if (f && mine.length < 10) mine.push(f);
+          const { status, finding } = await exercise(op, c);
+          stat.cases++;
+          stat.statuses[status] = (stat.statuses[status] ?? 0) + 1;
+          if (finding && mine.length < 10) mine.push(finding);
         }),
-        { seed: seed + index, numRuns: runs, endOnFailure: true, interruptAfterTimeLimit: share, markInterruptAsFailure: false },
+        // Past the deadline an operation stops early; for a write that fails the floor below.
+        { seed: seed + index, numRuns: runs, endOnFailure: true, interruptAfterTimeLimit: Math.max(1, deadline - performance.now()), markInterruptAsFailure: false },
       );
-      if (ran < runs) console.log(`spec fuzzer: ${op.operationId} ran ${ran} of ${runs} cases within its ${share} ms share of FUZZ_BUDGET_S`);
+      stat.ms = performance.now() - started;
       findings.push(...mine);
       expect(mine.map((f) => `${f.status} ${f.problem} ← ${f.request.method} ${f.request.url} ${f.request.body ?? ''}`.slice(0, 500))).toEqual([]);
-    }, 600_000);
+      if (write) expect(stat.cases, `${op.operationId} ran ${stat.cases} cases before FUZZ_BUDGET_S ran out`).toBeGreaterThanOrEqual(WRITE_FLOOR);
+      else if (stat.cases < runs) console.log(`spec fuzzer: ${op.operationId} ran ${stat.cases} of ${runs} cases before FUZZ_BUDGET_S ran out`);
+    }, budgetMs + 60_000);
   }
 });

@@ -57,12 +57,13 @@ function resolve<T>(node: T | { $ref: string }): { value: T; pointer?: string } 
   return { value: node as T };
 }
 
+const templates = Object.keys(spec.paths).map((template) => ({ template, t: template.split('/') }));
+
 /** The spec path template matching a concrete path, preferring literal segments. */
 export function matchPath(path: string): string | undefined {
   const segs = path.split('?')[0]!.split('/');
   let best: { template: string; score: number } | undefined;
-  for (const template of Object.keys(spec.paths)) {
-    const t = template.split('/');
+  for (const { template, t } of templates) {
     if (t.length !== segs.length) continue;
     let score = 0;
     let ok = true;
