@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { NotFoundError } from '../../errors.js';
 import { defineRoute } from '../../http/route.js';
 import { specPath } from '../../http/spec-schema.js';
+import { packageRoot } from '../../paths.js';
 import { publishedSpec } from './published-spec.js';
+import { errorCataloguePage, guidePage } from './docs-pages.js';
 
 const require = createRequire(import.meta.url);
 const swaggerUiDir = dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -18,6 +20,7 @@ const assets: Record<string, { type: string; body: () => Buffer }> = {
     type: 'text/javascript',
     body: () => readFileSync(join(swaggerUiDir, 'swagger-ui-bundle.js')),
   },
+  'docs.css': { type: 'text/css', body: () => readFileSync(join(packageRoot, 'docs', 'guide', 'docs.css')) },
   'init.js': {
     type: 'text/javascript',
     // A file, not an inline script, so the default Content-Security-Policy holds.
@@ -36,8 +39,10 @@ const page = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>zcd-gateway API reference · 政采贷接口文档</title>
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+<link rel="stylesheet" href="/docs/assets/docs.css">
 </head>
 <body>
+<nav class="docs-nav" aria-label="文档"><a href="/docs" aria-current="page">接口参考</a><a href="/docs/guide">银行接入指南</a><a href="/docs/errors">错误码目录</a></nav>
 <noscript>The reference needs JavaScript; the interface itself is at <a href="/openapi.yaml">openapi.yaml</a>.</noscript>
 <div id="reference"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
@@ -60,7 +65,7 @@ function asset(name: string) {
   return hit;
 }
 
-/** Serves the spec (JSON and YAML) and the offline API reference. */
+/** Serves the spec (JSON and YAML), the offline API reference, the bank integration guide and the error catalogue. */
 export function createDocsRoutes() {
   return [
     defineRoute({
@@ -88,6 +93,24 @@ export function createDocsRoutes() {
       access: { public: true },
       handler: ({ res }) => {
         res.type('text/html').send(page);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/docs/guide',
+      operationId: 'getIntegrationGuide',
+      access: { public: true },
+      handler: ({ res }) => {
+        res.type('text/html').send(guidePage());
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/docs/errors',
+      operationId: 'getErrorCatalogue',
+      access: { public: true },
+      handler: ({ res }) => {
+        res.type('text/html').send(errorCataloguePage());
       },
     }),
     defineRoute({
