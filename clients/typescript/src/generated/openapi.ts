@@ -172,6 +172,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/docs/guide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 银行接入指南 (the bank integration guide, in Chinese)
+         * @description From onboarding by the bureau to keys, the first token, consented reads, decisions, the collection-account lock, disbursement, repayment, webhook verification, idempotency, errors and the sandbox. An HTML page served by the gateway itself.
+         */
+        get: operations["getIntegrationGuide"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The error catalogue, readable
+         * @description Every `code` the gateway answers with (the spec's `x-error-catalogue`), when it happens and what to do, as an HTML table.
+         */
+        get: operations["getErrorCatalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/docs/assets/{file}": {
         parameters: {
             query?: never;
@@ -6878,6 +6918,62 @@ export interface operations {
                      * @example <!doctype html>
                      *     <html lang="zh-CN">
                      *     <head><title>zcd-gateway API reference · 政采贷接口文档</title></head>
+                     *     …
+                     */
+                    "text/html": string;
+                };
+            };
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getIntegrationGuide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The guide. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="zh-CN">
+                     *     <head><title>银行接入指南 · zcd-gateway</title></head>
+                     *     …
+                     */
+                    "text/html": string;
+                };
+            };
+            "4XX": components["responses"]["Problem"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    getErrorCatalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalogue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <!doctype html>
+                     *     <html lang="zh-CN">
+                     *     <head><title>错误码目录 · zcd-gateway</title></head>
                      *     …
                      */
                     "text/html": string;
