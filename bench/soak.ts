@@ -166,8 +166,8 @@ async function main(): Promise<number> {
         if (applied.status === 201 || applied.status === 200) retriedOk.push(t.contract_no);
       }
       if (applied.status !== 201 && applied.status !== 200) {
-        // The known gap: the instance committed the application and died before it stored the answer under the
-        // key (the answer is not yet written in the effect's transaction), so the retry ran it again.
+        // A retry that ran the request again although the first run had committed it: the answer is stored in the
+        // effect's transaction, so this must not happen.
         if (applied.body?.code === 'duplicate_application') answerLost++;
         problems.push(`application for ${t.contract_no}: ${applied.status} ${JSON.stringify(applied.body)?.slice(0, 200)}`);
         return;
@@ -272,7 +272,7 @@ async function main(): Promise<number> {
     figures['contracts financed twice'] = twice.length;
     figures['writes cut by the kill'] = cut.length;
     figures['cut writes retried and succeeded'] = retriedOk.filter((c) => cut.includes(c)).length;
-    figures['cut writes committed whose answer died with the instance'] = answerLost;
+    figures['cut writes committed, then run again by the retry'] = answerLost;
     figures['webhook deliveries received / expected events missing'] = `${webhooks.deliveries.length} / ${missing.length}`;
     figures['webhook duplicates with another webhook-id'] = duplicateIds;
     figures['5xx answers'] = fivexx.length;
