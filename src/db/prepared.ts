@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { idleSqliteConnection, isPostgres } from './knex.js';
+import { inRequestTransaction } from './request-transaction.js';
 import { retryOnWriteConflict } from './transaction-retry.js';
 
 /** A value a prepared statement binds. */
@@ -202,11 +203,11 @@ export class PreparedStatements {
    * the event loop share one transaction (a group commit), each in a savepoint of its own, so one write's
    * throw undoes only that write. Each promise settles after the commit: nothing resolves before it is durable.
    * A batch that meets another process's write lock runs again whole, so `fn` may run more than once; each
-   * promise still settles once. Inside a knex transaction it runs at once, in that transaction.
+   * promise still settles once. Inside a knex transaction or a request transaction it runs at once, in that transaction.
    */
   batched<T>(fn: (s: SyncStatements) => T): Promise<T> {
     if (!this.sqlite) throw new Error('batched is for SQLite only');
-    if (this.inTransaction) return this.transactionSync(fn);
+    if (this.inTransaction || inRequestTransaction(this.db)) return this.transactionSync(fn);
     return new Promise<T>((resolve, reject) => {
       if (!this.queue) {
         this.queue = [];

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Transactional } from '../transactional.js';
 import { isPostgres } from './knex.js';
+import { inRequestTransaction } from './request-transaction.js';
 import { withTransactionRetry } from './transaction-retry.js';
 
 /** Most units of work one SQLite commit carries. */
@@ -26,7 +27,8 @@ interface Pending<S> {
  * after the commit. If any of them throws, the whole group rolls back and each is run again in a
  * transaction of its own, so a failure answers only its own call: {@link Transactional} allows `work` to be
  * run again. Any transaction that meets another writer (another process on the SQLite file, a PostgreSQL
- * serialisation failure) runs again whole, bounded (`withTransactionRetry`).
+ * serialisation failure) runs again whole, bounded (`withTransactionRetry`). Inside a request transaction
+ * (request-transaction.ts) a call runs at once, in a savepoint of it, never in a group with other requests.
  */
 export function knexTransactional<S>(db: Knex, bind: (trx: Knex) => S): Transactional<S> {
   const alone = <T>(work: (stores: S) => Promise<T>): Promise<T> => withTransactionRetry(db, (trx) => work(bind(trx)));
@@ -65,12 +67,14 @@ export function knexTransactional<S>(db: Knex, bind: (trx: Knex) => S): Transact
     scheduled = false;
   };
 
-  return <T>(work: (stores: S) => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
+  return <T>(work: (stores: S) => Promise<T>): Promise<T> => {
+    if (inRequestTransaction(db)) return alone(work);
+    return new Promise<T>((resolve, reject) => {
       queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!scheduled) {
         scheduled = true;
         nextTurn(() => void flush());
       }
     });
+  };
 }

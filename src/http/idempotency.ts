@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ConflictError, DomainError, ValidationError } from '../errors.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { runInRequestTransaction } from '../db/request-transaction.js';
 
 /** How long a key is remembered. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
@@ -105,10 +106,27 @@ export class IdempotencyStore {
     return until <= at;
   }
 
+  /**
+   * Runs `request` — the work of a claimed key, up to its answer — in one transaction with everything it writes
+   * (request-transaction.ts), and stores the answer in that transaction: the effect and its answer commit
+   * together or not at all. An instance killed after the commit leaves the answer for the retry to replay; one
+   * killed before it leaves nothing, and the retry runs the request again once the lease lapses.
+   */
+  async answerWith(clientId: string, key: string, request: () => Promise<StoredAnswer>): Promise<StoredAnswer> {
+    return runInRequestTransaction(this.db, async (trx) => {
+      const answer = await request();
+      await this.store(trx, clientId, key, answer);
+      return answer;
+    });
+  }
+
+  /** Stores the answer to a request that changed nothing (a refusal). */
   async complete(clientId: string, key: string, answer: StoredAnswer): Promise<void> {
-    await this.db('idempotency_keys')
-      .where({ client_id: clientId, key })
-      .update({ state: 'done', status_code: answer.status, response_body: answer.body });
+    await this.store(this.db, clientId, key, answer);
+  }
+
+  private async store(db: Knex, clientId: string, key: string, answer: StoredAnswer): Promise<void> {
+    await db('idempotency_keys').where({ client_id: clientId, key }).update({ state: 'done', status_code: answer.status, response_body: answer.body });
   }
 
   /** Forgets a key whose request failed on our side, so the client can retry it. */

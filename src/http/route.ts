@@ -123,14 +123,19 @@ export function mountRoutes(
         res.send(claim.answer.body);
         return;
       }
+      let answered = false;
       try {
-        const result = await route.handler({ params, query, body, principal, req, res });
-        const status = route.successStatus ?? res.statusCode;
-        const text = JSON.stringify(result);
-        await idempotency.complete(client, key, { status, body: text });
-        res.status(status).type('application/json').send(text);
+        // The handler's writes and the stored answer commit in one transaction.
+        const answer = await idempotency.answerWith(client, key, async () => {
+          const result = await route.handler({ params, query, body, principal, req, res });
+          return { status: route.successStatus ?? res.statusCode, body: JSON.stringify(result) };
+        });
+        answered = true;
+        res.status(answer.status).type('application/json').send(answer.body);
       } catch (err) {
-        // A refusal is an answer and replays; a failure of ours frees the key for a retry.
+        // A refusal is an answer and replays (its transaction rolled back: it changed nothing); a failure of
+        // ours frees the key for a retry. Once the answer is committed, it stands whatever befalls the reply.
+        if (answered) throw err;
         if (err instanceof DomainError && err.status < 500) {
           const p = problem(err.status, err.code, err.message, err.extra);
           await idempotency.complete(client, key, { status: err.status, body: JSON.stringify(p) });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { approval, consentFor, financingWorld, type FinancingWorld } from '../helpers/financing.js';
 import { IdempotencyStore, IDEMPOTENCY_LEASE_MS, IDEMPOTENCY_TTL_MS } from '../../src/http/idempotency.js';
 import { testDatabaseKind } from '../helpers/db.js';
@@ -77,6 +77,76 @@ describe(`Idempotency-Key on ${testDatabaseKind}`, () => {
     const bad = await w.as(w.bank, 'POST', path, {}, { 'idempotency-key': 'has space' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0]).toMatchObject({ in: 'header' });
+  });
+
+  it('never leaves a committed write without its answer: killed right after the commit, the retry gets the answer, not a second effect', async () => {
+    const [t] = await w.financeable(1);
+    const sme = { ...(await w.supplier(t!.uscc)), 'idempotency-key': 'apply-cut-1' };
+    const body = { contract_no: t!.contractNo, product_id: w.productId, requested_amount: 1_000_000, consent: consentFor(30) };
+    const [applications, events] = [await count('applications'), await count('events')];
+    // The instance dies as soon as the request's first transaction — the one that writes the application —
+    // commits: every later query and the reply are lost (the client sees its connection fail).
+    type Query = (this: unknown, connection: unknown, query: string | { sql: string }) => Promise<unknown>;
+    const driver = Object.getPrototypeOf(w.gw.db.client) as { _query: Query };
+    const response = w.gw.app.response as { send(this: unknown, ...args: unknown[]): unknown };
+    const [query, send] = [driver._query, response.send];
+    let dead = false;
+    driver._query = async function (connection, q) {
+      if (dead) throw new Error('killed');
+      const result = await query.call(this, connection, q);
+      if (/^commit/i.test(typeof q === 'string' ? q : q.sql)) dead = true;
+      return result;
+    };
+    response.send = function (...args: unknown[]) {
+      if (dead) throw new Error('killed');
+      return send.apply(this, args);
+    };
+    try {
+      const cut = await w.gw.client.post('/api/v1/supplier/applications', body, { headers: sme, unchecked: true });
+      expect(cut.status).toBe(500);
+    } finally {
+      [driver._query, response.send] = [query, send];
+    }
+    expect(dead).toBe(true);
+    expect(await count('applications')).toBe(applications + 1);
+    // Long after: the lease of a key still running has lapsed, so a retry would be free to run the request again.
+    await w.gw.db('idempotency_keys').where({ key: 'apply-cut-1', state: 'running' }).update({ lease_until: 1 });
+    const retry = await w.gw.client.post('/api/v1/supplier/applications', body, { headers: sme });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toMatchObject({ contract_no: t!.contractNo, status: 'submitted' });
+    expect(await w.gw.db('applications').where({ id: retry.body.id }).first()).toBeDefined();
+    expect(await count('applications')).toBe(applications + 1);
+    expect(await count('events')).toBe(events + 1);
+  });
+
+  it('keeps nothing of a write that failed after its effect, so the retry runs it, once', async () => {
+    const [t] = await w.financeable(1);
+    const sme = { ...(await w.supplier(t!.uscc)), 'idempotency-key': 'apply-fail-1' };
+    const body = { contract_no: t!.contractNo, product_id: w.productId, requested_amount: 1_000_000, consent: consentFor(30) };
+    const [applications, events] = [await count('applications'), await count('events')];
+    // The application and its event are written, then building the answer fails.
+    const service = w.gw.applications as unknown as { view(...args: unknown[]): unknown };
+    const spy = vi.spyOn(service, 'view').mockImplementationOnce(() => {
+      throw new Error('answer could not be built');
+    });
+    try {
+      const failed = await w.gw.client.post('/api/v1/supplier/applications', body, { headers: sme });
+      expect(failed.status).toBe(500);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await count('applications')).toBe(applications);
+    expect(await count('events')).toBe(events);
+    expect(await w.gw.db('idempotency_keys').where({ key: 'apply-fail-1' })).toEqual([]);
+    const retry = await w.gw.client.post('/api/v1/supplier/applications', body, { headers: sme });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect(await count('applications')).toBe(applications + 1);
+    expect(await count('events')).toBe(events + 1);
+    const again = await w.gw.client.post('/api/v1/supplier/applications', body, { headers: sme });
+    expect(again.body).toEqual(retry.body);
+    expect(await count('applications')).toBe(applications + 1);
   });
 
   it('answers 409 while the first request is still running, and forgets keys after 24 hours', async () => {
