@@ -2792,6 +2792,9 @@ export interface components {
          *       "rate_max_bp": 435,
          *       "term_min_days": 180,
          *       "term_max_days": 180,
+         *       "fee_bp": 0,
+         *       "decide_days": 3,
+         *       "disburse_days": 5,
          *       "categories": [
          *         "goods"
          *       ],
@@ -2810,6 +2813,9 @@ export interface components {
          *       "rate_max_bp": 435,
          *       "term_min_days": 180,
          *       "term_max_days": 180,
+         *       "fee_bp": 0,
+         *       "decide_days": 3,
+         *       "disburse_days": 5,
          *       "categories": [
          *         "goods"
          *       ],
@@ -2828,6 +2834,9 @@ export interface components {
          *       "rate_max_bp": 435,
          *       "term_min_days": 180,
          *       "term_max_days": 180,
+         *       "fee_bp": 0,
+         *       "decide_days": 3,
+         *       "disburse_days": 5,
          *       "categories": [
          *         "goods"
          *       ],
@@ -2864,6 +2873,9 @@ export interface components {
          *           "rate_max_bp": 435,
          *           "term_min_days": 180,
          *           "term_max_days": 180,
+         *           "fee_bp": 0,
+         *           "decide_days": 3,
+         *           "disburse_days": 5,
          *           "categories": [
          *             "goods"
          *           ],
@@ -3053,7 +3065,10 @@ export interface components {
          *           "rate_min_bp": 435,
          *           "rate_max_bp": 435,
          *           "term_min_days": 180,
-         *           "term_max_days": 180
+         *           "term_max_days": 180,
+         *           "fee_bp": 0,
+         *           "decide_days": 3,
+         *           "disburse_days": 5
          *         }
          *       ]
          *     }
@@ -3263,6 +3278,69 @@ export interface components {
             reason_code?: string;
             amount?: components["schemas"]["Fen"];
         };
+        /**
+         * @example {
+         *       "id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *       "contract_no": "NMZC-HT-0000042",
+         *       "product_id": "7d2e5a90-1b3c-4f6d-8e9a-0c1b2d3e4f50",
+         *       "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *       "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *       "supplier_uscc": "91150100MA0N0AAA0B",
+         *       "supplier_name": "内蒙古青城智联科技有限公司",
+         *       "purchaser_region_code": "150100",
+         *       "requested_amount": 60000000,
+         *       "status": "disbursed",
+         *       "approved_amount": 58000000,
+         *       "annual_rate_bp": 435,
+         *       "term_days": 180,
+         *       "collection_account": {
+         *         "bank_name": "内蒙古银行呼和浩特新城支行",
+         *         "account_name": "内蒙古青城智联科技有限公司",
+         *         "account_number": "1501020912300004567"
+         *       },
+         *       "loan_no": "NMGB-DK-2026-000871",
+         *       "disbursed_amount": 58000000,
+         *       "repaid_amount": 0,
+         *       "outstanding_amount": 58000000,
+         *       "consent": {
+         *         "parts": [
+         *           "contract",
+         *           "acceptances",
+         *           "payments",
+         *           "risk_flags"
+         *         ],
+         *         "expires_at": "2026-10-10T00:00:00Z",
+         *         "revoked_at": null,
+         *         "live": true
+         *       },
+         *       "created_at": "2026-11-27T08:00:00Z",
+         *       "updated_at": "2026-11-27T08:00:00Z",
+         *       "history": [
+         *         {
+         *           "at": "2026-11-20T02:00:00Z",
+         *           "kind": "status_changed",
+         *           "status": "submitted",
+         *           "actor": "supplier:91150100MA0N0AAA0B"
+         *         },
+         *         {
+         *           "at": "2026-11-20T02:00:00Z",
+         *           "kind": "consent_granted"
+         *         },
+         *         {
+         *           "at": "2026-11-22T06:30:00Z",
+         *           "kind": "status_changed",
+         *           "from_status": "under_review",
+         *           "status": "approved",
+         *           "actor": "institution:ins_3f9a0c2d4e5b6a7c8d9e0f1a"
+         *         },
+         *         {
+         *           "at": "2026-11-27T08:00:00Z",
+         *           "kind": "disbursement",
+         *           "amount": 58000000
+         *         }
+         *       ]
+         *     }
+         */
         SupplierApplicationDetail: components["schemas"]["Application"] & {
             /** @description Oldest first. */
             history: components["schemas"]["ApplicationEvent"][];
@@ -4058,6 +4136,9 @@ export interface components {
          *           "rate_max_bp": 435,
          *           "term_min_days": 180,
          *           "term_max_days": 180,
+         *           "fee_bp": 0,
+         *           "decide_days": 3,
+         *           "disburse_days": 5,
          *           "categories": [
          *             "goods"
          *           ],
@@ -4104,6 +4185,9 @@ export interface components {
          *               "rate_max_bp": 435,
          *               "term_min_days": 180,
          *               "term_max_days": 180,
+         *               "fee_bp": 0,
+         *               "decide_days": 3,
+         *               "disburse_days": 5,
          *               "categories": [
          *                 "goods"
          *               ],
@@ -5633,7 +5717,10 @@ export interface components {
          *           "rate_min_bp": 435,
          *           "rate_max_bp": 435,
          *           "term_min_days": 180,
-         *           "term_max_days": 180
+         *           "term_max_days": 180,
+         *           "fee_bp": 0,
+         *           "decide_days": 3,
+         *           "disburse_days": 5
          *         }
          *       ]
          *     }
@@ -6336,6 +6423,11 @@ export interface components {
             };
             created_at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "role": "reviewer"
+         *     }
+         */
         StaffUpdate: {
             role: components["schemas"]["StaffRole"];
         };
@@ -6356,6 +6448,23 @@ export interface components {
             due_at: components["schemas"]["Timestamp"];
             recorded_at: components["schemas"]["Timestamp"];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
+         *           "contract_no": "NMZC-HT-0000042",
+         *           "deadline": "decide",
+         *           "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "region_code": "150102",
+         *           "working_days": 5,
+         *           "due_at": "2026-11-27T16:00:00Z",
+         *           "recorded_at": "2026-11-27T16:00:05Z"
+         *         }
+         *       ]
+         *     }
+         */
         DeadlineBreachPage: {
             items: components["schemas"]["DeadlineBreach"][];
             next_page_token?: components["schemas"]["NextPageToken"];
