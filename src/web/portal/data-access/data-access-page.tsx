@@ -38,15 +38,17 @@ function useVerdicts(entries: readonly Entry[]) {
     staleTime: Infinity,
     queryFn: async () => {
       const signed = h && jwks.data ? await verifyTreeHead(h, jwks.data) : false;
-      const out = new Map<number, Verdict>();
-      for (const e of entries) {
-        const inside = h && e.leaf_index !== null && e.leaf_index < h.tree_size;
-        const proof = inside
-          ? (await api.GET('/api/v1/audit/inclusion-proof', { params: { query: { leaf_index: e.leaf_index!, tree_size: h.tree_size } } })).data
-          : undefined;
-        out.set(e.id, await verifyEntry(e, h, signed, proof));
-      }
-      return out;
+      // Every proof against the same head, asked for at once.
+      const verdicts = await Promise.all(
+        entries.map(async (e) => {
+          const inside = h && e.leaf_index !== null && e.leaf_index < h.tree_size;
+          const proof = inside
+            ? (await api.GET('/api/v1/audit/inclusion-proof', { params: { query: { leaf_index: e.leaf_index!, tree_size: h.tree_size } } })).data
+            : undefined;
+          return [e.id, await verifyEntry(e, h, signed, proof)] as const;
+        }),
+      );
+      return new Map<number, Verdict>(verdicts);
     },
   });
 }
