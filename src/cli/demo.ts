@@ -122,6 +122,8 @@ export async function runDemo(db: Knex, config: Config, o: DemoOptions): Promise
           body: {
             name: '政采贷·演示', max_amount: 1_000_000_000, max_share_bp: 8000, rate_min_bp: 300, rate_max_bp: 900,
             term_min_days: 30, term_max_days: 365, categories: ['goods', 'services', 'works'], regions: ['150000'],
+            // What the portal compares besides the money: no fee, a decision in 2 working days, the money in 3.
+            fee_bp: 0, decide_days: 2, disburse_days: 3, requirements: '提供中标通知书和政府采购合同',
           },
         }),
         'createProduct',

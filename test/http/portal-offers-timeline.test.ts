@@ -125,6 +125,11 @@ describe(`an application’s timeline, on ${testDatabaseKind}`, () => {
     expect(done.history.find((e) => e.status === 'account_locked')!.actor).toBe('cloud');
     expect(done.history.filter((e) => e.kind === 'disbursement').map((e) => e.amount)).toEqual([1_000_000]);
     expect(done.history.filter((e) => e.kind === 'repayment').map((e) => e.amount)).toEqual([400_000, 600_000]);
+    // Each state comes just before the money that moved it, at the same time.
+    const kinds = done.history.map((e) => e.status ?? e.kind);
+    expect(kinds.slice(kinds.indexOf('disbursed'), kinds.indexOf('disbursed') + 2)).toEqual(['disbursed', 'disbursement']);
+    expect(kinds.slice(kinds.indexOf('repaying'), kinds.indexOf('repaying') + 2)).toEqual(['repaying', 'repayment']);
+    expect(done.history[kinds.indexOf('repaying')]!.at).toBe(done.history[kinds.indexOf('repaying') + 1]!.at);
     // The payments the treasury made on the contract while it was locked for this financing, as the sync received them.
     const received = done.history.filter((e) => e.kind === 'payment_received');
     expect(received.length).toBeGreaterThan(0);

@@ -817,12 +817,13 @@ export class ApplicationService {
       const contract = await this.deps.contracts.get(a.contractNo);
       if (contract) await this.deps.policy.enforce(a.purchaserRegionCode, { amountFen: d.amountFen, shareBaseFen: shareBase(contract) + a.disbursedFen });
     }
+    // The move and the money it records carry one time, so the supplier's timeline shows the state, then the money.
     const at = this.now();
     const changes = { loanNo: d.loanNo, disbursedFen: d.amountFen, disbursedAt: at };
     const moved = await this.apply(a, 'disbursed', `institution:${p.institutionId}`, changes, {}, async ({ store, events }) => {
       await store.insertDisbursement({ applicationId: a.id, loanNo: d.loanNo, amountFen: d.amountFen, on: d.on, at });
       await this.event(events, a, 'financing.disbursed', { amount: d.amountFen, loan_no: d.loanNo });
-    });
+    }, at);
     return this.detail(moved);
   }
 
@@ -834,8 +835,14 @@ export class ApplicationService {
       throw new BusinessRuleError('amount_exceeds_outstanding', `Only ${outstanding} fen is outstanding.`, { outstanding });
     }
     const at = this.now();
-    const moved = await this.apply(a, 'repaying', `institution:${p.institutionId}`, { repaidFen: a.repaidFen + r.amountFen }, {}, ({ store }) =>
-      store.insertRepayment({ applicationId: a.id, amountFen: r.amountFen, on: r.on, reference: r.reference, at }),
+    const moved = await this.apply(
+      a,
+      'repaying',
+      `institution:${p.institutionId}`,
+      { repaidFen: a.repaidFen + r.amountFen },
+      {},
+      ({ store }) => store.insertRepayment({ applicationId: a.id, amountFen: r.amountFen, on: r.on, reference: r.reference, at }),
+      at,
     );
     return this.detail(moved);
   }
@@ -935,9 +942,9 @@ export class ApplicationService {
     changes: ApplicationChanges,
     reason: Reason,
     effects?: (unit: FinancingUnit) => Promise<void>,
+    at = this.now(),
   ): Promise<Application> {
     if (!statusesLeadingTo(to).includes(a.status)) throw invalidTransition(a.status, to);
-    const at = this.now();
     return this.deps.transactional(async (unit) => {
       const moved = await unit.store.transition(a.id, [a.status], to, changes, move(a.status, to, actor, at, reason));
       if (!moved) throw await this.conflictNow(unit.store, a.id, to);

@@ -1,4 +1,4 @@
-import { Alert, Button, Empty, Table, Tag, type TableColumnsType } from 'antd';
+import { Alert, Button, Empty, Space, Table, Tag, type TableColumnsType } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { components } from '../../../generated/openapi.js';
@@ -38,15 +38,17 @@ function useVerdicts(entries: readonly Entry[]) {
     staleTime: Infinity,
     queryFn: async () => {
       const signed = h && jwks.data ? await verifyTreeHead(h, jwks.data) : false;
-      const out = new Map<number, Verdict>();
-      for (const e of entries) {
-        const inside = h && e.leaf_index !== null && e.leaf_index < h.tree_size;
-        const proof = inside
-          ? (await api.GET('/api/v1/audit/inclusion-proof', { params: { query: { leaf_index: e.leaf_index!, tree_size: h.tree_size } } })).data
-          : undefined;
-        out.set(e.id, await verifyEntry(e, h, signed, proof));
-      }
-      return out;
+      // Every proof against the same head, asked for at once.
+      const verdicts = await Promise.all(
+        entries.map(async (e) => {
+          const inside = h && e.leaf_index !== null && e.leaf_index < h.tree_size;
+          const proof = inside
+            ? (await api.GET('/api/v1/audit/inclusion-proof', { params: { query: { leaf_index: e.leaf_index!, tree_size: h.tree_size } } })).data
+            : undefined;
+          return [e.id, await verifyEntry(e, h, signed, proof)] as const;
+        }),
+      );
+      return new Map<number, Verdict>(verdicts);
     },
   });
 }
@@ -66,21 +68,31 @@ export default function DataAccessPage() {
   const items = query.data?.items ?? [];
   const verdicts = useVerdicts(items);
   const next = query.data?.next_page_token;
+  const verdict = (e: Entry) => {
+    const v = verdicts.data?.get(e.id);
+    return v ? <Tag color={VERDICT[v].color}>{t(VERDICT[v].label)}</Tag> : <span className="zcd-muted">{t('dataAccess.verdict.checking')}</span>;
+  };
   const columns: TableColumnsType<Entry> = [
-    { title: t('dataAccess.column.at'), dataIndex: 'at', className: 'zcd-nowrap', render: (iso: string) => formatDateTime(iso, locale) },
-    { title: t('dataAccess.column.bank'), dataIndex: 'institution_name' },
-    { title: t('dataAccess.column.contract'), dataIndex: 'contract_no', responsive: ['sm'] },
-    { title: t('dataAccess.column.part'), dataIndex: 'part', render: (p: Entry['part']) => t(PART_LABEL[p]) },
-    { title: t('dataAccess.column.consent'), dataIndex: 'consent_expires_at', responsive: ['md'], render: (iso: string) => formatDateTime(iso, locale) },
     {
-      title: t('dataAccess.column.verified'),
-      key: 'verified',
-      className: 'zcd-nowrap',
-      render: (_, e) => {
-        const v = verdicts.data?.get(e.id);
-        return v ? <Tag color={VERDICT[v].color}>{t(VERDICT[v].label)}</Tag> : <span className="zcd-muted">{t('dataAccess.verdict.checking')}</span>;
-      },
+      // A phone shows each read as one block: when, who, what, and the check.
+      title: t('dataAccess.column.bank'),
+      key: 'summary',
+      responsive: ['xs'],
+      render: (_, e) => (
+        <Space orientation="vertical" size={2}>
+          <span className="zcd-strong">{e.institution_name}</span>
+          <span>{t(PART_LABEL[e.part])}</span>
+          <span className="zcd-muted">{formatDateTime(e.at, locale)}</span>
+          {verdict(e)}
+        </Space>
+      ),
     },
+    { title: t('dataAccess.column.at'), dataIndex: 'at', className: 'zcd-nowrap', responsive: ['sm'], render: (iso: string) => formatDateTime(iso, locale) },
+    { title: t('dataAccess.column.bank'), dataIndex: 'institution_name', responsive: ['sm'] },
+    { title: t('dataAccess.column.contract'), dataIndex: 'contract_no', responsive: ['sm'] },
+    { title: t('dataAccess.column.part'), dataIndex: 'part', responsive: ['sm'], render: (p: Entry['part']) => t(PART_LABEL[p]) },
+    { title: t('dataAccess.column.consent'), dataIndex: 'consent_expires_at', responsive: ['md'], render: (iso: string) => formatDateTime(iso, locale) },
+    { title: t('dataAccess.column.verified'), key: 'verified', className: 'zcd-nowrap', responsive: ['sm'], render: (_, e) => verdict(e) },
   ];
   return (
     <Page title="dataAccess.title" area="portal.name">
