@@ -17,6 +17,7 @@ const OnboardPage = lazy(() => import('./institutions/onboard-page.js'));
 const InstitutionPage = lazy(() => import('./institutions/institution-page.js'));
 const AuditPage = lazy(() => import('./audit/audit-page.js'));
 const ProductsPage = lazy(() => import('./products/products-page.js'));
+const MonthlyReportPage = lazy(() => import('./reports/monthly-report-page.js'));
 
 /** The console's navigation; each page of the console adds its entry here. */
 const NAV: readonly NavItem[] = [
@@ -26,6 +27,7 @@ const NAV: readonly NavItem[] = [
   { to: '/institutions', label: 'console.nav.institutions' },
   { to: '/products', label: 'console.nav.products' },
   { to: '/audit', label: 'console.nav.audit' },
+  { to: '/reports', label: 'console.nav.report' },
 ];
 
 /** `/console…`: the bureau console (政采贷监管), for finance bureau staff signed in at their identity provider. */
@@ -42,6 +44,7 @@ export default function ConsoleApp() {
           <Route path="/institutions/:id" component={InstitutionPage} />
           <Route path="/products" component={ProductsPage} />
           <Route path="/audit" component={AuditPage} />
+          <Route path="/reports" component={MonthlyReportPage} />
           <Route>
             <AreaNotFound home="/console" area="console.name" />
           </Route>
