@@ -21,6 +21,7 @@ const ApplicationsPage = lazy(() => import('./applications/applications-page.js'
 const ApplicationPage = lazy(() => import('./applications/application-page.js'));
 const StaffPage = lazy(() => import('./staff/staff-page.js'));
 const PolicyPage = lazy(() => import('./policy/policy-page.js'));
+const MonthlyReportPage = lazy(() => import('./reports/monthly-report-page.js'));
 
 /** The console's navigation; each page of the console adds its entry here. */
 const NAV: readonly NavItem[] = [
@@ -33,6 +34,7 @@ const NAV: readonly NavItem[] = [
   { to: '/applications', label: 'console.nav.applications' },
   { to: '/policy', label: 'console.nav.policy' },
   { to: '/staff', label: 'console.nav.staff' },
+  { to: '/reports', label: 'console.nav.report' },
 ];
 
 /** `/console…`: the bureau console (政采贷监管), for finance bureau staff signed in at their identity provider. */
@@ -53,6 +55,7 @@ export default function ConsoleApp() {
           <Route path="/applications/:id" component={ApplicationPage} />
           <Route path="/policy" component={PolicyPage} />
           <Route path="/staff" component={StaffPage} />
+          <Route path="/reports" component={MonthlyReportPage} />
           <Route>
             <AreaNotFound home="/console" area="console.name" />
           </Route>

@@ -1,7 +1,11 @@
+import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Empty, Skeleton, Space, Switch, Table, Tag } from 'antd';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import type { components } from '../../../generated/openapi.js';
-import { $api } from '../../shared/api/client.js';
+import { $api, api } from '../../shared/api/client.js';
+import { saveBlob } from '../reports/save-blob.js';
+import { bandsOption, daysBands, type DaysBand } from './late-payment-bands.js';
+import { latePaymentsCsv } from './late-payments-csv.js';
 import { formatCount, formatDate } from '../../shared/format.js';
 import { useI18n } from '../../shared/i18n/i18n.js';
 import { formatFen } from '../../shared/money.js';
@@ -9,6 +13,25 @@ import { Page } from '../../shared/shell/page.js';
 import { byPurchaser } from './purchaser-totals.js';
 
 type LatePayment = components['schemas']['LatePayment'];
+
+const EChart = lazy(() => import('../../shared/charts/echart.js'));
+
+/** Pages read at most for the chart and the export (500 contracts each). */
+const MAX_PAGES = 40;
+
+/** Every late payment of the bureau's region (as filtered), page after page, for the chart and the export. */
+async function allLatePayments(late: boolean): Promise<{ items: LatePayment[]; complete: boolean }> {
+  const items: LatePayment[] = [];
+  let token: string | undefined;
+  for (let i = 0; i < MAX_PAGES; i++) {
+    const { data, error } = await api.GET('/api/v1/admin/late-payments', { params: { query: { late, page_size: 500, ...(token ? { page_token: token } : {}) } } });
+    if (error || !data) throw new Error('listLatePayments failed');
+    items.push(...data.items);
+    token = data.next_page_token ?? undefined;
+    if (!token) return { items, complete: true };
+  }
+  return { items, complete: false };
+}
 
 /** `/console/late-payments`: accepted contracts not fully paid in the bureau's region (`listLatePayments`). */
 export default function LatePaymentsPage() {
@@ -20,6 +43,17 @@ export default function LatePaymentsPage() {
   });
   const items = useMemo(() => query.data?.items ?? [], [query.data]);
   const purchasers = useMemo(() => byPurchaser(items), [items]);
+  const all = useQuery({ queryKey: ['late-payments-all', lateOnly], queryFn: () => allLatePayments(lateOnly) });
+  const bands = useMemo(() => daysBands(all.data?.items ?? []), [all.data]);
+  const bandName = (b: DaysBand) => (b.toDay === null ? t('late.bandOpen', { from: b.fromDay }) : t('late.band', { from: b.fromDay, to: b.toDay }));
+  const option = useMemo(
+    () => bandsOption(bands, { band: (b) => bandName(b) + (b.pastStatutory ? ' ⚠' : ''), overdue: t('late.overdueAmount'), notYetDue: t('late.notYetDue'), amount: t('late.unpaid') }),
+    [bands, t],
+  );
+  const exportCsv = () => {
+    if (!all.data) return;
+    saveBlob(new Blob([latePaymentsCsv(all.data.items)], { type: 'text/csv;charset=utf-8' }), `zcd-late-payments-${lateOnly ? 'late' : 'unpaid'}.csv`);
+  };
   return (
     <Page title="late.title" area="console.name">
       <p className="zcd-muted">{t('late.explain')}</p>
@@ -41,6 +75,45 @@ export default function LatePaymentsPage() {
         <Empty description={t('late.none')} />
       ) : (
         <>
+          <section className="zcd-section" aria-labelledby="by-days">
+            <h2 id="by-days">{t('late.byDays')}</h2>
+            {all.isPending ? (
+              <Skeleton active />
+            ) : all.isError ? (
+              <Alert type="error" showIcon title={t('late.failed')} />
+            ) : (
+              <>
+                <div className="zcd-toolbar">
+                  <Button onClick={exportCsv}>{t('late.exportCsv')}</Button>
+                  {!all.data.complete ? <span className="zcd-muted">{t('late.truncated', { n: all.data.items.length })}</span> : null}
+                </div>
+                <Suspense fallback={<Skeleton active />}>
+                  <EChart option={option} label={t('late.chartLabel')} height={260} />
+                </Suspense>
+                <Table<DaysBand>
+                  size="small"
+                  rowKey="fromDay"
+                  pagination={false}
+                  dataSource={bands}
+                  caption={<span className="zcd-visually-hidden">{t('late.byDays')}</span>}
+                  columns={[
+                    {
+                      title: t('late.daysSince'),
+                      key: 'band',
+                      render: (_, b) => (
+                        <>
+                          {bandName(b)} {b.pastStatutory ? <Tag color="red">{t('late.pastStatutory')}</Tag> : null}
+                        </>
+                      ),
+                    },
+                    { title: t('late.contracts'), dataIndex: 'contracts', align: 'right', render: (n: number) => formatCount(n) },
+                    { title: t('late.overdueAmount'), dataIndex: 'overdueFen', align: 'right', render: (n: number) => formatFen(n) },
+                    { title: t('late.notYetDue'), dataIndex: 'notYetDueFen', align: 'right', responsive: ['sm'], render: (n: number) => formatFen(n) },
+                  ]}
+                />
+              </>
+            )}
+          </section>
           <section className="zcd-section" aria-labelledby="by-purchaser">
             <h2 id="by-purchaser">{t('late.byPurchaser')}</h2>
             <Table
