@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import { DomainError, ValidationError, type FieldIssue } from '../errors.js';
 import { publishedSpec } from '../features/docs/published-spec.js';
+import { codePoints } from './fields.js';
 import { cleanText, isUtf8, queryNamesNotUtf8 } from '../text-rule.js';
 
 // The edge of every operation, before its own schemas: the request body's media type and presence as the
@@ -15,6 +16,16 @@ export interface BodyContract {
   required: boolean;
   /** The JSON Pointers of the body's members marked `x-multiline: true`, which may hold line feeds. */
   multiline: ReadonlySet<string>;
+  /** The JSON schema of the JSON body (references resolved on demand), for its strings' length bounds. */
+  bodySchema?: Schema;
+  /** The path and query parameters' schemas, by name. */
+  parameters: { path: ReadonlyMap<string, Schema>; query: ReadonlyMap<string, Schema> };
+}
+
+/** A JSON schema node of the spec, with a resolver for the `$ref`s below it. */
+interface Schema {
+  node: unknown;
+  deref: (node: unknown) => Record<string, unknown> | undefined;
 }
 
 const methods = ['get', 'put', 'post', 'delete', 'patch'] as const;
@@ -36,15 +47,27 @@ export function bodyContracts(document: Record<string, unknown>): Map<string, Bo
   };
   for (const item of Object.values((document.paths ?? {}) as Record<string, Record<string, unknown>>)) {
     for (const m of methods) {
-      const op = item[m] as { operationId?: string; requestBody?: unknown } | undefined;
+      const op = item[m] as { operationId?: string; requestBody?: unknown; parameters?: unknown[] } | undefined;
       if (!op?.operationId) continue;
+      const parameters = { path: new Map<string, Schema>(), query: new Map<string, Schema>() };
+      for (const p of [...((item.parameters as unknown[] | undefined) ?? []), ...(op.parameters ?? [])]) {
+        const param = deref(p) as { name?: string; in?: string; schema?: unknown } | undefined;
+        if (param?.name && (param.in === 'path' || param.in === 'query')) parameters[param.in].set(param.name, { node: param.schema, deref });
+      }
       const body = deref(op.requestBody) as { required?: boolean; content?: Record<string, { schema?: unknown }> } | undefined;
       const multiline = new Set<string>();
       for (const media of Object.values(body?.content ?? {})) {
         const props = (deref(media.schema) as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
         for (const [name, prop] of Object.entries(props)) if ((deref(prop) as Record<string, unknown> | undefined)?.['x-multiline'] === true) multiline.add(`/${name}`);
       }
-      out.set(op.operationId, { mediaTypes: Object.keys(body?.content ?? {}), required: body?.required === true, multiline });
+      const json = body?.content?.['application/json']?.schema;
+      out.set(op.operationId, {
+        mediaTypes: Object.keys(body?.content ?? {}),
+        required: body?.required === true,
+        multiline,
+        ...(json === undefined ? {} : { bodySchema: { node: json, deref } }),
+        parameters,
+      });
     }
   }
   return out;
@@ -118,7 +141,59 @@ function clean(value: unknown, where: FieldIssue['in'], suspect?: (s: string) =>
   throw new ValidationError(result.issues.map((i) => ({ in: where, pointer: i.pointer, detail: i.detail })));
 }
 
-/** The request's path, query and body after the text rule; throws 400 when a string breaks it. */
+/**
+ * The strings of `value` that break a `minLength`/`maxLength` of `schema`, counted in code points (the spec's
+ * conventions, "Text"). Follows `properties`, `additionalProperties`, `items` and `allOf`; under `oneOf` or
+ * `anyOf` a string is refused only when no branch takes it, and then as the first branch says.
+ */
+export function lengthIssues(schema: Schema, value: unknown, pointer = '', depth = 0): { pointer: string; detail: string }[] {
+  const s = schema.deref(schema.node);
+  if (!s || depth > 64) return [];
+  const at = (node: unknown): Schema => ({ node, deref: schema.deref });
+  const issues: { pointer: string; detail: string }[] = [];
+  if (typeof value === 'string') {
+    const n = codePoints(value);
+    if (typeof s.maxLength === 'number' && n > s.maxLength) issues.push({ pointer, detail: `must be at most ${s.maxLength} characters (Unicode code points), not ${n}` });
+    if (typeof s.minLength === 'number' && n < s.minLength) issues.push({ pointer, detail: `must be at least ${s.minLength} characters (Unicode code points), not ${n}` });
+  } else if (Array.isArray(value)) {
+    if (s.items !== undefined) value.forEach((item, i) => issues.push(...lengthIssues(at(s.items), item, `${pointer}/${i}`, depth + 1)));
+  } else if (value !== null && typeof value === 'object') {
+    const props = (s.properties ?? {}) as Record<string, unknown>;
+    for (const [k, item] of Object.entries(value)) {
+      const sub = Object.hasOwn(props, k) ? props[k] : typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
+      if (sub !== undefined) issues.push(...lengthIssues(at(sub), item, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1));
+    }
+  }
+  for (const sub of (s.allOf as unknown[] | undefined) ?? []) issues.push(...lengthIssues(at(sub), value, pointer, depth + 1));
+  for (const key of ['oneOf', 'anyOf'] as const) {
+    const branches = ((s[key] as unknown[] | undefined) ?? []).map((sub) => lengthIssues(at(sub), value, pointer, depth + 1));
+    if (branches.length && branches.every((b) => b.length > 0)) issues.push(...branches[0]!);
+  }
+  return issues;
+}
+
+/** The length bounds of the operation's parameters and body on the request's cleaned parts; throws 400. */
+function checkLengths(contract: BodyContract | undefined, parts: { params: unknown; query: unknown; body: unknown }, bodyPresent: boolean): void {
+  if (!contract) return;
+  const issues: FieldIssue[] = [];
+  for (const where of ['path', 'query'] as const) {
+    const values = (where === 'path' ? parts.params : parts.query) as Record<string, unknown> | undefined;
+    for (const [name, schema] of contract.parameters[where]) {
+      const v = values?.[name];
+      // A repeated query parameter is a list: each of its values keeps the parameter's bounds.
+      for (const one of Array.isArray(v) ? v : [v]) {
+        if (typeof one === 'string') for (const i of lengthIssues(schema, one)) issues.push({ in: where, pointer: `/${name}`, detail: i.detail });
+      }
+    }
+  }
+  if (bodyPresent && contract.bodySchema) for (const i of lengthIssues(contract.bodySchema, parts.body)) issues.push({ in: 'body', ...i });
+  if (issues.length) throw new ValidationError(issues.slice(0, 50));
+}
+
+/**
+ * The request's path, query and body after the text rule, with every string within its spec `maxLength` and
+ * `minLength` in code points of the NFC text; throws 400 when a string breaks either.
+ */
 export function cleanRequest(req: Request, bodyPresent: boolean, contract?: BodyContract): { params: unknown; query: unknown; body: unknown } {
   const params = clean(req.params, 'path');
   const raw = req.originalUrl.indexOf('?');
@@ -130,6 +205,7 @@ export function cleanRequest(req: Request, bodyPresent: boolean, contract?: Body
   const notUtf8 = (req as unknown as Record<symbol, boolean>)[INVALID_UTF8] === true;
   const body = bodyPresent ? clean(req.body, 'body', notUtf8 ? (s) => s.includes('\uFFFD') : undefined, contract?.multiline) : undefined;
   if (notUtf8 && bodyPresent) throw new ValidationError([{ in: 'body', pointer: '', detail: 'must be valid UTF-8' }]);
+  checkLengths(contract, { params, query, body }, bodyPresent);
   return { params, query, body };
 }
 

@@ -11,6 +11,13 @@ export function codePoints(s: string): number {
   return n;
 }
 
+/**
+ * A string of at most `max` characters, counted as the spec's `maxLength` counts them: Unicode code points
+ * (conventions, "Text"), so that a string the edge takes is not refused again for its UTF-16 length. Use it
+ * instead of `z.string().max(n)` for anything a request carries.
+ */
+export const chars = (max: number) => z.string().refine((s) => codePoints(s) <= max, `must be at most ${max} characters`);
+
 /** Free text: trimmed, bounded, no control or bidi-override characters. */
 export const text = (max: number) =>
   z
@@ -42,4 +49,4 @@ export const isoDate = z.iso.date();
 export const timestampMs = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
 
 /** A UUID in a path; a malformed one is simply not found, so it stays a string here. */
-export const idParam = z.string().max(64);
+export const idParam = chars(64);

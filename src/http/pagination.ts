@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { chars } from './fields.js';
 
 // Every list the gateway serves pages the same way: the service asks its store for one row more than the
 // page holds, to know whether more follow; the route turns the page token back into the store's cursor and
@@ -8,7 +9,7 @@ import { ValidationError } from '../errors.js';
 /** Cursor pagination parameters shared by every list operation. */
 export const pageQuery = {
   page_size: z.coerce.number().int().min(1).max(500).default(100),
-  page_token: z.string().max(512).optional(),
+  page_token: chars(512).optional(),
 };
 
 /** One page of a list, and whether more follow it. */
@@ -54,4 +55,4 @@ export function nextPageToken<T>(page: Page<T>, cursor: (last: T) => Record<stri
 }
 
 /** The cursor of lists ordered by one key ascending (ids, codes, client ids): `{ after }`. */
-export const afterCursor = z.strictObject({ after: z.string().max(64) });
+export const afterCursor = z.strictObject({ after: chars(64) });

@@ -105,7 +105,30 @@ function stringFor(s: Schema): fc.Arbitrary<string> {
       // a pattern fast-check cannot generate from: plain strings
     }
   }
-  return fc.string({ unit: 'grapheme', minLength: min, maxLength: Math.max(min, max) });
+  const plain = fc.string({ unit: 'grapheme', minLength: min, maxLength: Math.max(min, max) });
+  // At the bound in code points, which is twice the bound in UTF-16 units (bounded, as a query parameter's
+  // value must fit in a URL; lengthBounds gives the longer ones where they fit).
+  return typeof s.maxLength === 'number' && s.maxLength >= min && s.maxLength <= 128 ? fc.oneof({ arbitrary: plain, weight: 4 }, fc.constant('𠀀'.repeat(s.maxLength))) : plain;
+}
+
+/**
+ * Strings at and one past a string schema's `maxLength` (and `minLength`), counted in code points as the spec
+ * counts them: astral characters (two UTF-16 units each), plain ones, and an NFD tail that NFC shortens by
+ * one. Only those `keep` keeps; empty for a schema without length bounds.
+ */
+export function lengthBounds(node: unknown, keep: (s: string) => boolean = () => true): fc.Arbitrary<string>[] {
+  const s = deref(node);
+  if (typeOf(s) !== 'string') return [];
+  const out: string[] = [];
+  const max = s.maxLength;
+  if (typeof max === 'number') {
+    out.push('𠀀'.repeat(max), '𠀀'.repeat(max + 1), 'a'.repeat(max + 1));
+    if (max > 0) out.push(`${'𠀀'.repeat(max - 1)}e\u0301`, `${'𠀀'.repeat(max)}e\u0301`);
+  }
+  const min = s.minLength;
+  if (typeof min === 'number' && min > 0) out.push('𠀀'.repeat(min), '𠀀'.repeat(min - 1));
+  const kept = out.filter(keep);
+  return kept.length ? [fc.constantFrom(...kept)] : [];
 }
 
 /** Integers at and past the bounds of an integer schema, and the usual suspects. */
@@ -163,9 +186,7 @@ export function broken(node: unknown): fc.Arbitrary<unknown> {
   const wrong: fc.Arbitrary<unknown>[] = [anyJson];
   if (t === 'string' || Array.isArray(s.enum)) wrong.push(hostileString);
   if (t === 'integer' || t === 'number') wrong.push(fc.constantFrom(...boundaryNumbers(s)));
-  if (t === 'string' && typeof s.maxLength === 'number') {
-    wrong.push(fc.constantFrom('a'.repeat(s.maxLength + 1), '𠀀'.repeat(s.maxLength + 1), '𠀀'.repeat(s.maxLength)));
-  }
+  wrong.push(...lengthBounds(s));
   return fc.oneof(...wrong);
 }
 

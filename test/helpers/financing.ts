@@ -1,6 +1,6 @@
 import { SandboxCloud } from '../../adapters/sandbox/sandbox-cloud.js';
 import type { Knex } from '../../src/db/knex.js';
-import { startTestGateway, type TestGateway } from './gateway.js';
+import { startTestGateway, type TestGateway, type TestGatewayOptions } from './gateway.js';
 import { callAs, onboard, seedBureau, type TestParty } from './auth.js';
 
 /** A gateway on the sandbox cloud with a bureau, a bank, an approved product and synced contracts. */
@@ -35,11 +35,12 @@ export const broadProduct = {
 };
 
 /** Builds the world; `contracts` sandbox contracts are seeded and synced. */
-export async function financingWorld(contracts = 120, o: { webhookUrl?: string; db?: Knex } = {}): Promise<FinancingWorld> {
+export async function financingWorld(contracts = 120, o: { webhookUrl?: string; db?: Knex; config?: TestGatewayOptions['config'] } = {}): Promise<FinancingWorld> {
   let sandbox!: SandboxCloud;
   const gw = await startTestGateway({
     cloud: (db) => (sandbox = new SandboxCloud(db)),
     ...(o.db ? { db: o.db } : {}),
+    ...(o.config ? { config: o.config } : {}),
   });
   await sandbox.seed(contracts);
   await gw.sync.runOnce();

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
 import { pageQuery } from '../../http/pagination.js';
 import { specQuery } from '../../http/spec-schema.js';
+import { chars } from '../../http/fields.js';
 
 /** Query of `listAdminAudit`. */
 export const listAdminAuditQuery = specQuery<'listAdminAudit'>()(
   z.strictObject({
-    action: z.string().max(64).optional(),
-    target: z.string().max(64).optional(),
+    action: chars(64).optional(),
+    target: chars(64).optional(),
     ...pageQuery,
   }),
 );

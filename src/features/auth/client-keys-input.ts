@@ -1,13 +1,13 @@
 import type { JWK } from 'jose';
-import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
 import { clientJwksSchema, registeredKeys, type RegisteredKey } from './jwks.js';
 import { jwksUriProblem } from './remote-jwks.js';
+import { chars } from '../../http/fields.js';
 
 /** The key members of a client registration: an inline JWKS or a `jwks_uri`. */
 export const clientKeysFields = {
   jwks: clientJwksSchema.optional(),
-  jwks_uri: z.string().max(2048).optional(),
+  jwks_uri: chars(2048).optional(),
 };
 
 /** A client's keys as registered: the checked inline keys, or the `jwks_uri` (its keys are fetched on use). */

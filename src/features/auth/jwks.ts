@@ -2,6 +2,7 @@ import { calculateJwkThumbprint, importJWK, type CryptoKey, type JWK } from 'jos
 import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
 import { specEnum, specType } from '../../http/spec-schema.js';
+import { chars } from '../../http/fields.js';
 
 type S = components['schemas'];
 
@@ -18,14 +19,14 @@ export const publicJwkSchema = specType<S['PublicJwk']>()(
   z
     .looseObject({
       kty: z.enum(specEnum<S['PublicJwk']['kty']>()(['EC', 'RSA', 'OKP'])),
-      kid: z.string().min(1).max(256).optional(),
+      kid: chars(256).min(1).optional(),
       alg: z.enum(CLIENT_ALGS).optional(),
       use: z.literal('sig').optional(),
       crv: z.enum(specEnum<NonNullable<S['PublicJwk']['crv']>>()(['P-256', 'Ed25519'])).optional(),
-      x: z.string().max(1024).optional(),
-      y: z.string().max(1024).optional(),
-      n: z.string().max(1400).optional(),
-      e: z.string().max(16).optional(),
+      x: chars(1024).optional(),
+      y: chars(1024).optional(),
+      n: chars(1400).optional(),
+      e: chars(16).optional(),
     })
     .refine((k) => PRIVATE_MEMBERS.every((m) => !(m in k)), 'a public key must not carry private key members'),
 );

@@ -3,12 +3,13 @@ import { pageQuery } from '../../http/pagination.js';
 import { specBody, specQuery } from '../../http/spec-schema.js';
 import { clientKeysFields } from '../auth/client-keys-input.js';
 import { regionCode } from '../regions/regions-schemas.js';
+import { chars } from '../../http/fields.js';
 
 /** Body of `createBureau`. */
 export const createBureauBody = specBody<'createBureau'>()(
   z.strictObject({
     region_code: regionCode,
-    name: z.string().trim().min(1).max(128),
+    name: chars(128).trim().min(1),
     ...clientKeysFields,
   }),
 );

@@ -9,6 +9,7 @@ import { specPath } from '../../http/spec-schema.js';
 import { packageRoot } from '../../paths.js';
 import { publishedSpec } from './published-spec.js';
 import { errorCataloguePage, guidePage } from './docs-pages.js';
+import { chars } from '../../http/fields.js';
 
 const require = createRequire(import.meta.url);
 const swaggerUiDir = dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -118,7 +119,7 @@ export function createDocsRoutes() {
       path: '/docs/assets/{file}',
       operationId: 'getApiDocsAsset',
       access: { public: true },
-      params: specPath<'getApiDocsAsset'>()(z.object({ file: z.string().max(64) })),
+      params: specPath<'getApiDocsAsset'>()(z.object({ file: chars(64) })),
       handler: ({ params, req, res }) => {
         const hit = asset(params.file);
         if (!hit) throw new NotFoundError('asset_not_found', 'No such asset.');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
 import { pageQuery } from '../../http/pagination.js';
 import { specEnum, specPath, specQuery } from '../../http/spec-schema.js';
+import { chars } from '../../http/fields.js';
 
 type Schemas = components['schemas'];
 
@@ -19,14 +20,14 @@ export const WEBHOOK_DELIVERY_STATUSES = specEnum<Schemas['WebhookDeliveryStatus
 /** Query of `listWebhookDeliveries`. */
 export const listDeliveriesQuery = specQuery<'listWebhookDeliveries'>()(
   z.strictObject({
-    event_id: z.string().max(64).optional(),
+    event_id: chars(64).optional(),
     status: z.enum(WEBHOOK_DELIVERY_STATUSES).optional(),
     ...pageQuery,
   }),
 );
 
 /** Path of `redeliverEvent`. */
-export const eventParams = specPath<'redeliverEvent'>()(z.object({ eventId: z.string().max(64) }));
+export const eventParams = specPath<'redeliverEvent'>()(z.object({ eventId: chars(64) }));
 
 /** The page token of `listWebhookDeliveries`: the last `seq` shown. */
 export const deliveryCursor = z.strictObject({ s: z.number().int().min(0) });

@@ -5,6 +5,7 @@ import type { AccessView, ApplicationDetail, ApplicationView, ContractParts, Con
 import type { TimelineEntry } from './application-timeline.js';
 import type { Application, DeadlineBreachRow, Product, Transition } from './financing-store.js';
 import type { ProductView } from './products-service.js';
+import { chars } from '../../http/fields.js';
 
 type S = components['schemas'];
 
@@ -244,13 +245,13 @@ export function deadlineBreachDto(b: DeadlineBreachRow & { institutionName: stri
 }
 
 /** Cursor of the deadline-breach list: the last breach's recording time, application and deadline. */
-export const breachCursor = z.strictObject({ at: z.number().int(), id: z.string().max(64), deadline: z.string().max(16) });
+export const breachCursor = z.strictObject({ at: z.number().int(), id: chars(64), deadline: chars(16) });
 
 /** The cursor after a breach. */
 export const breachCursorOf = (b: DeadlineBreachRow) => ({ at: b.recordedAt, id: b.applicationId, deadline: b.deadline });
 
 /** Cursor of the newest-first application lists: the last item's creation time and id. */
-export const applicationCursor = z.strictObject({ c: z.number().int(), id: z.string().max(64) });
+export const applicationCursor = z.strictObject({ c: z.number().int(), id: chars(64) });
 /** Cursor of the newest-first data-access lists: the last entry's id. */
 export const seqCursor = z.strictObject({ before: z.number().int() });
 

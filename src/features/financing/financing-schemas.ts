@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
-import { basisPoints, fen, idParam, isoDate, positiveFen, text, timestampMs } from '../../http/fields.js';
+import { basisPoints, fen, idParam, isoDate, positiveFen, text, timestampMs, chars } from '../../http/fields.js';
 import { pageQuery } from '../../http/pagination.js';
 import { specBody, specEnum, specPath, specQuery, specType } from '../../http/spec-schema.js';
 import { isValidUscc } from '../../domain/uscc.js';
@@ -100,14 +100,14 @@ export const applicationParams = specPath<
 >()(z.object({ applicationId: idParam }));
 
 /** Path of `listContractOffers`. */
-export const contractParams = specPath<'listContractOffers'>()(z.object({ contractNo: z.string().max(64) }));
+export const contractParams = specPath<'listContractOffers'>()(z.object({ contractNo: chars(64) }));
 
 const consentPart = z.enum(CONSENT_PARTS);
 
 /** Body of `createApplication`. */
 export const applicationInput = specBody<'createApplication'>()(
   z.strictObject({
-    contract_no: z.string().min(1).max(64),
+    contract_no: chars(64).min(1),
     product_id: z.uuid(),
     requested_amount: positiveFen,
     consent: z.strictObject({

@@ -5,6 +5,7 @@ import { pageQuery } from '../../http/pagination.js';
 import { specBody, specEnum, specPath, specQuery } from '../../http/spec-schema.js';
 import { clientKeysFields } from '../auth/client-keys-input.js';
 import { regionCode } from '../regions/regions-schemas.js';
+import { chars } from '../../http/fields.js';
 
 type Schemas = components['schemas'];
 
@@ -22,9 +23,9 @@ export const INSTITUTION_STATUS_CHANGES = specEnum<Schemas['InstitutionStatusCha
 /** Body of `createInstitution`. */
 export const createInstitutionBody = specBody<'createInstitution'>()(
   z.strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: chars(200).trim().min(1),
     uscc: z.string().refine(isValidUscc, 'not a valid USCC (GB 32100 check character)'),
-    license_no: z.string().trim().min(1).max(64),
+    license_no: chars(64).trim().min(1),
     type: z.enum(INSTITUTION_TYPES),
     regions: z
       .array(regionCode)
@@ -34,7 +35,7 @@ export const createInstitutionBody = specBody<'createInstitution'>()(
     ...clientKeysFields,
     webhook_url: httpsUrl.optional(),
     contact: z
-      .strictObject({ name: z.string().max(100).optional(), phone: z.string().max(32).optional(), email: z.email().max(254).optional() })
+      .strictObject({ name: chars(100).optional(), phone: chars(32).optional(), email: z.email().max(254).optional() })
       .optional(),
     dpop_required: z.boolean().default(true),
   }),
@@ -65,14 +66,14 @@ export const listInstitutionsQuery = specQuery<'listInstitutions'>()(
 
 /** Path of the operations on one institution. */
 export const institutionParams = specPath<'getInstitution' | 'updateInstitution' | 'updateInstitutionStatus' | 'replaceInstitutionKeys'>()(
-  z.object({ client_id: z.string().max(64) }),
+  z.object({ client_id: chars(64) }),
 );
 
 /** Body of `updateInstitutionStatus`. */
 export const institutionStatusBody = specBody<'updateInstitutionStatus'>()(
   z.strictObject({
     status: z.enum(INSTITUTION_STATUS_CHANGES),
-    reason: z.string().trim().min(1).max(500),
+    reason: chars(500).trim().min(1),
   }),
 );
 
@@ -80,7 +81,7 @@ export const institutionStatusBody = specBody<'updateInstitutionStatus'>()(
 export const replaceKeysBody = specBody<'replaceInstitutionKeys'>()(z.strictObject(clientKeysFields));
 
 /** Cursor of the client-id ordered lists. */
-export const clientCursor = z.strictObject({ after: z.string().max(64) });
+export const clientCursor = z.strictObject({ after: chars(64) });
 
 export type InstitutionDto = Schemas['Institution'];
 export type InstitutionCreatedDto = Schemas['InstitutionCreated'];

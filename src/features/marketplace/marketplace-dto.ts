@@ -3,6 +3,7 @@ import { isoTime as iso } from '../../clock.js';
 import type { components } from '../../generated/openapi.js';
 import type { Intent } from './marketplace-store.js';
 import type { MarketIntentView, QuoteView, SupplierIntentView } from './marketplace-service.js';
+import { chars } from '../../http/fields.js';
 
 type S = components['schemas'];
 
@@ -63,7 +64,7 @@ export function marketIntentDto(i: MarketIntentView): S['MarketIntent'] {
 }
 
 /** Cursor of the newest-first intent lists. */
-export const intentCursor = z.strictObject({ c: z.number().int(), id: z.string().max(64) });
+export const intentCursor = z.strictObject({ c: z.number().int(), id: chars(64) });
 
 /** The cursor after an intent. */
 export const intentCursorOf = (i: Pick<Intent, 'createdAt' | 'id'>) => ({ c: i.createdAt, id: i.id });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
-import { basisPoints, fen, idParam, positiveFen, text, timestampMs } from '../../http/fields.js';
+import { basisPoints, fen, idParam, positiveFen, text, timestampMs, chars } from '../../http/fields.js';
 import { pageQuery } from '../../http/pagination.js';
 import { specBody, specEnum, specPath, specQuery } from '../../http/spec-schema.js';
 import { CONSENT_PARTS } from '../financing/financing-schemas.js';
@@ -16,7 +16,7 @@ const days = z.number().int().min(1).max(3650);
 /** Body of `createFinancingIntent`. */
 export const intentInput = specBody<'createFinancingIntent'>()(
   z.strictObject({
-    contract_no: z.string().min(1).max(64),
+    contract_no: chars(64).min(1),
     amount: positiveFen,
     term_days: days,
     visible_fields: z.array(z.enum(INTENT_VISIBLE_FIELDS)).max(3).refine(unique, 'must not repeat'),

@@ -4,7 +4,7 @@ import { pageQuery } from '../../http/pagination.js';
 import { specBody, specEnum, specPath, specQuery } from '../../http/spec-schema.js';
 import { isValidUscc } from '../../domain/uscc.js';
 import { regionCode } from '../regions/regions-schemas.js';
-import { isoDate, text } from '../../http/fields.js';
+import { isoDate, text, chars } from '../../http/fields.js';
 
 type S = components['schemas'];
 
@@ -15,9 +15,7 @@ export const NOTICE_STATUSES = specEnum<S['NoticeStatus']>()(['draft', 'publishe
 
 /** Paragraphs: line breaks and tabs kept, no other control or bidirectional-override characters. */
 const paragraphs = (max: number) =>
-  z
-    .string()
-    .max(max)
+  chars(max)
     // eslint-disable-next-line no-control-regex -- matching control characters is the point
     .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/.test(s), 'must not contain control or bidirectional-override characters');
 
@@ -71,7 +69,7 @@ export const withdrawNoticeBody = specBody<'withdrawNotice'>()(z.strictObject({ 
 
 /** Path of the operations on one notice. */
 export const noticeIdParams = specPath<'updateNotice' | 'publishNotice' | 'withdrawNotice' | 'getPublicNotice'>()(
-  z.strictObject({ noticeId: z.string().max(64) }),
+  z.strictObject({ noticeId: chars(64) }),
 );
 
 /** Query of `listNotices`. */
@@ -85,4 +83,4 @@ export const listPublicNoticesQuery = specQuery<'listPublicNotices'>()(
 );
 
 /** Cursor of the notice lists: the time the list is ordered by and the id. */
-export const noticeCursor = z.strictObject({ at: z.number().int().min(0), id: z.string().min(1).max(64) });
+export const noticeCursor = z.strictObject({ at: z.number().int().min(0), id: chars(64).min(1) });

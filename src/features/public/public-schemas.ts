@@ -4,6 +4,7 @@ import { specQuery } from '../../http/spec-schema.js';
 import { CONTRACT_CATEGORIES } from '../financing/financing-schemas.js';
 import { regionCode } from '../regions/regions-schemas.js';
 import { month } from '../statistics/statistics-schemas.js';
+import { chars } from '../../http/fields.js';
 
 /** Query of `listPublicInstitutions`. */
 export const listPublicInstitutionsQuery = specQuery<'listPublicInstitutions'>()(z.strictObject({ region: regionCode.optional(), ...pageQuery }));
@@ -19,4 +20,4 @@ export const publicStatisticsQuery = specQuery<'getPublicStatistics'>()(
 );
 
 /** Cursor of the public lists: the last id shown. */
-export const idCursor = z.strictObject({ after: z.string().min(1).max(64) });
+export const idCursor = z.strictObject({ after: chars(64).min(1) });

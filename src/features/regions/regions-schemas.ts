@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
 import { pageQuery } from '../../http/pagination.js';
 import { specEnum, specPath, specQuery } from '../../http/spec-schema.js';
+import { chars } from '../../http/fields.js';
 
 type Schemas = components['schemas'];
 
@@ -24,7 +25,7 @@ export const listRegionsQuery = specQuery<'listRegions'>()(
 );
 
 /** Path of `getRegion`: any string; a malformed code is simply not found. */
-export const getRegionParams = specPath<'getRegion'>()(z.object({ code: z.string().max(64) }));
+export const getRegionParams = specPath<'getRegion'>()(z.object({ code: chars(64) }));
 
 /** Cursor of `listRegions`. */
 export const regionCursor = z.strictObject({ after: regionCode });

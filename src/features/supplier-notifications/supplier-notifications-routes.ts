@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
 import { isoTime } from '../../clock.js';
-import { timestampMs } from '../../http/fields.js';
+import { timestampMs, chars } from '../../http/fields.js';
 import { encodePageToken, pageCursor, pageQuery } from '../../http/pagination.js';
 import { supplierOf } from '../../http/principal-of.js';
 import { defineRoute } from '../../http/route.js';
@@ -12,7 +12,7 @@ type Dto = components['schemas']['SupplierNotification'];
 
 const listQuery = specQuery<'listSupplierNotifications'>()(z.strictObject({ ...pageQuery }));
 const readInput = specBody<'markSupplierNotificationsRead'>()(z.strictObject({ through: timestampMs.optional() }));
-const cursor = z.strictObject({ created_at: z.number().int().nonnegative(), id: z.string().max(128) });
+const cursor = z.strictObject({ created_at: z.number().int().nonnegative(), id: chars(128) });
 
 /** `listSupplierNotifications` and `markSupplierNotificationsRead`: the signed-in supplier's, and only its. */
 export function createSupplierNotificationRoutes({ notifications }: { notifications: SupplierNotificationsService }) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { components } from '../../generated/openapi.js';
 import { pageQuery } from '../../http/pagination.js';
 import { specBody, specQuery } from '../../http/spec-schema.js';
+import { chars } from '../../http/fields.js';
 
 type Schemas = components['schemas'];
 
@@ -23,7 +24,7 @@ export const upstreamNotificationBody = specBody<'receiveUpstreamNotification'>(
 export const listQuarantinedQuery = specQuery<'listQuarantinedRecords'>()(z.strictObject({ ...pageQuery }));
 
 /** Cursor of `listQuarantinedRecords`. */
-export const quarantineCursor = z.strictObject({ t: z.string().max(40), id: z.string().max(64) });
+export const quarantineCursor = z.strictObject({ t: chars(40), id: chars(64) });
 
 /** Response of `receiveUpstreamNotification`. */
 export type UpstreamNotificationResultDto = Schemas['UpstreamNotificationResult'];
