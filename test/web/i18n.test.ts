@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bureauMessages } from '../../src/web/console/bureau-messages.js';
 import { consoleMessages } from '../../src/web/console/console-messages.js';
+import { supervisionMessages } from '../../src/web/console/supervision-messages.js';
 import { messages as shared } from '../../src/web/shared/i18n/messages.js';
 import { portalMessages } from '../../src/web/portal/portal-messages.js';
 import { portalPageMessages } from '../../src/web/portal/portal-page-messages.js';
@@ -8,15 +9,16 @@ import { addMessages, placeholders, translate } from '../../src/web/shared/i18n/
 
 const HAN = /[\u4e00-\u9fff]/;
 
-const messages = { ...shared, ...portalMessages, ...portalPageMessages, ...consoleMessages, ...bureauMessages };
+const messages = { ...shared, ...portalMessages, ...portalPageMessages, ...consoleMessages, ...bureauMessages, ...supervisionMessages };
 // As the portal and the console do when they load.
 addMessages(portalMessages);
 addMessages(consoleMessages);
 addMessages(bureauMessages);
+addMessages(supervisionMessages);
 
 describe('the message table', () => {
   it('holds each key in one table only: shared, the portal’s or the console’s', () => {
-    const keys = [...Object.keys(shared), ...Object.keys(portalMessages), ...Object.keys(portalPageMessages), ...Object.keys(consoleMessages), ...Object.keys(bureauMessages)];
+    const keys = [...Object.keys(shared), ...Object.keys(portalMessages), ...Object.keys(portalPageMessages), ...Object.keys(consoleMessages), ...Object.keys(bureauMessages), ...Object.keys(supervisionMessages)];
     expect(keys.length).toBe(new Set(keys).size);
   });
 

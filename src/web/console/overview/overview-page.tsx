@@ -1,4 +1,4 @@
-import { Alert, Button, Empty, Input, Radio, Skeleton, Table } from 'antd';
+import { Alert, Button, Empty, Skeleton, Table } from 'antd';
 import type { ColumnsType } from 'antd/es/table/index.js';
 import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
 import type { components } from '../../../generated/openapi.js';
@@ -66,23 +66,25 @@ export default function OverviewPage() {
           <span id="dash-level" className="zcd-dash-label">
             {t('overview.level')}
           </span>
-          <Radio.Group
-            optionType="button"
-            value={level ?? d?.level}
-            onChange={(e) => setLevel(e.target.value as Level)}
-            options={LEVELS.filter((l) => !d || LEVELS.indexOf(l) >= LEVELS.indexOf(d.region.level)).map((l) => ({
-              value: l,
-              label: t(`overview.level.${l}`),
-            }))}
-          />
+          {/* Toggle buttons (aria-pressed) rather than a radio group: the console's first page stays within its budget. */}
+          <div className="zcd-dash-levels">
+            {LEVELS.filter((l) => !d || LEVELS.indexOf(l) >= LEVELS.indexOf(d.region.level)).map((l) => {
+              const on = (level ?? d?.level) === l;
+              return (
+                <Button key={l} type={on ? 'primary' : 'default'} aria-pressed={on} onClick={() => setLevel(l)}>
+                  {t(`overview.level.${l}`)}
+                </Button>
+              );
+            })}
+          </div>
         </div>
         <label className="zcd-dash-month">
           <span className="zcd-dash-label">{t('overview.from')}</span>
-          <Input type="month" value={period.from} onChange={(e) => setPeriod((p) => ({ ...p, from: e.target.value }))} />
+          <input className="ant-input ant-input-outlined" type="month" value={period.from} onChange={(e) => setPeriod((p) => ({ ...p, from: e.target.value }))} />
         </label>
         <label className="zcd-dash-month">
           <span className="zcd-dash-label">{t('overview.to')}</span>
-          <Input type="month" value={period.to} onChange={(e) => setPeriod((p) => ({ ...p, to: e.target.value }))} />
+          <input className="ant-input ant-input-outlined" type="month" value={period.to} onChange={(e) => setPeriod((p) => ({ ...p, to: e.target.value }))} />
         </label>
       </div>
       {problem ? (

@@ -9,6 +9,10 @@ import { Page } from '../../shared/shell/page.js';
 import { addMonths, defaultPeriod } from '../overview/dashboard-period.js';
 import { formatTenths } from '../overview/overview-figures.js';
 import { saveBlob } from './save-blob.js';
+import { addMessages } from '../../shared/i18n/translate.js';
+import { supervisionMessages } from '../supervision-messages.js';
+
+addMessages(supervisionMessages);
 
 type Row = components['schemas']['MonthlyReportRow'];
 type Figures = components['schemas']['StatisticsFigures'];

@@ -11,6 +11,10 @@ import { useI18n } from '../../shared/i18n/i18n.js';
 import { formatFen } from '../../shared/money.js';
 import { Page } from '../../shared/shell/page.js';
 import { byPurchaser } from './purchaser-totals.js';
+import { addMessages } from '../../shared/i18n/translate.js';
+import { supervisionMessages } from '../supervision-messages.js';
+
+addMessages(supervisionMessages);
 
 type LatePayment = components['schemas']['LatePayment'];
 

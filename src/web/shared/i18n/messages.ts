@@ -1,5 +1,6 @@
 import type { bureauMessages } from '../../console/bureau-messages.js';
 import type { consoleMessages } from '../../console/console-messages.js';
+import type { supervisionMessages } from '../../console/supervision-messages.js';
 import type { portalMessages } from '../../portal/portal-messages.js';
 import type { portalPageMessages } from '../../portal/portal-page-messages.js';
 
@@ -164,4 +165,5 @@ export type MessageKey =
   | keyof typeof portalMessages
   | keyof typeof portalPageMessages
   | keyof typeof consoleMessages
-  | keyof typeof bureauMessages;
+  | keyof typeof bureauMessages
+  | keyof typeof supervisionMessages;
