@@ -4010,6 +4010,108 @@ export interface components {
             /** @description Mean hours from submission to disbursement, one decimal; `null` without disbursements. */
             average_hours_to_disbursement: number | null;
         };
+        /**
+         * @example {
+         *       "region": {
+         *         "code": "150100",
+         *         "name": "呼和浩特市",
+         *         "level": "league"
+         *       },
+         *       "level": "county",
+         *       "from": "2026-10",
+         *       "to": "2026-11",
+         *       "total": {
+         *         "applications": 12,
+         *         "applied_amount": 960000000,
+         *         "approvals": 8,
+         *         "approved_amount": 580000000,
+         *         "rejections": 2,
+         *         "approval_rate_bp": 8000,
+         *         "disbursements": 6,
+         *         "disbursed_amount": 430000000,
+         *         "average_hours_to_decision": 30.5,
+         *         "average_hours_to_disbursement": 52
+         *       },
+         *       "by_month": [
+         *         {
+         *           "month": "2026-10",
+         *           "applications": 5,
+         *           "applied_amount": 400000000,
+         *           "approvals": 3,
+         *           "approved_amount": 220000000,
+         *           "rejections": 1,
+         *           "approval_rate_bp": 7500,
+         *           "disbursements": 2,
+         *           "disbursed_amount": 150000000,
+         *           "average_hours_to_decision": 28,
+         *           "average_hours_to_disbursement": 49.5
+         *         },
+         *         {
+         *           "month": "2026-11",
+         *           "applications": 7,
+         *           "applied_amount": 560000000,
+         *           "approvals": 5,
+         *           "approved_amount": 360000000,
+         *           "rejections": 1,
+         *           "approval_rate_bp": 8333,
+         *           "disbursements": 4,
+         *           "disbursed_amount": 280000000,
+         *           "average_hours_to_decision": 32,
+         *           "average_hours_to_disbursement": 53.3
+         *         }
+         *       ],
+         *       "by_region": [
+         *         {
+         *           "region_code": "150102",
+         *           "region_name": "新城区",
+         *           "own_level": false,
+         *           "applications": 12,
+         *           "applied_amount": 960000000,
+         *           "approvals": 8,
+         *           "approved_amount": 580000000,
+         *           "rejections": 2,
+         *           "approval_rate_bp": 8000,
+         *           "disbursements": 6,
+         *           "disbursed_amount": 430000000,
+         *           "average_hours_to_decision": 30.5,
+         *           "average_hours_to_disbursement": 52
+         *         }
+         *       ],
+         *       "by_institution": [
+         *         {
+         *           "institution_id": "ins_3f9a0c2d4e5b6a7c8d9e0f1a",
+         *           "institution_name": "内蒙古银行股份有限公司呼和浩特分行",
+         *           "applications": 12,
+         *           "applied_amount": 960000000,
+         *           "approvals": 8,
+         *           "approved_amount": 580000000,
+         *           "rejections": 2,
+         *           "approval_rate_bp": 8000,
+         *           "disbursements": 6,
+         *           "disbursed_amount": 430000000,
+         *           "average_hours_to_decision": 30.5,
+         *           "average_hours_to_disbursement": 52
+         *         }
+         *       ],
+         *       "hours_to_disbursement": [
+         *         {
+         *           "from_hours": 0,
+         *           "to_hours": 24,
+         *           "count": 1
+         *         },
+         *         {
+         *           "from_hours": 24,
+         *           "to_hours": 72,
+         *           "count": 4
+         *         },
+         *         {
+         *           "from_hours": 72,
+         *           "to_hours": null,
+         *           "count": 1
+         *         }
+         *       ]
+         *     }
+         */
         Dashboard: {
             region: components["schemas"]["StatisticsRegion"];
             level: components["schemas"]["RegionLevel"];
