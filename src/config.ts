@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { z } from 'zod';
+import { packageRoot } from './paths.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -17,7 +19,8 @@ const httpUrl = z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$
 export const envSchema = z.object({
   PORT: port.default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: databaseUrl.default('sqlite:./data/zcd.sqlite'),
+  // Anchored to the package, not the working directory: \`zcd\` run from a subdirectory opens the same database.
+  DATABASE_URL: databaseUrl.default(`sqlite:${join(packageRoot, 'data', 'zcd.sqlite')}`),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   ISSUER_URL: httpUrl.optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),

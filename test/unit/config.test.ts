@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { packageRoot } from '../../src/paths.js';
 
 describe('loadConfig', () => {
-  it('defaults to SQLite under ./data/, port 8080, an issuer on localhost', () => {
+  it('defaults to SQLite under the package\'s data/ (whatever the working directory), port 8080, an issuer on localhost', () => {
     const c = loadConfig({});
     expect(c.port).toBe(8080);
-    expect(c.database).toEqual({ client: 'sqlite', filename: './data/zcd.sqlite' });
+    expect(c.database).toEqual({ client: 'sqlite', filename: join(packageRoot, 'data', 'zcd.sqlite') });
     expect(c.issuer).toBe('http://localhost:8080');
     expect(Object.isFrozen(c)).toBe(true);
   });
