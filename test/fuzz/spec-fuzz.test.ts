@@ -157,7 +157,8 @@ function encodeSegment(v: string): string {
 
 /**
  * Whether a boundary string fits in a URL beside the others: Node refuses a request line past its header
- * limit (16 KiB) with 431 before the app sees it, and 2048 astral characters percent-encode to 24 KiB.
+ * limit (16 KiB) with 431 before the app sees it — a limit the spec's conventions state — and 2048 astral characters
+ * percent-encode to 24 KiB.
  */
 const inUrl = (s: string) => encodeURIComponent(s).length <= 2048;
 

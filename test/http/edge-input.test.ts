@@ -126,6 +126,17 @@ describe('the text rule on every string of a request', () => {
     expect(row.name).toBe('Caf\u00e9 政采贷');
   });
 
+  it('refuses a request line past 16 KiB with 431 before any operation, as the conventions say, changing nothing', async () => {
+    // A sign-in answer at its maxLength of 2,048 characters outside the BMP percent-encodes to 24 KiB.
+    const before = await snapshot();
+    const res = await fetch(`${w.gw.issuer}/auth/callback?code=${encodeURIComponent('\u{20000}'.repeat(2048))}&state=x`, { redirect: 'manual' });
+    expect(res.status).toBe(431);
+    expect(await snapshot()).toBe(before);
+    // 1,000 of them (12 KiB) reach the operation, which answers with its own page.
+    const fits = await fetch(`${w.gw.issuer}/auth/callback?code=${encodeURIComponent('\u{20000}'.repeat(1000))}&state=x`, { redirect: 'manual' });
+    expect(fits.status).toBe(400);
+  });
+
   it('counts maxLength in code points: 100 characters outside the BMP fit a 100-character name, 101 do not', async () => {
     const ok = await json(w.bank, 'POST', '/api/v1/products', { ...broadProduct, name: '𠀀'.repeat(100) });
     expect(ok.status).toBe(201);
