@@ -30,6 +30,12 @@ export const theme: ThemeConfig = {
     fontFamily: FONT_FAMILY,
     colorPrimary: '#0958d9',
     colorLink: '#0958d9',
+    // Hovered and pressed are darker, not lighter, than the primary: Ant Design's derived hover blue (lighter)
+    // is under 4.5:1 as text on white, and a button stays hovered after it is clicked.
+    colorPrimaryHover: '#003eb3',
+    colorPrimaryActive: '#002c8c',
+    colorLinkHover: '#003eb3',
+    colorLinkActive: '#002c8c',
     colorTextSecondary: 'rgba(0, 0, 0, 0.68)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
     colorTextDescription: 'rgba(0, 0, 0, 0.62)',

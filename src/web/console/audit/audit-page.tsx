@@ -7,6 +7,12 @@ import { useRegionNames } from '../../shared/regions/use-region-names.js';
 import { verifyInclusion } from './rfc9162.js';
 import { useI18n } from '../../shared/i18n/i18n.js';
 import { Page } from '../../shared/shell/page.js';
+import { when } from '../common/when.js';
+import { addMessages } from '../../shared/i18n/translate.js';
+import { bureauMessages } from '../bureau-messages.js';
+
+// The texts of the supervision pages load with them, not with the console's first page.
+addMessages(bureauMessages);
 
 type AdminEntry = components['schemas']['AdminAuditEntry'];
 type AccessEntry = components['schemas']['DataAccessPage']['items'][number];
@@ -27,7 +33,6 @@ async function verifyEntry(e: AccessEntry, head: Head | undefined): Promise<Veri
 
 const VERIFICATION_COLOUR: Record<Verification | 'checking', string> = { verified: '#237804', pending: '#ad6800', failed: '#a8071a', checking: '#595959' };
 
-import { when } from '../common/when.js';
 
 /** A list with 上一页/下一页 over an API page token. */
 function usePager() {

@@ -8,6 +8,11 @@ import { Page } from '../../shared/shell/page.js';
 import { problemFields } from '../common/problem-fields.js';
 import { useStaff } from '../common/use-staff.js';
 import { useSubtreeRegions } from '../common/use-subtree-regions.js';
+import { addMessages } from '../../shared/i18n/translate.js';
+import { bureauMessages } from '../bureau-messages.js';
+
+// The texts of the supervision pages load with them, not with the console's first page.
+addMessages(bureauMessages);
 
 type Member = components['schemas']['Staff'];
 type Role = components['schemas']['StaffRole'];
