@@ -64,6 +64,15 @@ const toAccountChange = (r: AccountChangeRow): CollectionAccountChange => ({
   ...(r.reason ? { reason: r.reason } : {}),
 });
 
+/** A supplier of the sandbox (its registration) and how many seeded contracts it holds. */
+export interface SandboxSupplierSummary {
+  uscc: string;
+  name: string;
+  sme: boolean;
+  regionCode: string;
+  contracts: number;
+}
+
 /**
  * The sandbox procurement cloud: deterministic Inner Mongolia data in `sandbox_*` tables of the
  * gateway's own database, so the CLI and the server see the same cloud. Its clock starts at
@@ -218,6 +227,63 @@ export class SandboxCloud implements ProcurementCloud {
   private async generated(i: number): Promise<GeneratedContract> {
     const shift = await this.state(this.db, `shift:${sandboxContractNo(i)}`);
     return shift === undefined ? generateContract(i) : generateShiftedContract(i, Number(shift));
+  }
+
+  /** The contracts made fresh ({@link addFreshContract}) and the days their timelines moved, by contract number. */
+  private async shifts(): Promise<Map<string, number>> {
+    const rows = await this.db('sandbox_state').where('key', 'like', 'shift:%').select<{ key: string; value: string }[]>('key', 'value');
+    return new Map(rows.map((r) => [r.key.slice('shift:'.length), Number(r.value)]));
+  }
+
+  /**
+   * Every seeded contract as the cloud shows it at its clock, in contract-number order from index `from`;
+   * a contract signed after the clock is not there yet. Generated, so a million cost seconds, not queries.
+   */
+  private async *visible(from: number, onProgress?: (done: number, total: number) => void): AsyncGenerator<{ index: number; contract: Contract }> {
+    const [count, clock, shifts] = [await this.contractCount(), await this.clock(), await this.shifts()];
+    for (let i = Math.max(0, from); i < count; i++) {
+      if (onProgress && (i % 10_000 === 0 || i === count - 1)) onProgress(i + 1, count);
+      const shift = shifts.get(sandboxContractNo(i));
+      const contract = contractAt(shift === undefined ? generateContract(i) : generateShiftedContract(i, shift), clock);
+      if (contract) yield { index: i, contract };
+    }
+  }
+
+  /**
+   * One page of the seeded contracts at the sandbox clock, after contract `after` (none: from the first), only
+   * `supplierUscc`'s when given; `next` is the contract number to continue after, when there are more.
+   */
+  async listContracts(
+    q: { after?: string | undefined; limit: number; supplierUscc?: string | undefined },
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ contracts: Contract[]; next: string | undefined }> {
+    const from = q.after === undefined ? 0 : (sandboxContractIndex(q.after) ?? -2) + 1;
+    if (from < 0) throw new RangeError(`${q.after} is not a sandbox contract number (NMZC-HT-0000001)`);
+    const contracts: Contract[] = [];
+    for await (const { contract } of this.visible(from, onProgress)) {
+      if (q.supplierUscc !== undefined && contract.supplier.uscc !== q.supplierUscc) continue;
+      contracts.push(contract);
+      if (contracts.length > q.limit) break;
+    }
+    const more = contracts.length > q.limit;
+    if (more) contracts.pop();
+    return { contracts, next: more ? contracts.at(-1)!.contractNo : undefined };
+  }
+
+  /** The suppliers that hold seeded contracts at the sandbox clock, with how many: most first, then by USCC. */
+  async listSuppliers(onProgress?: (done: number, total: number) => void): Promise<SandboxSupplierSummary[]> {
+    const held = new Map<string, SandboxSupplierSummary>();
+    for await (const { contract } of this.visible(0, onProgress)) {
+      const s = held.get(contract.supplier.uscc);
+      if (s) {
+        s.contracts++;
+        continue;
+      }
+      const j = sandboxSupplierIndex(contract.supplier.uscc);
+      const regionCode = j === undefined ? contract.purchaser.regionCode : sandboxSupplier(j).regionCode;
+      held.set(contract.supplier.uscc, { ...contract.supplier, regionCode, contracts: 1 });
+    }
+    return [...held.values()].sort((a, b) => b.contracts - a.contracts || (a.uscc < b.uscc ? -1 : 1));
   }
 
   /**

@@ -4,10 +4,13 @@ import type { BureauService } from '../features/bureaus/bureaus-service.js';
 import { bureauDto } from '../features/bureaus/bureaus-routes.js';
 import { institutionDto } from '../features/institutions/institutions-routes.js';
 import { createOnboarding, OPERATOR_REGION, operatorBureau } from '../features/institutions/onboarding-module.js';
-import type { InstitutionType } from '../features/institutions/institutions-store.js';
+import type { Institution, InstitutionType } from '../features/institutions/institutions-store.js';
+
+type InstitutionStatus = Institution['status'];
 import { createInstitutionBody, institutionStatusBody } from '../features/institutions/institutions-schemas.js';
 import { parsePart } from '../http/validate.js';
 import { CliError, readJwksFile, withDatabase } from './cli-support.js';
+import { printTable } from './table.js';
 
 /** The 150000 bureau as a principal; it must have been created with `zcd bureaus create --region 150000`. */
 async function cliBureau(bureaus: BureauService): Promise<BureauPrincipal> {
@@ -16,11 +19,47 @@ async function cliBureau(bureaus: BureauService): Promise<BureauPrincipal> {
   return bureau;
 }
 
-/** `zcd bureaus create`, `zcd institutions onboard` and `zcd institutions set-status`. */
+/**
+ * The operator reading at the command line: the whole autonomous region, whether or not its bureau is registered
+ * yet (bureaus of other regions may be). Reads only; every change goes through {@link cliBureau}.
+ */
+const OPERATOR_READER: BureauPrincipal = { kind: 'bureau', clientId: 'zcd', bureauId: 'zcd', regionCode: OPERATOR_REGION, scopes: ['admin'], role: 'viewer' };
+
+/** Every item of a paged service list, 500 at a time. */
+async function all<T>(page: (after: string | undefined) => Promise<{ items: T[]; more: boolean }>, idOf: (t: T) => string): Promise<T[]> {
+  const items: T[] = [];
+  for (let after: string | undefined; ; ) {
+    const p = await page(after);
+    items.push(...p.items);
+    if (!p.more || p.items.length === 0) return items;
+    after = idOf(p.items.at(-1)!);
+  }
+}
+
+const CLIENT_STATUSES = ['active', 'suspended', 'revoked'];
+
+/** `zcd bureaus create|list`, `zcd institutions onboard|list|set-status`. */
 export function registerInstitutionsCommands(program: Command): void {
-  program
-    .command('bureaus')
-    .description('finance bureaus')
+  const bureaus = program.command('bureaus').description('finance bureaus');
+  bureaus
+    .command('list')
+    .description('every registered bureau: region, name, client id (a table; --json for scripts)')
+    .option('--json', 'print JSON instead')
+    .action((opts: { json?: boolean }) =>
+      withDatabase(async (db, config) => {
+        const s = createOnboarding(db, { config });
+        const list = await all((after) => s.bureaus.list(OPERATOR_READER, { afterClientId: after, limit: 500 }), (b) => b.clientId);
+        list.sort((a, b) => (a.regionCode < b.regionCode ? -1 : a.regionCode > b.regionCode ? 1 : 0));
+        if (opts.json) return list.map(bureauDto);
+        printTable(
+          ['region', 'name', 'client_id', 'registered'],
+          list.map((b) => [b.regionCode, b.name, b.clientId, new Date(b.createdAt).toISOString().slice(0, 10)]),
+          'no bureaus registered: zcd bureaus create --region 150000 --name NAME --jwks FILE',
+        );
+        return undefined;
+      }),
+    );
+  bureaus
     .command('create')
     .description('register a finance bureau for a region (the first one: --region 150000); prints its client_id')
     .requiredOption('--region <code>', 'GB/T 2260 region code')
@@ -69,6 +108,28 @@ export function registerInstitutionsCommands(program: Command): void {
           dpopRequired: body.dpop_required,
         }, true);
         return { ...institutionDto(institution), webhook_secret: webhookSecret };
+      }),
+    );
+  institutions
+    .command('list')
+    .description('every financial institution: name, status, type, regions, client id (a table; --json for scripts)')
+    .option('--status <status>', 'only those active, suspended or revoked')
+    .option('--json', 'print JSON instead')
+    .action((opts: { status?: string; json?: boolean }) =>
+      withDatabase(async (db, config) => {
+        if (opts.status !== undefined && !CLIENT_STATUSES.includes(opts.status)) {
+          throw new CliError(`--status must be active, suspended or revoked, not ${JSON.stringify(opts.status)}`);
+        }
+        const status = opts.status as InstitutionStatus | undefined;
+        const s = createOnboarding(db, { config });
+        const list = await all((after) => s.institutions.list(OPERATOR_READER, { status, afterClientId: after, limit: 500 }), (i) => i.clientId);
+        if (opts.json) return list.map(institutionDto);
+        printTable(
+          ['name', 'status', 'type', 'regions', 'client_id'],
+          list.map((i) => [i.name, i.status, i.type, i.regions.join(','), i.clientId]),
+          opts.status ? `no ${opts.status} institutions` : 'no institutions onboarded: zcd institutions onboard --help',
+        );
+        return undefined;
       }),
     );
   institutions

@@ -2,11 +2,44 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { SandboxCloud, SANDBOX_DEMO_CONTRACTS, SANDBOX_MAX_CONTRACTS } from '../../adapters/sandbox/sandbox-cloud.js';
 import type { AccountChangeBehaviour } from '../../adapters/sandbox/generator.js';
+import type { Contract } from '../../adapters/procurement-cloud.js';
 import type { Config } from '../config.js';
 import { createDb, migrateLatest, type Knex } from '../db/knex.js';
 import { isValidUscc } from '../domain/uscc.js';
 import { seedRegions } from '../../seeds/regions.js';
 import { CliError } from './cli-support.js';
+import { printTable, yuan } from './table.js';
+
+/** A progress bar on stderr while a long scan runs at a terminal; nothing in a pipe. */
+function scanProgress(what: string): { onProgress: (done: number, total: number) => void; stop: () => void } {
+  if (!process.stderr.isTTY) return { onProgress: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar({ format: `${what} [{bar}] {value}/{total} contracts | {eta}s left`, hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic);
+  let shown = false;
+  return {
+    // Only a scan long enough to notice gets a bar.
+    onProgress: (done, total) => {
+      if (total < 50_000) return;
+      if (shown) bar.update(done);
+      else bar.start(total, done);
+      shown = true;
+    },
+    stop: () => {
+      if (shown) bar.stop();
+    },
+  };
+}
+
+const contractJson = (c: Contract) => ({
+  contract_no: c.contractNo,
+  project_no: c.projectNo,
+  status: c.status,
+  signed_on: c.signedOn,
+  amount_fen: c.amountFen,
+  category: c.category,
+  procurement_method: c.procurementMethod,
+  supplier: c.supplier,
+  purchaser: { name: c.purchaser.name, region_code: c.purchaser.regionCode },
+});
 
 async function withSandbox(config: Config, fn: (sandbox: SandboxCloud, db: Knex) => Promise<void>): Promise<void> {
   if (config.upstream.kind !== 'sandbox') throw new Error('the sandbox commands need UPSTREAM=sandbox');
@@ -60,6 +93,59 @@ export function registerSandboxCommands(program: Command, { configOrExit }: { co
     .action(async () => {
       await withSandbox(configOrExit(), async (s) => {
         console.log(JSON.stringify({ contracts: await s.contractCount(), clock: new Date(await s.clock()).toISOString() }));
+      });
+    });
+
+  sandbox
+    .command('suppliers')
+    .description('the suppliers holding seeded contracts, most contracts first: USCC, name, SME, region (sign in as one with zcd sandbox supplier-token)')
+    .option('--limit <n>', 'how many to show (0: all)', '20')
+    .option('--json', 'print JSON instead')
+    .action(async (opts: { limit: string; json?: boolean }) => {
+      const limit = integer('--limit', opts.limit, 1_000_000);
+      await withSandbox(configOrExit(), async (s) => {
+        const progress = scanProgress('suppliers');
+        const all = await s.listSuppliers(progress.onProgress).finally(progress.stop);
+        const shown = limit === 0 ? all : all.slice(0, limit);
+        if (opts.json) {
+          console.log(JSON.stringify(shown.map((x) => ({ uscc: x.uscc, name: x.name, sme: x.sme, region_code: x.regionCode, contracts: x.contracts })), null, 2));
+          return;
+        }
+        printTable(
+          ['uscc', 'name', 'sme', 'region', 'contracts'],
+          shown.map((x) => [x.uscc, x.name, x.sme ? 'yes' : 'no', x.regionCode, x.contracts]),
+          'no contracts seeded yet: zcd seed',
+        );
+        if (shown.length < all.length) console.log(`${shown.length} of ${all.length} suppliers; --limit 0 for all`);
+      });
+    });
+
+  sandbox
+    .command('contracts')
+    .description('the seeded contracts as the cloud shows them at its clock, in contract-number order (amounts in yuan; amount_fen in --json)')
+    .option('--supplier <uscc>', "only this supplier's")
+    .option('--after <contract_no>', 'continue after this contract (the next page)')
+    .option('--limit <n>', 'how many to show', '20')
+    .option('--json', 'print JSON instead')
+    .action(async (opts: { supplier?: string; after?: string; limit: string; json?: boolean }) => {
+      const limit = integer('--limit', opts.limit, 10_000);
+      if (limit === 0) throw new CliError('--limit must be a whole number from 1 to 10000, not "0"');
+      if (opts.supplier !== undefined && !isValidUscc(opts.supplier)) throw new CliError(`--supplier: ${JSON.stringify(opts.supplier)} is not a valid USCC (GB 32100 check character)`);
+      if (opts.after !== undefined && !/^NMZC-HT-[0-9]{7}$/.test(opts.after)) throw new CliError(`--after: ${JSON.stringify(opts.after)} is not a sandbox contract number (NMZC-HT-0000001)`);
+      await withSandbox(configOrExit(), async (s) => {
+        const progress = scanProgress('contracts');
+        const page = await s.listContracts({ after: opts.after, limit, supplierUscc: opts.supplier }, progress.onProgress).finally(progress.stop);
+        if (opts.json) {
+          console.log(JSON.stringify({ items: page.contracts.map(contractJson), next_after: page.next ?? null }, null, 2));
+          return;
+        }
+        printTable(
+          ['contract_no', 'status', 'signed_on', 'amount (yuan)', 'supplier', 'supplier_uscc', 'purchaser'],
+          page.contracts.map((c) => [c.contractNo, c.status, c.signedOn, yuan(c.amountFen), c.supplier.name, c.supplier.uscc, c.purchaser.name]),
+          opts.supplier ? `no seeded contracts of ${opts.supplier}` : 'no contracts seeded yet: zcd seed',
+        );
+        const more = [...(opts.supplier ? ['--supplier', opts.supplier] : []), '--after', page.next ?? '', ...(opts.limit !== '20' ? ['--limit', opts.limit] : [])];
+        if (page.next) console.log(`more: zcd sandbox contracts ${more.join(' ')}`);
       });
     });
 
