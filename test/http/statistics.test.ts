@@ -298,7 +298,7 @@ describe('getMonthlyReport', () => {
     expect(bytes.equals(Buffer.from(expectedCsv(), 'utf8'))).toBe(true);
   });
 
-  it('answers the XLSX type with a workbook exceljs reads back, its totals those of the JSON report and getStatistics', async () => {
+  it('answers the XLSX type with a workbook exceljs reads back, its totals those of the JSON report, getStatistics and the dashboard', async () => {
     const path = '/api/v1/admin/reports/monthly?region=150000&month=2026-03';
     const token = await getToken(gw, root);
     const res = await fetch(gw.issuer + path, { headers: { ...(await dpopHeaders(gw, root, token, 'GET', path.split('?')[0]!)), accept: XLSX_TYPE } });
@@ -318,6 +318,7 @@ describe('getMonthlyReport', () => {
     for (let r = 3; r <= sheet.rowCount; r++) rows.push(Object.fromEntries(header.map((h, k) => [h, sheet.getRow(r).getCell(k + 1).value ?? null])));
     const json = (await callAs(gw, root, 'GET', path)).body;
     const stats = (await callAs(gw, root, 'GET', '/api/v1/admin/statistics?region=150000&month=2026-03')).body;
+    const dashboard = (await callAs(gw, root, 'GET', '/api/v1/admin/statistics/dashboard?region=150000&from=2026-03&to=2026-03')).body;
     expect(rows.map((r) => r['机构编号'])).toEqual([...json.institutions.map((i: { institution_id: string }) => i.institution_id), null]);
     const total = rows.at(-1)!;
     expect(total['机构名称']).toBe('合计');
@@ -325,9 +326,12 @@ describe('getMonthlyReport', () => {
       ['申请笔数', 'applications'], ['申请金额（分）', 'applied_amount'], ['批准笔数', 'approvals'], ['批准金额（分）', 'approved_amount'],
       ['拒绝笔数', 'rejections'], ['放款笔数', 'disbursements'], ['放款金额（分）', 'disbursed_amount'], ['还款金额（分）', 'repaid_amount'], ['贷款余额（分）', 'outstanding_amount'],
     ] as const;
+    expect(pairs.filter(([, key]) => key in dashboard.total).map(([zh]) => zh)).toEqual(['申请笔数', '申请金额（分）', '批准笔数', '批准金额（分）', '拒绝笔数', '放款笔数', '放款金额（分）']);
     for (const [zh, key] of pairs) {
       expect(total[zh], zh).toBe(json.total[key]);
       expect(total[zh], zh).toBe(stats.total[key]);
+      // The console's dashboard shows the same month's flows (its figures have no balances: repaid, outstanding).
+      if (key in dashboard.total) expect(total[zh], `${zh} on the dashboard`).toBe(dashboard.total[key]);
       expect(rows.slice(0, -1).reduce((a, r) => a + (r[zh] as number), 0), zh).toBe(json.total[key]);
     }
     // An institution's name is text in the sheet, never a formula.
