@@ -5,9 +5,10 @@
 // breaches. Nothing of 包头市 (150200) is reachable by page or by URL; a viewer changes nothing; mistakes are
 // told at the field. At 375 px and at 1280 px.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import * as oidc from 'openid-client';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCloud } from '../../adapters/sandbox/sandbox-cloud.js';
 import { createDb, type Knex } from '../../src/db/knex.js';
@@ -293,6 +294,8 @@ describe('the supervision story at 1280 px', () => {
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByText('政策参数已保存。').waitFor();
     await page.getByRole('row', { name: /最高年利率/ }).getByText('本级').waitFor();
+    // The message outlives the form showing the saved values.
+    expect(await page.getByRole('status').filter({ hasText: '政策参数已保存。' }).isVisible()).toBe(true);
     await page.getByRole('tab', { name: '超时记录' }).click();
     await page.getByRole('row', { name: new RegExp(apps.hohhotContract) }).getByText('审批超时').waitFor();
     expectNoProblems(tp, [/status of 422/]);
@@ -307,6 +310,75 @@ describe('the supervision story at 1280 px', () => {
     expect(refused.status()).toBe(403);
     expect((await viewer.context.request.get('/api/v1/admin/regions/150200/policy')).status()).toBe(403);
     await viewer.context.close();
+  });
+});
+
+/** A key figure of the dashboard as shown: the definition beside the term `label`. */
+async function figure(page: Page, label: string): Promise<string> {
+  const term = page.getByRole('term').filter({ hasText: new RegExp(`^${label}$`) });
+  return (await term.locator('xpath=following-sibling::dd[1]').innerText()).trim();
+}
+
+/** The month the gateway counts in (China Standard Time, UTC+8), YYYY-MM. */
+const chinaMonth = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+
+// Ant Design spaces the two characters of a two-character button (盟 市), as Chinese typesetting does.
+describe('the dashboard and the report at 1280 px', () => {
+  it('the bank’s approval over the API moves the 150100 dashboard; the month’s report downloaded from the console has its totals', async () => {
+    const tp = await newPage(browser, gateway, 1280);
+    const { page } = tp;
+    await signIn(page, { as: 'staff', bureau: '150100', role: 'reviewer' });
+    await page.getByRole('heading', { level: 1, name: '业务概览' }).waitFor();
+    const month = chinaMonth();
+    await page.getByLabel('起始月份').fill(month);
+    await page.getByLabel('截止月份').fill(month);
+    await page.getByRole('button', { name: /^旗\s?县$/ }).click();
+    await expect.poll(() => figure(page, '申请笔数')).toBe('1');
+    const approvalsBefore = Number(await figure(page, '批准笔数'));
+    expect(approvalsBefore).toBe(0);
+
+    // The bank approves the 新城区 application over the API, with the stock OAuth client.
+    const bank = await bankParty(gateway.url, bankId, bankKey);
+    const decided = await bank('POST', `/api/v1/applications/${apps.hohhot}/decision`, {
+      decision: 'approve', amount: 800_000, annual_rate_bp: 450, term_days: 120,
+      collection_account: { bank_name: '呼和浩特监管测试银行', account_name: '政采贷回款专户', account_number: '6222020200112233445' },
+    });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+
+    // The page, asked again (another level and back), shows the approval: one more, ¥8,000.00, a rate of 100 %.
+    await page.getByRole('button', { name: /^盟\s?市$/ }).click();
+    await page.getByRole('button', { name: /^旗\s?县$/ }).click();
+    await expect.poll(() => figure(page, '批准笔数')).toBe('1');
+    expect(await figure(page, '批准金额')).toBe('¥8,000.00');
+    expect(await figure(page, '批准率')).toBe('100.00%');
+    // The 新城区 row of the breakdown by region carries it too.
+    await page.getByRole('row', { name: /新城区/ }).getByRole('cell', { name: '¥8,000.00' }).first().waitFor();
+    const dashboard = (await (await tp.context.request.get(`/api/v1/admin/statistics/dashboard?from=${month}&to=${month}`)).json()) as {
+      total: { applications: number; approvals: number; approved_amount: number; rejections: number; disbursements: number; disbursed_amount: number; applied_amount: number };
+    };
+    expect(dashboard.total).toMatchObject({ applications: 1, approvals: 1, approved_amount: 800_000 });
+    await screenshot(tp, 'console-dashboard-after-approval');
+
+    // The month's report, downloaded from the report page as a person would, has the dashboard's totals.
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '月度报告' }).click();
+    await page.getByRole('heading', { level: 1, name: '月度业务报告' }).waitFor();
+    await page.getByLabel('报告月份').fill(month);
+    await page.getByRole('row').filter({ has: page.getByRole('cell', { name: '合计', exact: true }) }).last().waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 CSV' }).click()]);
+    const lines = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    const header = lines[0]!.split(',');
+    const total = lines.at(-1)!.split(',');
+    expect(total[header.indexOf('institution_name')]).toBe('合计');
+    const column = (name: string) => Number(total[header.indexOf(name)]);
+    expect(column('applications')).toBe(dashboard.total.applications);
+    expect(column('applied_amount_fen')).toBe(dashboard.total.applied_amount);
+    expect(column('approvals')).toBe(dashboard.total.approvals);
+    expect(column('approved_amount_fen')).toBe(dashboard.total.approved_amount);
+    expect(column('rejections')).toBe(dashboard.total.rejections);
+    expect(column('disbursements')).toBe(dashboard.total.disbursements);
+    expect(column('disbursed_amount_fen')).toBe(dashboard.total.disbursed_amount);
+    expectNoProblems(tp);
+    await tp.context.close();
   });
 });
 

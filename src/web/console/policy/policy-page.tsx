@@ -49,6 +49,9 @@ function PolicyPanel() {
   const staff = useStaff();
   const { regions } = useSubtreeRegions(staff.region);
   const [picked, setPicked] = useState<string>();
+  // Held here, not in the form: a save changes updated_at, which remounts the form with the saved values, and
+  // the message that it was saved must outlive that.
+  const [notice, setNotice] = useState<Notice>();
   const region = picked ?? staff.region;
   const query = $api.useQuery('get', '/api/v1/admin/regions/{code}/policy', { params: { path: { code: region ?? '' } } }, { enabled: region !== undefined, retry: false });
   const p = query.data;
@@ -63,7 +66,10 @@ function PolicyPanel() {
           style={{ minWidth: 220 }}
           showSearch={{ optionFilterProp: 'label' }}
           value={region}
-          onChange={setPicked}
+          onChange={(code: string) => {
+            setPicked(code);
+            setNotice(undefined);
+          }}
           options={regions.map((r) => ({ value: r.code, label: r.path }))}
         />
       </div>
@@ -94,17 +100,18 @@ function PolicyPanel() {
               { title: t('policy.own'), key: 'own', responsive: ['sm'], render: (_, r) => (p!.own[r] === null ? t('policy.inherit') : formatRule(r, p!.own[r], t)) },
             ]}
           />
-          {staff.admin && <PolicyForm key={`${p!.region_code}:${p!.updated_at ?? ''}`} policy={p!} onSaved={() => void query.refetch()} />}
+          {staff.admin && <PolicyForm key={`${p!.region_code}:${p!.updated_at ?? ''}`} policy={p!} notice={notice} setNotice={setNotice} onSaved={() => void query.refetch()} />}
         </>
       )}
     </>
   );
 }
 
-function PolicyForm({ policy, onSaved }: { policy: RegionPolicy; onSaved: () => void }) {
+type Notice = { type: 'success' | 'error'; text: string };
+
+function PolicyForm({ policy, notice, setNotice, onSaved }: { policy: RegionPolicy; notice: Notice | undefined; setNotice: (n: Notice | undefined) => void; onSaved: () => void }) {
   const { t } = useI18n();
   const [form] = Form.useForm<RulesInput>();
-  const [notice, setNotice] = useState<{ type: 'success' | 'error'; text: string }>();
   const save = $api.useMutation('put', '/api/v1/admin/regions/{code}/policy');
   const submit = (v: RulesInput) => {
     const checked = inputToRules(v);
