@@ -150,7 +150,13 @@ describe('the supervision story at 1280 px', () => {
     await rv.page.getByRole('button', { name: '通过 新城政采贷' }).click();
     await rv.page.getByRole('dialog').getByLabel('原因').fill('条款符合本市政策');
     await rv.page.getByRole('dialog').getByRole('button', { name: '通过' }).click();
-    await rv.page.getByRole('dialog').waitFor({ state: 'detached' });
+    await rv.page
+      .getByRole('dialog')
+      .waitFor({ state: 'detached' })
+      .catch(async (err: Error) => {
+        // Say what the dialog shows (an error from the API, a message at the field) rather than only that it stayed.
+        throw new Error(`${err.message}\nthe dialog still shows: ${await rv.page.getByRole('dialog').innerText().catch(() => '?')}`);
+      });
     // It leaves the review queue, and the catalogue lists it as approved.
     await rv.page.getByRole('button', { name: '通过 新城政采贷' }).waitFor({ state: 'detached' });
     const approved = (await (await rv.context.request.get('/api/v1/admin/products?status=approved')).json()) as { items: { id: string }[] };
