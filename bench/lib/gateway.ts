@@ -9,7 +9,7 @@ import type { BenchDatabase } from './database.js';
 import { loadPrivateJwk, newKey } from './jose-pools.js';
 import { freePort, startServer } from './processes.js';
 import { RssSampler } from './rss.js';
-import { WebhookReceiver } from '@zcd-gateway/client';
+import { createGatewayClient, WebhookReceiver, type PrivateJwk } from '@zcd-gateway/client';
 import { ZcdCli } from './zcd-cli.js';
 
 /** Token requests one client may make per minute during the bench (the config maximum). */
@@ -30,13 +30,17 @@ export function gatewayEnv(db: BenchDatabase, port: number): Record<string, stri
 }
 
 /** `zcd keys generate` into a temporary directory; loads the private key back. */
-async function generateKey(zcd: ZcdCli, dir: string, name: string): Promise<{ jwksPath: string; key: BenchClient['key'] }> {
+async function generateKey(zcd: ZcdCli, dir: string, name: string): Promise<{ jwksPath: string; key: BenchClient['key']; jwk: PrivateJwk }> {
   const out = await zcd.json<{ private_jwk: string; jwks: string }>(['keys', 'generate', '--alg', 'ES256', '--out', join(dir, name)]);
-  return { jwksPath: out.jwks, key: await loadPrivateJwk(JSON.parse(readFileSync(out.private_jwk, 'utf8')) as JWK) };
+  const jwk = JSON.parse(readFileSync(out.private_jwk, 'utf8')) as JWK & PrivateJwk;
+  return { jwksPath: out.jwks, key: await loadPrivateJwk(jwk), jwk };
 }
 
 /** Registers the bench's clients with the CLI on the run's database: the 150000 bureau, a Bearer bank and a DPoP bank. */
-export async function onboardClients(zcd: ZcdCli, webhookUrl: string): Promise<Pick<GatewayUnderTest, 'bureau' | 'bank' | 'dpopBank'> & { webhookSecret: string }> {
+export async function onboardClients(
+  zcd: ZcdCli,
+  webhookUrl: string,
+): Promise<Pick<GatewayUnderTest, 'bureau' | 'bank' | 'dpopBank'> & { webhookSecret: string; jwks: { bureau: PrivateJwk; bank: PrivateJwk; dpopBank: PrivateJwk } }> {
   const dir = mkdtempSync(join(tmpdir(), 'zcd-bench-keys-'));
   try {
     const [bureauKey, bankKey, dpopBankKey] = await Promise.all(['bureau', 'bank', 'dpop-bank'].map((n) => generateKey(zcd, dir, n)));
@@ -59,6 +63,7 @@ export async function onboardClients(zcd: ZcdCli, webhookUrl: string): Promise<P
       bank: { clientId: bank.client_id, key: bankKey!.key },
       dpopBank: { clientId: dpopBank.client_id, key: dpopBankKey!.key, dpopKey: await newKey() },
       webhookSecret: bank.webhook_secret,
+      jwks: { bureau: bureauKey!.jwk, bank: bankKey!.jwk, dpopBank: dpopBankKey!.jwk },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -79,10 +84,27 @@ export async function startGateway(
   const env = gatewayEnv(db, port);
   const zcd = new ZcdCli(root, env);
   const webhooks = new WebhookReceiver();
-  const { webhookSecret, ...clients } = await onboardClients(zcd, await webhooks.start());
+  const { webhookSecret, jwks, ...clients } = await onboardClients(zcd, await webhooks.start());
   webhooks.secret = webhookSecret;
   await before(zcd);
   const server = await startServer({ name: 'gateway', args: [...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : []), zcd.script, 'serve'], env, cwd: root, port, readyPath: '/healthz', timeoutMs: 60_000 });
   const issuer = env.ISSUER_URL!;
-  return { server, issuer, api: new GatewayApi(server.url, issuer), zcd, db, rss: new RssSampler(server.pid).start(), webhooks, ...clients };
+  const as = (clientId: string, key: PrivateJwk, dpop: boolean) => createGatewayClient({ gateway: server.url, credentials: { clientId, key, dpop } });
+  return {
+    server,
+    issuer,
+    api: new GatewayApi(server.url, issuer),
+    zcd,
+    db,
+    rss: new RssSampler(server.pid).start(),
+    webhooks,
+    ...clients,
+    clients: {
+      bureau: as(clients.bureau.clientId, jwks.bureau, true),
+      // Registered with --no-dpop: Bearer tokens, as the load uses.
+      bank: as(clients.bank.clientId, jwks.bank, false),
+      dpopBank: as(clients.dpopBank.clientId, jwks.dpopBank, true),
+      anonymous: createGatewayClient({ gateway: server.url }),
+    },
+  };
 }

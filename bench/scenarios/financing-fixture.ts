@@ -1,9 +1,9 @@
 import { SandboxCloud } from '../../adapters/sandbox/sandbox-cloud.js';
 import { createDb, type Knex } from '../../src/db/knex.js';
 import { parseDatabaseUrl } from '../../src/config.js';
-import { ApiError, type ApiParty } from '../lib/api.js';
+import { ApiError, must, type components, type GatewayClient } from '@zcd-gateway/client';
 import type { ZcdCli } from '../lib/zcd-cli.js';
-import type { BenchClient, BenchContext, GatewayUnderTest, NotAvailable } from './scenario.js';
+import type { BenchContext, GatewayUnderTest, NotAvailable } from './scenario.js';
 import { notAvailable } from './scenario.js';
 
 /**
@@ -45,7 +45,7 @@ export async function prepareFinancingData(ctx: BenchContext, zcd: ZcdCli): Prom
   ctx.shared.set(PREPARED, true);
 }
 
-const productInput = {
+const productInput: components['schemas']['ProductInput'] = {
   name: '政采贷·压测产品',
   max_amount: 2_000_000_000,
   max_share_bp: 8000,
@@ -57,18 +57,21 @@ const productInput = {
   regions: ['150000'],
 };
 
-const consent = () => ({
+const consent = (): { parts: ('contract' | 'acceptances' | 'payments' | 'risk_flags')[]; expires_at: string } => ({
   parts: ['contract', 'acceptances', 'payments', 'risk_flags'],
   expires_at: new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
 });
 
-/** An approved product of `bank`, through createProduct (the bank) and reviewProduct (the bureau). */
-async function approvedProduct(gw: GatewayUnderTest, bank: BenchClient): Promise<string> {
-  const product = await gw.api.call(bank, 'POST', '/api/v1/products', productInput, 201);
-  const id = String(product.id);
-  await gw.api.call(gw.bureau, 'POST', `/api/v1/admin/products/${id}/review`, { decision: 'approve', reason: 'bench' }, 200);
-  return id;
+/** An approved product of `bank`, through createProduct (the bank) and reviewProduct (the bureau), with the client package. */
+async function approvedProduct(gw: GatewayUnderTest, bank: GatewayClient): Promise<string> {
+  const product = must(await bank.api.POST('/api/v1/products', { body: productInput }), 'createProduct');
+  const path = { productId: product.id };
+  must(await gw.clients.bureau.api.POST('/api/v1/admin/products/{productId}/review', { params: { path }, body: { decision: 'approve', reason: 'bench' } }), 'reviewProduct');
+  return product.id;
 }
+
+/** True when the gateway does not publish the operation (a build before it). */
+const unpublished = (err: unknown) => err instanceof ApiError && err.status === 404 && err.code === 'route_not_found';
 
 interface OpenContract {
   uscc: string;
@@ -123,10 +126,10 @@ async function build(ctx: BenchContext): Promise<FinancingFixture | NotAvailable
   let bearerProduct: string;
   let dpopProduct: string;
   try {
-    bearerProduct = await approvedProduct(gw, gw.bank);
-    dpopProduct = await approvedProduct(gw, gw.dpopBank);
+    bearerProduct = await approvedProduct(gw, gw.clients.bank);
+    dpopProduct = await approvedProduct(gw, gw.clients.dpopBank);
   } catch (err) {
-    if (err instanceof ApiError && err.unavailable) return notAvailable('createProduct/reviewProduct not published (financing, issue 5)');
+    if (unpublished(err)) return notAvailable('createProduct/reviewProduct not published (financing, issue 5)');
     throw err;
   }
   const db = createDb(parseDatabaseUrl(gw.db.url));
@@ -144,15 +147,20 @@ async function build(ctx: BenchContext): Promise<FinancingFixture | NotAvailable
   } finally {
     await db.destroy();
   }
-  const supplier = (c: OpenContract): ApiParty => ({ bearer: tokens.get(c.uscc)! });
+  // The SME applies with its identity token, through the client package without credentials of its own.
+  const apply = async (c: OpenContract, productId: string) =>
+    must(
+      await gw.clients.anonymous.api.POST('/api/v1/supplier/applications', { headers: { authorization: `Bearer ${tokens.get(c.uscc)!}` }, body: applicationBody(c, productId) }),
+      'createApplication',
+    ).id;
   const [forBearer, forDpop, ...rest] = open;
   let bearerApplicationId: string;
   let dpopApplicationId: string;
   try {
-    bearerApplicationId = String((await gw.api.call(supplier(forBearer!), 'POST', '/api/v1/supplier/applications', applicationBody(forBearer!, bearerProduct), 201)).id);
-    dpopApplicationId = String((await gw.api.call(supplier(forDpop!), 'POST', '/api/v1/supplier/applications', applicationBody(forDpop!, dpopProduct), 201)).id);
+    bearerApplicationId = await apply(forBearer!, bearerProduct);
+    dpopApplicationId = await apply(forDpop!, dpopProduct);
   } catch (err) {
-    if (err instanceof ApiError && err.unavailable) return notAvailable('createApplication not published (issue 5)');
+    if (unpublished(err)) return notAvailable('createApplication not published (issue 5)');
     throw err;
   }
   return {

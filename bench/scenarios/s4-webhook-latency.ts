@@ -1,6 +1,7 @@
 import { SandboxCloud } from '../../adapters/sandbox/sandbox-cloud.js';
 import { parseDatabaseUrl } from '../../src/config.js';
 import { createDb } from '../../src/db/knex.js';
+import { must } from '@zcd-gateway/client';
 import { mb } from '../lib/rss.js';
 import { percentile } from '../lib/percentile.js';
 import { financingFixture } from './financing-fixture.js';
@@ -34,19 +35,29 @@ export const s4: Scenario = {
       const product = await db('products').where({ id: app.product_id }).first();
       await sandbox.configureAccountChange(app.contract_no, 'confirm');
       ctx.progress('S4: approving and disbursing the Bearer bank\'s application');
-      const approved = await gw.api.call(gw.bank, 'POST', `/api/v1/applications/${id}/decision`, {
-        decision: 'approve',
-        amount: Number(app.requested_amount_fen),
-        annual_rate_bp: product.rate_min_bp,
-        term_days: product.term_min_days,
-        collection_account: { bank_name: '基准测试银行', account_name: '基准测试回款专户', account_number: '6222000011112222' },
-      }, 200);
+      const bank = gw.clients.bank.api;
+      const path = { applicationId: id };
+      const approved = must(
+        await bank.POST('/api/v1/applications/{applicationId}/decision', {
+          params: { path },
+          body: {
+            decision: 'approve',
+            amount: Number(app.requested_amount_fen),
+            annual_rate_bp: Number(product.rate_min_bp),
+            term_days: Number(product.term_min_days),
+            collection_account: { bank_name: '基准测试银行', account_name: '基准测试回款专户', account_number: '6222000011112222' },
+          },
+        }),
+        'decideApplication',
+      );
       if (approved.status !== 'account_locked') return notAvailable(`the lock was not confirmed (${String(approved.status)})`);
-      await gw.api.call(gw.bank, 'POST', `/api/v1/applications/${id}/disbursements`, {
-        loan_no: 'BENCH-S4',
-        amount: Number(app.requested_amount_fen),
-        disbursed_on: '2026-07-02',
-      }, 200);
+      must(
+        await bank.POST('/api/v1/applications/{applicationId}/disbursements', {
+          params: { path },
+          body: { loan_no: 'BENCH-S4', amount: Number(app.requested_amount_fen), disbursed_on: '2026-07-02' },
+        }),
+        'createDisbursement',
+      );
 
       const sentAt = new Map<string, number>();
       const latencies: number[] = [];

@@ -4,7 +4,7 @@ import type { BenchKey } from '../lib/jose-pools.js';
 import type { BenchOptions } from '../lib/options.js';
 import type { ServerProcess } from '../lib/processes.js';
 import type { RssSampler } from '../lib/rss.js';
-import type { WebhookReceiver } from '@zcd-gateway/client';
+import type { GatewayClient, WebhookReceiver } from '@zcd-gateway/client';
 import type { ZcdCli } from '../lib/zcd-cli.js';
 
 /** A client registered with the gateway under test. */
@@ -30,6 +30,12 @@ export interface GatewayUnderTest {
   webhooks: WebhookReceiver;
   /** A bank whose tokens are DPoP-bound. */
   dpopBank: BenchClient & { dpopKey: BenchKey };
+  /**
+   * The typed client package (`@zcd-gateway/client`) as each party, for setting scenarios up as a bank's code
+   * would; `anonymous` has no credentials (a supplier passes its identity token per call). The load itself is
+   * sent with pre-signed tokens and proofs, so that signing does not compete with the server for the CPU.
+   */
+  clients: { bureau: GatewayClient; bank: GatewayClient; dpopBank: GatewayClient; anonymous: GatewayClient };
 }
 
 /** What every scenario is handed. */
