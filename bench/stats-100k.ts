@@ -43,7 +43,8 @@ try {
     `insert into institutions (client_id, name, uscc, license_no, type, webhook_secret, created_at, updated_at) values (?, ?, ?, 'B0001', 'bank', 'x', '', '')`,
   );
   const insProduct = raw.prepare(
-    `insert into products values (?, ?, '政采贷', 500000000, 8000, 350, 600, 30, 365, 'goods,services', 'approved', null, null, 0, 0)`,
+    `insert into products (id, institution_id, name, max_amount_fen, max_share_bp, rate_min_bp, rate_max_bp, term_min_days, term_max_days,
+       categories, status, created_at, updated_at) values (?, ?, '政采贷', 500000000, 8000, 350, 600, 30, 365, 'goods,services', 'approved', 0, 0)`,
   );
   const insApp = raw.prepare(
     `insert into applications (id, contract_no, supplier_uscc, supplier_name, institution_id, product_id, purchaser_region_code,
