@@ -54,7 +54,9 @@ try {
   );
   const insTr = raw.prepare(`insert into application_transitions (application_id, from_status, to_status, actor, reason_code, at) values (?, ?, ?, 'bench', ?, ?)`);
   const insDis = raw.prepare(`insert into disbursements (application_id, loan_no, amount_fen, disbursed_on, created_at) values (?, 'L', ?, '2025-01-01', ?)`);
-  const insRep = raw.prepare(`insert into repayments (application_id, amount_fen, repaid_on, created_at) values (?, ?, '2025-01-01', ?)`);
+  const insRep = raw.prepare(
+    `insert into repayments (application_id, amount_fen, repaid_on, created_at, region_code, institution_id) values (?, ?, '2025-01-01', ?, ?, ?)`,
+  );
   const reasons = ['credit_insufficient', 'contract_risk', 'documents_incomplete', 'amount_exceeds_limit'];
   const yearStart = Date.parse('2024-12-31T16:00:00Z');
   const yearMs = 365 * 24 * H;
@@ -100,7 +102,8 @@ try {
       // As the financing service writes them: decision time, reason and disbursement time beside the transitions.
       const decision = path.find((p) => p[0] === 'approved' || p[0] === 'rejected');
       const disbursal = path.find((p) => p[0] === 'disbursed');
-      insApp.run(id, `C-${n}`, inst, `p-${inst}`, pick(counties), rand() < 0.85 ? 1 : 0, requested, status, approved, disbursed, repaid,
+      const region = pick(counties);
+      insApp.run(id, `C-${n}`, inst, `p-${inst}`, region, rand() < 0.85 ? 1 : 0, requested, status, approved, disbursed, repaid,
         decision?.[1] ?? null, decision?.[2] ?? null, disbursal?.[2] ?? null, created, path.at(-1)![2]);
       let from: string | null = null;
       for (const [to, reason, at] of path) {
@@ -110,7 +113,7 @@ try {
       const dis = path.find((p) => p[0] === 'disbursed');
       if (dis) insDis.run(id, disbursed, dis[2]);
       const rep = path.find((p) => p[0] === 'repaying');
-      if (rep) insRep.run(id, repaid, rep[2]);
+      if (rep) insRep.run(id, repaid, rep[2], region, inst);
     }
   })();
   raw.pragma('optimize');
