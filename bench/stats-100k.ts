@@ -43,7 +43,8 @@ try {
     `insert into institutions (client_id, name, uscc, license_no, type, webhook_secret, created_at, updated_at) values (?, ?, ?, 'B0001', 'bank', 'x', '', '')`,
   );
   const insProduct = raw.prepare(
-    `insert into products values (?, ?, '政采贷', 500000000, 8000, 350, 600, 30, 365, 'goods,services', 'approved', null, null, 0, 0)`,
+    `insert into products (id, institution_id, name, max_amount_fen, max_share_bp, rate_min_bp, rate_max_bp, term_min_days, term_max_days,
+       categories, status, created_at, updated_at) values (?, ?, '政采贷', 500000000, 8000, 350, 600, 30, 365, 'goods,services', 'approved', 0, 0)`,
   );
   const insApp = raw.prepare(
     `insert into applications (id, contract_no, supplier_uscc, supplier_name, institution_id, product_id, purchaser_region_code,
@@ -53,7 +54,9 @@ try {
   );
   const insTr = raw.prepare(`insert into application_transitions (application_id, from_status, to_status, actor, reason_code, at) values (?, ?, ?, 'bench', ?, ?)`);
   const insDis = raw.prepare(`insert into disbursements (application_id, loan_no, amount_fen, disbursed_on, created_at) values (?, 'L', ?, '2025-01-01', ?)`);
-  const insRep = raw.prepare(`insert into repayments (application_id, amount_fen, repaid_on, created_at) values (?, ?, '2025-01-01', ?)`);
+  const insRep = raw.prepare(
+    `insert into repayments (application_id, amount_fen, repaid_on, created_at, region_code, institution_id) values (?, ?, '2025-01-01', ?, ?, ?)`,
+  );
   const reasons = ['credit_insufficient', 'contract_risk', 'documents_incomplete', 'amount_exceeds_limit'];
   const yearStart = Date.parse('2024-12-31T16:00:00Z');
   const yearMs = 365 * 24 * H;
@@ -99,7 +102,8 @@ try {
       // As the financing service writes them: decision time, reason and disbursement time beside the transitions.
       const decision = path.find((p) => p[0] === 'approved' || p[0] === 'rejected');
       const disbursal = path.find((p) => p[0] === 'disbursed');
-      insApp.run(id, `C-${n}`, inst, `p-${inst}`, pick(counties), rand() < 0.85 ? 1 : 0, requested, status, approved, disbursed, repaid,
+      const region = pick(counties);
+      insApp.run(id, `C-${n}`, inst, `p-${inst}`, region, rand() < 0.85 ? 1 : 0, requested, status, approved, disbursed, repaid,
         decision?.[1] ?? null, decision?.[2] ?? null, disbursal?.[2] ?? null, created, path.at(-1)![2]);
       let from: string | null = null;
       for (const [to, reason, at] of path) {
@@ -109,7 +113,7 @@ try {
       const dis = path.find((p) => p[0] === 'disbursed');
       if (dis) insDis.run(id, disbursed, dis[2]);
       const rep = path.find((p) => p[0] === 'repaying');
-      if (rep) insRep.run(id, repaid, rep[2]);
+      if (rep) insRep.run(id, repaid, rep[2], region, inst);
     }
   })();
   raw.pragma('optimize');

@@ -117,6 +117,9 @@ export async function insertApplication(db: Knex, s: ApplicationStory): Promise<
       amount_fen: r.amount,
       repaid_on: new Date(at + 8 * 3_600_000).toISOString().slice(0, 10),
       created_at: at,
+      // As the financing store writes them: the application's region and institution beside the money (015).
+      region_code: s.region,
+      institution_id: s.institutionId,
     });
   }
   return { id, contractNo, uscc, name };

@@ -14,6 +14,7 @@ import * as m012 from './012_marketplace.js';
 import * as m011 from './011_supplier_notifications.js';
 import * as m013 from './013_supervision.js';
 import * as m014portal from './014_portal_product_promises.js';
+import * as m015 from './015_statistics_cells.js';
 
 /** A migration: a name that never changes, and its up and down. */
 export interface Migration {
@@ -41,6 +42,7 @@ export const migrations: readonly Migration[] = [
   { name: '012_marketplace', ...m012 },
   { name: '013_supervision', ...m013 },
   { name: '014_portal_product_promises', ...m014portal },
+  { name: '015_statistics_cells', ...m015 },
 ];
 
 /** Serves the list to knex, so the same code runs from src/ (tsx, vitest) and dist/. */

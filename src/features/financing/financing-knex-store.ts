@@ -440,12 +440,16 @@ export class KnexFinancingStore implements FinancingStore {
   }
 
   async insertRepayment(r: Repayment): Promise<void> {
+    // The application's region and institution ride along for the statistics (015), copied in the same statement.
+    const of = (column: string) => this.db('applications').select(column).where({ id: r.applicationId });
     await this.db('repayments').insert({
       application_id: r.applicationId,
       amount_fen: r.amountFen,
       repaid_on: r.on,
       reference: r.reference ?? null,
       created_at: r.at,
+      region_code: of('purchaser_region_code'),
+      institution_id: of('institution_id'),
     });
   }
 
