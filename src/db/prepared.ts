@@ -4,8 +4,8 @@ import { idleSqliteConnection, isPostgres } from './knex.js';
 import { inRequestTransaction } from './request-transaction.js';
 import { retryOnWriteConflict } from './transaction-retry.js';
 
-/** A value a prepared statement binds. */
-export type Param = string | number | bigint | boolean | null | Date;
+/** A value a prepared statement binds; an array only on PostgreSQL (a `?::text[]` to `unnest`, say). */
+export type Param = string | number | bigint | boolean | null | Date | readonly (string | number)[];
 
 /** Prepared statements run synchronously on SQLite's one connection, inside a transaction. */
 export interface SyncStatements {
@@ -196,6 +196,11 @@ export class PreparedStatements {
 
   private get inTransaction(): boolean {
     return (this.db as { isTransaction?: boolean }).isTransaction === true;
+  }
+
+  /** True when a statement runs on its own: neither the handle nor the request has a transaction open. */
+  get autocommit(): boolean {
+    return !this.inTransaction && !inRequestTransaction(this.db);
   }
 
   /**
