@@ -8,6 +8,7 @@ import type { Institution, InstitutionType } from '../features/institutions/inst
 
 type InstitutionStatus = Institution['status'];
 import { createInstitutionBody, institutionStatusBody } from '../features/institutions/institutions-schemas.js';
+import { readAll } from '../http/pagination.js';
 import { parsePart } from '../http/validate.js';
 import { CliError, readJwksFile, withDatabase } from './cli-support.js';
 import { printTable } from './table.js';
@@ -25,17 +26,6 @@ async function cliBureau(bureaus: BureauService): Promise<BureauPrincipal> {
  */
 const OPERATOR_READER: BureauPrincipal = { kind: 'bureau', clientId: 'zcd', bureauId: 'zcd', regionCode: OPERATOR_REGION, scopes: ['admin'], role: 'viewer' };
 
-/** Every item of a paged service list, 500 at a time. */
-async function all<T>(page: (after: string | undefined) => Promise<{ items: T[]; more: boolean }>, idOf: (t: T) => string): Promise<T[]> {
-  const items: T[] = [];
-  for (let after: string | undefined; ; ) {
-    const p = await page(after);
-    items.push(...p.items);
-    if (!p.more || p.items.length === 0) return items;
-    after = idOf(p.items.at(-1)!);
-  }
-}
-
 const CLIENT_STATUSES = ['active', 'suspended', 'revoked'];
 
 /** `zcd bureaus create|list`, `zcd institutions onboard|list|set-status`. */
@@ -48,7 +38,7 @@ export function registerInstitutionsCommands(program: Command): void {
     .action((opts: { json?: boolean }) =>
       withDatabase(async (db, config) => {
         const s = createOnboarding(db, { config });
-        const list = await all((after) => s.bureaus.list(OPERATOR_READER, { afterClientId: after, limit: 500 }), (b) => b.clientId);
+        const list = await readAll((after) => s.bureaus.list(OPERATOR_READER, { afterClientId: after, limit: 500 }), (b) => b.clientId);
         list.sort((a, b) => (a.regionCode < b.regionCode ? -1 : a.regionCode > b.regionCode ? 1 : 0));
         if (opts.json) return list.map(bureauDto);
         printTable(
@@ -122,7 +112,7 @@ export function registerInstitutionsCommands(program: Command): void {
         }
         const status = opts.status as InstitutionStatus | undefined;
         const s = createOnboarding(db, { config });
-        const list = await all((after) => s.institutions.list(OPERATOR_READER, { status, afterClientId: after, limit: 500 }), (i) => i.clientId);
+        const list = await readAll((after) => s.institutions.list(OPERATOR_READER, { status, afterClientId: after, limit: 500 }), (i) => i.clientId);
         if (opts.json) return list.map(institutionDto);
         printTable(
           ['name', 'status', 'type', 'regions', 'client_id'],

@@ -9,6 +9,7 @@ import { staffDto } from '../features/staff/staff-routes.js';
 import { createStaffBody, staffIdParams } from '../features/staff/staff-schemas.js';
 import { StaffService } from '../features/staff/staff-service.js';
 import type { StaffMember } from '../features/staff/staff-store.js';
+import { readAll } from '../http/pagination.js';
 import { parsePart } from '../http/validate.js';
 import { CliError, withDatabase } from './cli-support.js';
 
@@ -61,13 +62,7 @@ export function registerStaffCommands(program: Command): void {
     .option('--json', 'print JSON instead')
     .action((opts: { json?: boolean }) =>
       withStaff(async (service) => {
-        const all: StaffMember[] = [];
-        for (let after: string | undefined; ; ) {
-          const page = await service.list(undefined, { afterId: after, limit: 500 });
-          all.push(...page.items);
-          if (!page.more) break;
-          after = page.items.at(-1)!.id;
-        }
+        const all = await readAll((after) => service.list(undefined, { afterId: after, limit: 500 }), (m) => m.id);
         if (opts.json) return all.map(staffDto);
         console.log(all.length ? all.map(line).join('\n') : 'no staff registered');
         return undefined;

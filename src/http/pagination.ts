@@ -24,6 +24,17 @@ export async function readPage<T>(limit: number, read: (limit: number) => Promis
   return { items: rows.length > limit ? rows.slice(0, limit) : rows, more: rows.length > limit };
 }
 
+/** Every item of a paged list, reading page after page from the cursor `idOf` gives of each page's last item. */
+export async function readAll<T>(page: (after: string | undefined) => Promise<Page<T>>, idOf: (item: T) => string): Promise<T[]> {
+  const items: T[] = [];
+  for (let after: string | undefined; ; ) {
+    const p = await page(after);
+    items.push(...p.items);
+    if (!p.more || p.items.length === 0) return items;
+    after = idOf(p.items.at(-1)!);
+  }
+}
+
 /** Encodes a cursor; clients treat it as opaque. */
 export function encodePageToken(value: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -96,6 +96,9 @@ const recordParams = (r: AccessRecord) => [
   r.consentExpiresAt,
 ];
 
+/** Rows of {@link recordParams} as the columns {@link INSERT_PG} unnests. */
+const columnsOf = (rows: (string | number)[][]) => rows[0]!.map((_, c) => rows.map((r) => r[c]!));
+
 const key = (level: number, index: number) => `${level}/${index}`;
 
 async function readNodes(db: Knex, keys: readonly { level: number; index: number }[]): Promise<Map<string, Buffer>> {
@@ -130,7 +133,7 @@ export class KnexAuditStore implements AuditStore {
     }
     // A read inside a transaction is written in it, and commits or rolls back with it.
     if (!this.statements.autocommit) {
-      await this.statements.run(INSERT_PG, RECORD_COLUMNS.split(',').map((_, c) => [recordParams(record)[c]!]));
+      await this.statements.run(INSERT_PG, columnsOf([recordParams(record)]));
       return;
     }
     await new Promise<void>((resolve, reject) => {
@@ -149,9 +152,8 @@ export class KnexAuditStore implements AuditStore {
     try {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, this.waiting[0]!.alone ? 1 : 1_000);
-        const columns = RECORD_COLUMNS.split(',').map((_, c) => batch.map((b) => b.params[c]!));
         try {
-          await this.statements.run(INSERT_PG, columns);
+          await this.statements.run(INSERT_PG, columnsOf(batch.map((b) => b.params)));
           for (const b of batch) b.done();
         } catch (err) {
           if (batch.length === 1) batch[0]!.done(err ?? new Error('the data-access log was not written'));
