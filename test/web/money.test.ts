@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { formatFen, parseYuanToFen } from '../../src/web/shared/money.js';
+import { formatFen, formatFenAxis, parseYuanToFen } from '../../src/web/shared/money.js';
+
+describe('formatFenAxis', () => {
+  it.each([
+    [0, '¥0.00'],
+    [300_000_000, '¥300万'],
+    [1_500_000_000, '¥1,500万'],
+    [-1_000_000, '-¥1万'],
+    [150_000, '¥1,500.00'],
+    [1_500_000_050, '¥15,000,000.50'],
+  ])('%s fen on an axis is %s', (fen, text) => {
+    expect(formatFenAxis(fen)).toBe(text);
+  });
+});
 
 describe('formatFen', () => {
   it.each([

@@ -117,6 +117,7 @@ export const bureauMessages = {
   'policy.inherited': ['继承自 {region}', 'Inherited from {region}'],
   'policy.unset': ['未设定', 'Not set'],
   'policy.inherit': ['沿用上级', 'Inherit'],
+  'policy.emptyInherits': ['留空则沿用上级规则。', 'Leave it empty to follow the parent region’s rule.'],
   'policy.edit': ['修改本级规则', 'Change this region’s rules'],
   'policy.saved': ['政策参数已保存。', 'The policy is saved.'],
   'policy.rule.max_share_bp': ['最高贷款比例（合同未付金额扣除质保金后的 %）', 'Largest loan (% of unpaid amount less retention)'],

@@ -46,6 +46,7 @@ export const supervisionMessages = {
   'late.byDays': ['按验收后天数的未付金额', 'Unpaid money by days since acceptance'],
   'late.band': ['{from}–{to} 天', '{from}–{to} days'],
   'late.bandOpen': ['{from} 天以上', '{from} days and more'],
+  'late.dayCount': ['{n} 天', '{n} days'],
   'late.notYetDue': ['未到期未付', 'Unpaid, not yet due'],
   'late.unpaid': ['未付金额', 'Unpaid'],
   'late.pastStatutory': ['超过法定 30 日', 'Past the statutory 30 days'],

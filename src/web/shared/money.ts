@@ -41,6 +41,19 @@ export function formatFen(fen: number | bigint): string {
   return `${negative ? '-' : ''}¥${groupThousands(yuan)}.${jiao}`;
 }
 
+/**
+ * An axis tick of money, short enough for a phone: whole 万元 as `¥1,500万`, anything else as {@link formatFen}.
+ * Chart scales pick round ticks, so on an axis of millions of yuan every tick is whole 万元; the exact amounts are
+ * in the tooltip and the table beside the chart.
+ */
+export function formatFenAxis(fen: number): string {
+  if (!Number.isSafeInteger(fen)) throw new RangeError(`not an integer amount of fen: ${fen}`);
+  const wan = 1_000_000; // fen in 1万元
+  if (fen === 0 || fen % wan !== 0) return formatFen(fen);
+  const digits = Math.abs(fen / wan).toString();
+  return `${fen < 0 ? '-' : ''}¥${groupThousands(digits)}万`;
+}
+
 /** Full-width forms (`１２３．４５`), the ideographic space and the full-width yen sign. */
 const FULL_WIDTH = /[\uFF01-\uFF5E\u3000\uFFE5]/;
 /** Plain digits, or digits grouped by commas in threes, then at most two decimals. */

@@ -87,7 +87,7 @@ function PolicyPanel() {
             dataSource={[...RULES]}
             columns={[
               { title: t('policy.rule'), key: 'rule', render: (_, r) => t(RULE_LABEL[r]) },
-              { title: t('policy.effective'), key: 'effective', render: (_, r) => formatRule(r, p!.effective[r], t) },
+              { title: t('policy.effective'), key: 'effective', className: 'zcd-nowrap', render: (_, r) => formatRule(r, p!.effective[r], t) },
               {
                 title: t('policy.source'),
                 key: 'source',
@@ -142,7 +142,7 @@ function PolicyForm({ policy, notice, setNotice, onSaved }: { policy: RegionPoli
     );
   };
   const text = (rule: Exclude<Rule, 'fees_allowed'>, mode: 'decimal' | 'numeric') => (
-    <Form.Item key={rule} name={rule} label={t(RULE_LABEL[rule])} extra={t('policy.inherit')}>
+    <Form.Item key={rule} name={rule} label={t(RULE_LABEL[rule])} extra={t('policy.emptyInherits')}>
       <Input inputMode={mode} autoComplete="off" />
     </Form.Item>
   );

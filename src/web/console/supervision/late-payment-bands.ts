@@ -1,6 +1,6 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import type { components } from '../../../generated/openapi.js';
-import { formatFen } from '../../shared/money.js';
+import { formatFen, formatFenAxis } from '../../shared/money.js';
 
 type LatePayment = components['schemas']['LatePayment'];
 
@@ -61,9 +61,10 @@ export function bandsOption(bands: readonly DaysBand[], l: BandChartLabels): ECh
     animation: false,
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => fen(v) },
     legend: { top: 0 },
-    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: bands.map(l.band) },
-    yAxis: { type: 'value', name: l.amount, axisLabel: { formatter: fen } },
+    // Below the legend, room for the axis name; every band named, broken onto two lines where a phone needs it.
+    grid: { left: 8, right: 16, top: 56, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: bands.map(l.band), axisLabel: { interval: 0, width: 60, overflow: 'break' } },
+    yAxis: { type: 'value', name: l.amount, nameTextStyle: { align: 'left' }, axisLabel: { formatter: (v: number) => formatFenAxis(Math.round(v)) } },
     series: [bar(l.overdue, bands.map((b) => b.overdueFen), '#cf1322'), bar(l.notYetDue, bands.map((b) => b.notYetDueFen), '#8c8c8c')],
   };
 }

@@ -151,7 +151,7 @@ export default function LatePaymentsPage() {
                     <span className="zcd-strong">{p.contract_no}</span>
                     <span className="zcd-muted">{p.purchaser.name}</span>
                     <span>
-                      {t('late.overdueAmount')}：{formatFen(p.overdue_amount)} · {t('late.daysOverdue')}：{p.days_overdue}
+                      {t('late.overdueAmount')}：{formatFen(p.overdue_amount)} · {t('late.daysOverdue')}：{t('late.dayCount', { n: p.days_overdue })}
                     </span>
                     <Tag color={p.late ? 'red' : 'default'}>{t(p.late ? 'late.late' : 'late.onTime')}</Tag>
                   </Space>
@@ -160,10 +160,10 @@ export default function LatePaymentsPage() {
               { title: t('late.contract'), dataIndex: 'contract_no', className: 'zcd-nowrap', responsive: ['sm'] },
               { title: t('late.purchaser'), key: 'purchaser', className: 'zcd-cell-name', responsive: ['sm'], render: (_, p) => p.purchaser.name },
               { title: t('late.acceptedOn'), dataIndex: 'accepted_on', responsive: ['md'], render: (d: string) => formatDate(d, locale) },
-              { title: t('late.daysSince'), dataIndex: 'days_since_acceptance', align: 'right', responsive: ['md'] },
-              { title: t('late.paymentDays'), dataIndex: 'payment_days', align: 'right', responsive: ['lg'] },
+              { title: t('late.daysSince'), dataIndex: 'days_since_acceptance', align: 'right', className: 'zcd-nowrap', responsive: ['md'], render: (n: number) => t('late.dayCount', { n }) },
+              { title: t('late.paymentDays'), dataIndex: 'payment_days', align: 'right', className: 'zcd-nowrap', responsive: ['lg'], render: (n: number) => t('late.dayCount', { n }) },
               { title: t('late.overdueAmount'), dataIndex: 'overdue_amount', align: 'right', className: 'zcd-nowrap', responsive: ['sm'], render: (n: number) => formatFen(n) },
-              { title: t('late.daysOverdue'), dataIndex: 'days_overdue', align: 'right', className: 'zcd-nowrap', responsive: ['sm'] },
+              { title: t('late.daysOverdue'), dataIndex: 'days_overdue', align: 'right', className: 'zcd-nowrap', responsive: ['sm'], render: (n: number) => t('late.dayCount', { n }) },
               {
                 title: t('late.status'),
                 key: 'late',
