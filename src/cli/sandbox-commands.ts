@@ -10,15 +10,17 @@ import { seedRegions } from '../../seeds/regions.js';
 import { CliError } from './cli-support.js';
 import { printTable, yuan } from './table.js';
 
-/** A progress bar on stderr while a long scan runs at a terminal; nothing in a pipe. */
-function scanProgress(what: string): { onProgress: (done: number, total: number) => void; stop: () => void } {
+/**
+ * A bar on stderr counting contracts while `what` runs at a terminal; nothing in a pipe, nor for fewer than
+ * `from` contracts (a scan too short to notice).
+ */
+function contractProgress(what: string, from = 0): { onProgress: (done: number, total: number) => void; stop: () => void } {
   if (!process.stderr.isTTY) return { onProgress: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar({ format: `${what} [{bar}] {value}/{total} contracts | {eta}s left`, hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic);
   let shown = false;
   return {
-    // Only a scan long enough to notice gets a bar.
     onProgress: (done, total) => {
-      if (total < 50_000) return;
+      if (total < from) return;
       if (shown) bar.update(done);
       else bar.start(total, done);
       shown = true;
@@ -68,18 +70,9 @@ export function registerSandboxCommands(program: Command, { configOrExit }: { co
     .action(async (opts: { contracts: string }) => {
       const target = integer('--contracts', opts.contracts, SANDBOX_MAX_CONTRACTS);
       await withSandbox(configOrExit(), async (sandbox) => {
-        const bar = process.stderr.isTTY
-          ? new cliProgress.SingleBar({ format: 'seed [{bar}] {value}/{total} contracts | {eta}s left', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
-          : undefined;
+        const progress = contractProgress('seed');
         const started = Date.now();
-        let shown = false;
-        const result = await sandbox.seed(target, (done, total) => {
-          if (!bar) return;
-          if (shown) bar.update(done);
-          else bar.start(total, done);
-          shown = true;
-        });
-        bar?.stop();
+        const result = await sandbox.seed(target, progress.onProgress).finally(progress.stop);
         const seconds = (Date.now() - started) / 1000;
         console.log(`seeded: ${result.added} contracts added, ${result.total} in the sandbox (${seconds.toFixed(1)} s)`);
       });
@@ -104,7 +97,7 @@ export function registerSandboxCommands(program: Command, { configOrExit }: { co
     .action(async (opts: { limit: string; json?: boolean }) => {
       const limit = integer('--limit', opts.limit, 1_000_000);
       await withSandbox(configOrExit(), async (s) => {
-        const progress = scanProgress('suppliers');
+        const progress = contractProgress('suppliers', 50_000);
         const all = await s.listSuppliers(progress.onProgress).finally(progress.stop);
         const shown = limit === 0 ? all : all.slice(0, limit);
         if (opts.json) {
@@ -133,7 +126,7 @@ export function registerSandboxCommands(program: Command, { configOrExit }: { co
       if (opts.supplier !== undefined && !isValidUscc(opts.supplier)) throw new CliError(`--supplier: ${JSON.stringify(opts.supplier)} is not a valid USCC (GB 32100 check character)`);
       if (opts.after !== undefined && !/^NMZC-HT-[0-9]{7}$/.test(opts.after)) throw new CliError(`--after: ${JSON.stringify(opts.after)} is not a sandbox contract number (NMZC-HT-0000001)`);
       await withSandbox(configOrExit(), async (s) => {
-        const progress = scanProgress('contracts');
+        const progress = contractProgress('contracts', 50_000);
         const page = await s.listContracts({ after: opts.after, limit, supplierUscc: opts.supplier }, progress.onProgress).finally(progress.stop);
         if (opts.json) {
           console.log(JSON.stringify({ items: page.contracts.map(contractJson), next_after: page.next ?? null }, null, 2));
