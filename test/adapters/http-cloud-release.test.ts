@@ -57,9 +57,9 @@ describe('a settled financing’s account release, retried through cloud failure
     const now = Date.parse('2026-06-01T08:00:00.000Z');
     const sme: SupplierPrincipal = { kind: 'supplier', uscc: withUsccCheck('91150100MA0C00001'), name: '供应商' };
     const bank: InstitutionPrincipal = { kind: 'institution', clientId: 'ins_a', institutionId: 'ins_a', scopes: ['institution'] };
-    const store = new FakeFinancingStore();
-    const events = new FakeEventRecorder();
     const contracts = new FakeContractSource();
+    const store = new FakeFinancingStore(contracts);
+    const events = new FakeEventRecorder();
     const institutions = new FakeInstitutionDirectory();
     const http = cloud();
     const relay = new CloudLockRelay(http);

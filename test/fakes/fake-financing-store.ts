@@ -16,6 +16,7 @@ import type {
   Repayment,
   Transition,
 } from '../../src/features/financing/financing-store.js';
+import type { ContractSource } from '../../src/features/financing/ports.js';
 
 const copy = <T>(v: T): T => structuredClone(v);
 
@@ -33,6 +34,9 @@ export interface FinancingState {
 
 /** Products and applications in memory, with the knex store's rules: compare-and-set moves, one reservation per contract. */
 export class FakeFinancingStore implements FinancingStore {
+  /** `contracts`: where the joined contract read finds contracts (the service's own contract source, in a test). */
+  constructor(private readonly contracts?: Pick<ContractSource, 'get'>) {}
+
   state: FinancingState = {
     products: new Map(),
     applications: new Map(),
@@ -89,6 +93,11 @@ export class FakeFinancingStore implements FinancingStore {
 
   async getApplicationAccess(id: string): Promise<ApplicationAccess | undefined> {
     return this.getApplication(id);
+  }
+
+  async getApplicationAccessWithContract(id: string) {
+    const access = await this.getApplication(id);
+    return access && { access, contract: await this.contracts?.get(access.contractNo) };
   }
 
   async listApplications(q: ApplicationQuery): Promise<Application[]> {

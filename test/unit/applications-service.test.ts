@@ -90,9 +90,9 @@ let service: ApplicationService;
 
 beforeEach(async () => {
   now = T0;
-  store = new FakeFinancingStore();
-  events = new FakeEventRecorder();
   contracts = new FakeContractSource();
+  store = new FakeFinancingStore(contracts);
+  events = new FakeEventRecorder();
   institutions = new FakeInstitutionDirectory();
   accessLog = new FakeAccessLog();
   locks = new FakeLockRelay();
@@ -386,6 +386,14 @@ describe('consent decides every read of contract data, and every read is audited
       ['contract', '内蒙古测试银行'],
       ['payments', '内蒙古测试银行'],
     ]);
+  });
+
+  it('answers 404 and logs nothing when the contract is gone from the sync, even with a live consent', async () => {
+    const a = await apply();
+    contracts.contracts.delete('HT-1');
+    expect(await refusal(service.readPart(BANK, a.id, 'contract'))).toEqual({ status: 404, code: 'application_not_found' });
+    expect(await refusal(service.readPart(BANK, a.id, 'payments'))).toEqual({ status: 404, code: 'application_not_found' });
+    expect(accessLog.entries).toEqual([]);
   });
 
   it('refuses a part not consented, a revoked consent, an expired one and a withdrawn application, logging none', async () => {

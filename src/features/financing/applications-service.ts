@@ -482,8 +482,8 @@ export class ApplicationService {
     return this.detail(await this.bankApplication(p, id));
   }
 
-  private readonly partReaders: { [P in ConsentPart]: (contractNo: string) => Promise<ContractParts[P] | undefined> } = {
-    contract: (no) => this.deps.contracts.get(no),
+  /** The parts read after the consent check; the contract itself is read with it (`readPart`). */
+  private readonly partReaders: { [P in Exclude<ConsentPart, 'contract'>]: (contractNo: string) => Promise<ContractParts[P] | undefined> } = {
     acceptances: (no) => this.deps.contracts.acceptances(no),
     payments: async (no) => {
       const contract = await this.deps.contracts.get(no);
@@ -499,7 +499,9 @@ export class ApplicationService {
    */
   async readPart<P extends ConsentPart>(p: InstitutionPrincipal, id: string, part: P): Promise<ContractParts[P]> {
     const at = this.now();
-    const a = await this.deps.store.getApplicationAccess(id);
+    // The contract itself comes with the consent in one read; the other parts are read once the consent holds.
+    const joined = part === 'contract' ? await this.deps.store.getApplicationAccessWithContract(id) : undefined;
+    const a = part === 'contract' ? joined?.access : await this.deps.store.getApplicationAccess(id);
     const live =
       a !== undefined &&
       a.institutionId === p.institutionId &&
@@ -508,7 +510,9 @@ export class ApplicationService {
       a.consentExpiresAt > at &&
       a.consentParts.includes(part);
     if (!live) throw applicationNotFound();
-    const data = await (this.partReaders[part] as (contractNo: string) => Promise<ContractParts[P] | undefined>)(a.contractNo);
+    const data = joined
+      ? (joined.contract as ContractParts[P] | undefined)
+      : await (this.partReaders[part as Exclude<ConsentPart, 'contract'>] as (contractNo: string) => Promise<ContractParts[P] | undefined>)(a.contractNo);
     if (data === undefined) throw applicationNotFound();
     await this.deps.accessLog.append({
       at,

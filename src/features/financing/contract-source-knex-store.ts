@@ -3,8 +3,8 @@ import { utcDate } from '../../clock.js';
 import { PreparedStatements } from '../../db/prepared.js';
 import type { Acceptance, ContractSource, FinancingContract, Payment, ReceivedPayment, RiskFlag } from './ports.js';
 
-/** The columns a contract is read with, in the order {@link toContract} takes them. */
-const CONTRACT_COLUMNS = `contracts.contract_no, contracts.project_no, contracts.purchaser_name, contracts.purchaser_region_code,
+/** The columns a contract is read with, in the order {@link toContract} takes them; `contracts` names the table. */
+export const CONTRACT_COLUMNS = `contracts.contract_no, contracts.project_no, contracts.purchaser_name, contracts.purchaser_region_code,
     contracts.supplier_uscc, contracts.supplier_name, contracts.supplier_sme, contracts.category, contracts.amount_fen, contracts.status,
     contracts.signed_on, contracts.procurement_method, contracts.payment_terms,
     (select sum(amount_fen) from payments where payments.contract_no = contracts.contract_no) as paid_fen,
@@ -20,7 +20,7 @@ type Tuple = unknown[];
 const num = (v: unknown) => (typeof v === 'string' ? Number(v) : (v as number));
 
 /** A row of {@link CONTRACT_COLUMNS}, as an array. */
-function toContract(r: Tuple): FinancingContract {
+export function toContract(r: Tuple): FinancingContract {
   return {
     contractNo: r[0] as string,
     projectNo: r[1] as string,

@@ -1,5 +1,6 @@
 import type { components } from '../../generated/openapi.js';
 import type { ApplicationStatus } from './lifecycle.js';
+import type { FinancingContract } from './ports.js';
 
 type Schemas = components['schemas'];
 
@@ -233,6 +234,11 @@ export interface FinancingStore {
   getApplication(id: string): Promise<Application | undefined>;
   /** The few fields a consented read checks (the hot path of every bank read). */
   getApplicationAccess(id: string): Promise<ApplicationAccess | undefined>;
+  /**
+   * The same fields with the contract the application covers (undefined when the sync no longer has it), in
+   * one read: a bank's read of the contract itself, the commonest of all, costs one statement, not two.
+   */
+  getApplicationAccessWithContract(id: string): Promise<{ access: ApplicationAccess; contract: FinancingContract | undefined } | undefined>;
   /** Applications newest first. */
   listApplications(q: ApplicationQuery): Promise<Application[]>;
   /** True when the supplier already has an application for this contract and product not yet decided. */
