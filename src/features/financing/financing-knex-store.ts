@@ -280,8 +280,8 @@ const OPEN_APPLICATION = `select id from applications where contract_no = ? and 
     and status in ('submitted', 'under_review') limit 1`;
 const RESERVED = 'select contract_no from contract_reservations where contract_no = ?';
 const RESERVE = 'insert into contract_reservations (contract_no, application_id, created_at) values (?, ?, ?) on conflict do nothing';
-const PRODUCT_BY_ID = 'select * from products where id = ?';
-const PRODUCT_REGIONS = 'select region_code from product_regions where product_id = ? order by region_code';
+const PRODUCT_WITH_REGIONS = `select products.*, product_regions.region_code as served_region from products
+    left join product_regions on product_regions.product_id = products.id where products.id = ? order by product_regions.region_code`;
 
 /** Products, applications, transitions, reservations and money movements in SQLite or PostgreSQL. */
 export class KnexFinancingStore implements FinancingStore {
@@ -305,10 +305,10 @@ export class KnexFinancingStore implements FinancingStore {
   }
 
   async getProduct(id: string): Promise<Product | undefined> {
-    const row = await this.statements.get<ProductRow>(PRODUCT_BY_ID, [id]);
-    if (!row) return undefined;
-    const regions = await this.statements.rows<[string]>(PRODUCT_REGIONS, [id]);
-    return toProduct(row, regions.map((r) => r[0]));
+    // One row per region (one row with a null region for a product without any): a single statement.
+    const rows = await this.statements.all<ProductRow & { served_region: string | null }>(PRODUCT_WITH_REGIONS, [id]);
+    if (!rows.length) return undefined;
+    return toProduct(rows[0]!, rows.flatMap((r) => (r.served_region === null ? [] : [r.served_region])));
   }
 
   async listProducts(q: ProductQuery): Promise<Product[]> {
