@@ -29,7 +29,7 @@ const product = (id: string, regions: string[]): Product => ({
   decideDays: 3,
   disburseDays: null,
   requirements: null,
-  status: 'active',
+  status: 'approved',
   reviewReason: null,
   createdAt: 1_790_000_000_000,
   updatedAt: 1_790_000_000_000,

@@ -33,6 +33,7 @@ const INSERT_EVENT = `insert into events (id, type, occurred_at, contract_no, pa
   on conflict (id) do nothing`;
 const INSERT_DELIVERY = `insert into event_deliveries (id, institution_id, event_id, application_id, type, body, status, attempts,
     next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict (id) do nothing`;
+const LOCK_FEED = 'select pg_advisory_xact_lock(?)';
 // Active, with a webhook URL: one institution per event of the financing lifecycle.
 const SENDABLE = `select i.client_id from institutions i join clients c on c.client_id = i.client_id
   where i.client_id = ? and c.status = 'active' and i.webhook_url is not null`;
@@ -238,7 +239,7 @@ export class KnexEventsStore implements EventsStore {
    * commit makes seq order commit order. SQLite has a single writer anyway.
    */
   private async lockFeed(): Promise<void> {
-    if (isPostgres(this.db)) await this.db.raw('select pg_advisory_xact_lock(?)', [FEED_LOCK_KEY]);
+    if (isPostgres(this.db)) await this.statements.get(LOCK_FEED, [FEED_LOCK_KEY]);
   }
 
   /** An institution's events after `afterSeq`, oldest first. */
