@@ -120,6 +120,10 @@ export class FakeFinancingStore implements FinancingStore {
     );
   }
 
+  async contractHolds(contractNo: string, supplierUscc: string, productId: string) {
+    return { reserved: this.state.reservations.has(contractNo), openApplication: await this.hasOpenApplication(supplierUscc, contractNo, productId) };
+  }
+
   async reservedContracts(contractNos: readonly string[]): Promise<Set<string>> {
     return new Set(contractNos.filter((no) => this.state.reservations.has(no)));
   }

@@ -52,6 +52,27 @@ describe(`one live financing per contract on ${testDatabaseKind}`, () => {
     }
   }, 240_000);
 
+  it('refuses a new application on a contract a live financing holds, naming why, and writes nothing', async () => {
+    const [t] = await w.financeable(1);
+    const sme = await w.supplier(t!.uscc);
+    const apply = (productId: string) =>
+      w.gw.client.post(
+        '/api/v1/supplier/applications',
+        { contract_no: t!.contractNo, product_id: productId, requested_amount: 1_000_000, consent: consentFor(30) },
+        { headers: sme },
+      );
+    const first = await apply(w.productId);
+    expect(first.status, first.text).toBe(201);
+    const decided = await (await prepared(w.bank, `/api/v1/applications/${first.body.id}/decision`, approval(1_000_000)))();
+    expect(decided.status, decided.text).toBe(200);
+    const applications = () => w.gw.db('applications').where({ contract_no: t!.contractNo }).select('id');
+    const before = await applications();
+    const refused = await apply(second.productId);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'contract_not_financeable', reasons: ['live_financing'] });
+    expect(await applications()).toEqual(before);
+  });
+
   it('lets one of two simultaneous approvals of the same application through; the other names the state', async () => {
     const [t] = await w.financeable(1);
     const res = await w.gw.client.post(

@@ -379,7 +379,14 @@ export class ApplicationService {
   async create(s: SupplierPrincipal, input: ApplicationInput): Promise<ApplicationView> {
     const at = this.now();
     assertConsentExpiry(input.expiresAt, at);
-    const [contract, product] = await Promise.all([this.ownContract(s, input.contractNo), this.deps.store.getProduct(input.productId)]);
+    const [found, product, holds] = await Promise.all([
+      this.deps.contracts.get(input.contractNo),
+      this.deps.store.getProduct(input.productId),
+      this.deps.store.contractHolds(input.contractNo, s.uscc, input.productId),
+    ]);
+    // The checks in the order `ownContract` and the offer make them; the holds were only read together.
+    if (!found || found.supplierUscc !== s.uscc) throw contractNotFound();
+    const contract = standing(found, holds.reserved);
     if (contract.reasons.length) {
       throw new ConflictError('contract_not_financeable', 'This contract cannot be financed now.', { reasons: contract.reasons });
     }
@@ -393,7 +400,7 @@ export class ApplicationService {
         max_amount: offer.maxLoanFen,
       });
     }
-    if (await this.deps.store.hasOpenApplication(s.uscc, contract.contractNo, offer.product.id)) {
+    if (holds.openApplication) {
       throw new ConflictError('duplicate_application', 'An open application for this contract and product exists.');
     }
     const application = newApplication(contract, offer.product, {

@@ -279,6 +279,8 @@ const ACCESS_WITH_CONTRACT = `select ${ACCESS_COLUMNS}, ${CONTRACT_COLUMNS} from
 const OPEN_APPLICATION = `select id from applications where contract_no = ? and supplier_uscc = ? and product_id = ?
     and status in ('submitted', 'under_review') limit 1`;
 const RESERVED = 'select contract_no from contract_reservations where contract_no = ?';
+const CONTRACT_HOLDS = `select exists (select 1 from contract_reservations where contract_no = ?),
+    exists (select 1 from applications where contract_no = ? and supplier_uscc = ? and product_id = ? and status in ('submitted', 'under_review'))`;
 const RESERVE = 'insert into contract_reservations (contract_no, application_id, created_at) values (?, ?, ?) on conflict do nothing';
 const PRODUCT_WITH_REGIONS = `select products.*, product_regions.region_code as served_region from products
     left join product_regions on product_regions.product_id = products.id where products.id = ? order by product_regions.region_code`;
@@ -393,6 +395,12 @@ export class KnexFinancingStore implements FinancingStore {
 
   async hasOpenApplication(supplierUscc: string, contractNo: string, productId: string): Promise<boolean> {
     return (await this.statements.rows(OPEN_APPLICATION, [contractNo, supplierUscc, productId])).length > 0;
+  }
+
+  async contractHolds(contractNo: string, supplierUscc: string, productId: string): Promise<{ reserved: boolean; openApplication: boolean }> {
+    const [r] = await this.statements.rows<[unknown, unknown]>(CONTRACT_HOLDS, [contractNo, contractNo, supplierUscc, productId]);
+    // exists() is a boolean on PostgreSQL and 0 or 1 on SQLite.
+    return { reserved: Boolean(r?.[0]), openApplication: Boolean(r?.[1]) };
   }
 
   async reservedContracts(contractNos: readonly string[]): Promise<Set<string>> {

@@ -246,6 +246,11 @@ export interface FinancingStore {
   /** Which of these contracts a live financing holds. */
   reservedContracts(contractNos: readonly string[]): Promise<Set<string>>;
   /**
+   * In one read, what an application for this contract and product must not meet: a live financing holding the
+   * contract (`reservedContracts`) and an open application of the supplier's for the same product (`hasOpenApplication`).
+   */
+  contractHolds(contractNo: string, supplierUscc: string, productId: string): Promise<{ reserved: boolean; openApplication: boolean }>;
+  /**
    * Moves an application from one of `from` to `to` with `changes`, and stores the transition, atomically:
    * the application as it now stands, or undefined when its state changed meanwhile.
    */
