@@ -5,7 +5,7 @@ import { inRequestTransaction } from './request-transaction.js';
 import { retryOnWriteConflict } from './transaction-retry.js';
 
 /** A value a prepared statement binds; an array only on PostgreSQL (a `?::text[]` to `unnest`, say). */
-export type Param = string | number | bigint | boolean | null | Date | readonly (string | number)[];
+export type Param = string | number | bigint | boolean | null | Date | readonly (string | number | null)[];
 
 /** Prepared statements run synchronously on SQLite's one connection, inside a transaction. */
 export interface SyncStatements {

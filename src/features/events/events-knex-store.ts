@@ -78,6 +78,17 @@ const COMPLETE = `update event_deliveries set status = ?, next_attempt_at = ?, c
     delivered_at = coalesce(?, delivered_at) where id = ? and claim_token = ?`;
 const INSERT_ATTEMPT = `insert into webhook_attempts (delivery_id, attempt, url, started_at, duration_ms, status_code, error, outcome)
   values (?, ?, ?, ?, ?, ?, ?, ?)`;
+// PostgreSQL: a round's outcomes in two statements, whatever its size, over one array per column.
+const COMPLETE_PG = `update event_deliveries d set status = u.status, next_attempt_at = u.next_attempt_at, claim_token = null,
+    last_status_code = u.status_code, last_error = u.error, delivered_at = coalesce(u.delivered_at, d.delivered_at)
+  from unnest(?::text[], ?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[])
+    as u(status, next_attempt_at, status_code, error, delivered_at, id, claim_token)
+  where d.id = u.id and d.claim_token = u.claim_token`;
+const INSERT_ATTEMPTS_PG = `insert into webhook_attempts (delivery_id, attempt, url, started_at, duration_ms, status_code, error, outcome)
+  select * from unnest(?::text[], ?::int[], ?::text[], ?::bigint[], ?::int[], ?::int[], ?::text[], ?::text[])`;
+/** Rows as the columns an `unnest(...)` takes: one array per column. */
+const columnsOf = (rows: readonly (string | number | null)[][]): Param[] => rows[0]!.map((_, c) => rows.map((r) => r[c] ?? null));
+
 const DISABLE_ENDPOINT = `insert into webhook_endpoints (institution_id, disabled_at, disabled_reason, updated_at) values (?, ?, ?, ?)
   on conflict (institution_id) do update set disabled_at = excluded.disabled_at, disabled_reason = excluded.disabled_reason,
     updated_at = excluded.updated_at`;
@@ -352,23 +363,35 @@ export class KnexEventsStore implements EventsStore {
   /** On SQLite one group-committed batch of prepared statements; on PostgreSQL one transaction. */
   async complete(outcomes: readonly AttemptOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
-    const writes: [string, Param[]][] = outcomes.flatMap(({ claim, attempt, next }): [string, Param[]][] => [
-      [COMPLETE, [next.status, next.nextAttemptAt, attempt.statusCode, attempt.error, next.deliveredAt ?? null, claim.id, claim.claimToken]],
-      [
-        INSERT_ATTEMPT,
-        [claim.id, claim.attempt, attempt.url.slice(0, 2048), attempt.startedAt, attempt.durationMs, attempt.statusCode, attempt.error, attempt.outcome],
-      ],
-      ...(next.disableEndpoint
-        ? [[DISABLE_ENDPOINT, [claim.institutionId, attempt.startedAt, next.disableEndpoint, attempt.startedAt]] as [string, Param[]]]
-        : []),
+    const completions = outcomes.map(({ claim, attempt, next }) => [next.status, next.nextAttemptAt, attempt.statusCode, attempt.error, next.deliveredAt ?? null, claim.id, claim.claimToken]);
+    const attempts = outcomes.map(({ claim, attempt }) => [
+      claim.id,
+      claim.attempt,
+      attempt.url.slice(0, 2048),
+      attempt.startedAt,
+      attempt.durationMs,
+      attempt.statusCode,
+      attempt.error,
+      attempt.outcome,
     ]);
+    const disables: Param[][] = outcomes.flatMap(({ claim, attempt, next }) =>
+      next.disableEndpoint ? [[claim.institutionId, attempt.startedAt, next.disableEndpoint, attempt.startedAt]] : [],
+    );
     if (this.statements.sqlite) {
-      await this.statements.batched((s) => writes.forEach(([sql, params]) => s.run(sql, params)));
+      await this.statements.batched((s) => {
+        outcomes.forEach((_, i) => {
+          s.run(COMPLETE, completions[i]!);
+          s.run(INSERT_ATTEMPT, attempts[i]!);
+        });
+        for (const d of disables) s.run(DISABLE_ENDPOINT, d);
+      });
       return;
     }
     await withTransactionRetry(this.db, async (trx) => {
       const inTx = new PreparedStatements(trx);
-      for (const [sql, params] of writes) await inTx.run(sql, params);
+      await inTx.run(COMPLETE_PG, columnsOf(completions));
+      await inTx.run(INSERT_ATTEMPTS_PG, columnsOf(attempts));
+      for (const d of disables) await inTx.run(DISABLE_ENDPOINT, d);
     });
   }
 
