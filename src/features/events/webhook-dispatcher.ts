@@ -180,8 +180,8 @@ export function createDispatcher(
     sender: new WebhookSender({ allowPrivate: config.webhookAllowPrivate, timeoutMs: config.webhookTimeoutMs }),
     logger,
     // The lease outlasts the hard send timeout, so a claim never lapses while its POST is still running.
-    // 20 ms of gathering: at 200 events a second, a round of about four instead of four rounds.
-    options: { pollMs: config.webhookPollMs, batchSize: o.batchSize ?? 32, leaseMs: config.webhookTimeoutMs + 5_000, wakeDelayMs: o.wakeDelayMs ?? 20 },
+    // 50 ms of gathering: at 200 events a second, one round of about ten instead of ten rounds.
+    options: { pollMs: config.webhookPollMs, batchSize: o.batchSize ?? 32, leaseMs: config.webhookTimeoutMs + 5_000, wakeDelayMs: o.wakeDelayMs ?? 50 },
     ...(o.clock ? { clock: o.clock } : {}),
   });
 }
