@@ -7,6 +7,12 @@ import { retryOnWriteConflict } from './transaction-retry.js';
 /** A value a prepared statement binds; an array only on PostgreSQL (a `?::text[]` to `unnest`, say). */
 export type Param = string | number | bigint | boolean | null | Date | readonly (string | number | null)[];
 
+/**
+ * PostgreSQL: rows as the columns an `unnest(?::type[], …)` takes, one array per column, so that one prepared
+ * statement writes any number of rows. `rows` must not be empty.
+ */
+export const columnsOf = (rows: readonly (readonly (string | number | null)[])[]): Param[] => rows[0]!.map((_, c) => rows.map((r) => r[c] ?? null));
+
 /** Prepared statements run synchronously on SQLite's one connection, inside a transaction. */
 export interface SyncStatements {
   get<T>(sql: string, params?: readonly Param[]): T | undefined;

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { isPostgres } from '../../db/knex.js';
-import { PreparedStatements } from '../../db/prepared.js';
+import { columnsOf, PreparedStatements } from '../../db/prepared.js';
 import type {
   AccessLogEntry,
   AccessOwner,
@@ -96,8 +96,6 @@ const recordParams = (r: AccessRecord) => [
   r.consentExpiresAt,
 ];
 
-/** Rows of {@link recordParams} as the columns {@link INSERT_PG} unnests. */
-const columnsOf = (rows: (string | number)[][]) => rows[0]!.map((_, c) => rows.map((r) => r[c]!));
 
 const key = (level: number, index: number) => `${level}/${index}`;
 

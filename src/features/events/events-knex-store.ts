@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { bulkInsert } from '../../db/bulk.js';
 import { isPostgres } from '../../db/knex.js';
-import { PreparedStatements, type Param } from '../../db/prepared.js';
+import { columnsOf, PreparedStatements, type Param } from '../../db/prepared.js';
 import type { ConsentPart } from '../financing/financing-store.js';
 import type {
   Attempt,
@@ -86,9 +86,6 @@ const COMPLETE_PG = `update event_deliveries d set status = u.status, next_attem
   where d.id = u.id and d.claim_token = u.claim_token`;
 const INSERT_ATTEMPTS_PG = `insert into webhook_attempts (delivery_id, attempt, url, started_at, duration_ms, status_code, error, outcome)
   select * from unnest(?::text[], ?::int[], ?::text[], ?::bigint[], ?::int[], ?::int[], ?::text[], ?::text[])`;
-/** Rows as the columns an `unnest(...)` takes: one array per column. */
-const columnsOf = (rows: readonly (string | number | null)[][]): Param[] => rows[0]!.map((_, c) => rows.map((r) => r[c] ?? null));
-
 const DISABLE_ENDPOINT = `insert into webhook_endpoints (institution_id, disabled_at, disabled_reason, updated_at) values (?, ?, ?, ?)
   on conflict (institution_id) do update set disabled_at = excluded.disabled_at, disabled_reason = excluded.disabled_reason,
     updated_at = excluded.updated_at`;
