@@ -34,6 +34,9 @@ const INSERT_EVENT = `insert into events (id, type, occurred_at, contract_no, pa
 const INSERT_DELIVERY = `insert into event_deliveries (id, institution_id, event_id, application_id, type, body, status, attempts,
     next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict (id) do nothing`;
 const LOCK_FEED = 'select pg_advisory_xact_lock(?)';
+// PostgreSQL: a lifecycle event and its delivery in one statement. A WITH that modifies runs once, to completion,
+// whether or not the outer insert reads it, so each insert keeps its own ON CONFLICT as when they ran apart.
+const INSERT_EVENT_AND_DELIVERY_PG = `with event as (${INSERT_EVENT}) ${INSERT_DELIVERY}`;
 // Active, with a webhook URL: one institution per event of the financing lifecycle.
 const SENDABLE = `select i.client_id from institutions i join clients c on c.client_id = i.client_id
   where i.client_id = ? and c.status = 'active' and i.webhook_url is not null`;
@@ -225,13 +228,20 @@ export class KnexEventsStore implements EventsStore {
 
   async append(records: readonly OutboxRecord[], deliveries: readonly PlannedDelivery[]): Promise<void> {
     if (records.length === 1 && deliveries.length <= 1) {
-      // One event of the financing lifecycle: two prepared statements instead of two built ones.
+      // One event of the financing lifecycle: prepared statements instead of built ones.
       const r = records[0]!;
-      await this.statements.run(INSERT_EVENT, [r.id, r.type, r.occurredAt, r.contractNo, JSON.stringify(r.payload), r.createdAt]);
+      const event: Param[] = [r.id, r.type, r.occurredAt, r.contractNo, JSON.stringify(r.payload), r.createdAt];
       const d = deliveries[0];
-      if (d) {
+      const delivery: Param[] | undefined = d && [d.id, d.institutionId, d.eventId, d.applicationId, d.type, d.body, d.status, d.nextAttemptAt, d.createdAt];
+      if (delivery && !this.statements.sqlite) {
         await this.lockFeed();
-        await this.statements.run(INSERT_DELIVERY, [d.id, d.institutionId, d.eventId, d.applicationId, d.type, d.body, d.status, d.nextAttemptAt, d.createdAt]);
+        await this.statements.run(INSERT_EVENT_AND_DELIVERY_PG, [...event, ...delivery]);
+        return;
+      }
+      await this.statements.run(INSERT_EVENT, event);
+      if (delivery) {
+        await this.lockFeed();
+        await this.statements.run(INSERT_DELIVERY, delivery);
       }
       return;
     }
