@@ -96,7 +96,6 @@ const recordParams = (r: AccessRecord) => [
   r.consentExpiresAt,
 ];
 
-
 const key = (level: number, index: number) => `${level}/${index}`;
 
 async function readNodes(db: Knex, keys: readonly { level: number; index: number }[]): Promise<Map<string, Buffer>> {

@@ -386,8 +386,8 @@ export class KnexEventsStore implements EventsStore {
     );
     if (this.statements.sqlite) {
       await this.statements.batched((s) => {
-        outcomes.forEach((_, i) => {
-          s.run(COMPLETE, completions[i]!);
+        completions.forEach((completion, i) => {
+          s.run(COMPLETE, completion);
           s.run(INSERT_ATTEMPT, attempts[i]!);
         });
         for (const d of disables) s.run(DISABLE_ENDPOINT, d);

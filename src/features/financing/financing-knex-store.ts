@@ -278,7 +278,7 @@ const APPLICATION_BY_ID = 'select * from applications where id = ?';
 const ACCESS_COLUMNS = `applications.id, applications.contract_no, applications.supplier_uscc, applications.institution_id,
     applications.purchaser_region_code, applications.status, applications.consent_parts, applications.consent_expires_at,
     applications.consent_revoked_at`;
-const ACCESS_COLUMN_COUNT = 9;
+const ACCESS_COLUMN_COUNT = ACCESS_COLUMNS.split(',').length;
 const ACCESS_BY_ID = `select ${ACCESS_COLUMNS} from applications where applications.id = ?`;
 // The contract is joined, not required: a contract the sync no longer holds answers as missing, after the access check.
 const ACCESS_WITH_CONTRACT = `select ${ACCESS_COLUMNS}, ${CONTRACT_COLUMNS} from applications
@@ -286,8 +286,8 @@ const ACCESS_WITH_CONTRACT = `select ${ACCESS_COLUMNS}, ${CONTRACT_COLUMNS} from
 const OPEN_APPLICATION = `select id from applications where contract_no = ? and supplier_uscc = ? and product_id = ?
     and status in ('submitted', 'under_review') limit 1`;
 const RESERVED = 'select contract_no from contract_reservations where contract_no = ?';
-const CONTRACT_HOLDS = `select exists (select 1 from contract_reservations where contract_no = ?),
-    exists (select 1 from applications where contract_no = ? and supplier_uscc = ? and product_id = ? and status in ('submitted', 'under_review'))`;
+// RESERVED and OPEN_APPLICATION as one row, their parameters in turn.
+const CONTRACT_HOLDS = `select exists (${RESERVED}), exists (${OPEN_APPLICATION})`;
 const RESERVE = 'insert into contract_reservations (contract_no, application_id, created_at) values (?, ?, ?) on conflict do nothing';
 const PRODUCT_WITH_REGIONS = `select products.*, product_regions.region_code as served_region from products
     left join product_regions on product_regions.product_id = products.id where products.id = ? order by product_regions.region_code`;
