@@ -3,7 +3,7 @@ import { formatFen, formatFenAxis, parseYuanToFen } from '../../src/web/shared/m
 
 describe('formatFenAxis', () => {
   it.each([
-    [0, '¥0.00'],
+    [0, '¥0'],
     [300_000_000, '¥300万'],
     [1_500_000_000, '¥1,500万'],
     [-1_000_000, '-¥1万'],

@@ -49,7 +49,9 @@ export function formatFen(fen: number | bigint): string {
 export function formatFenAxis(fen: number): string {
   if (!Number.isSafeInteger(fen)) throw new RangeError(`not an integer amount of fen: ${fen}`);
   const wan = 1_000_000; // fen in 1万元
-  if (fen === 0 || fen % wan !== 0) return formatFen(fen);
+  // The origin is plain ¥0 beside ¥300万 as beside ¥1,500.00, not a lone ¥0.00 under whole 万元.
+  if (fen === 0) return '¥0';
+  if (fen % wan !== 0) return formatFen(fen);
   const digits = Math.abs(fen / wan).toString();
   return `${fen < 0 ? '-' : ''}¥${groupThousands(digits)}万`;
 }
