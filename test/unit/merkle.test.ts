@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendLeaves, consistencyProof, inclusionProof, leafHash, nodesRead, rootHash, type NodeSource } from '../../src/features/audit/merkle.js';
+import { appendLeaves, consistencyProof, inclusionProof, leafHash, nodesRead, rightEdge, rootHash, type NodeSource } from '../../src/features/audit/merkle.js';
 import { referenceRoot, verifyConsistency, verifyInclusion } from '../helpers/rfc9162-verify.js';
 
 /** Builds a tree by appending `data` in the given batch sizes, as the sequencer does. */
@@ -77,6 +77,30 @@ describe('RFC 9162 Merkle tree', () => {
     }
     expect(consistencyProof(4, 4, node)).toEqual([]);
     expect(() => consistencyProof(5, 4, node)).toThrow(RangeError);
+  });
+
+  it('fetches the right edge once: all an append reads, and with what it makes all the new root reads', () => {
+    const keys = (ns: { level: number; index: number }[]) => ns.map((n) => `${n.level}/${n.index}`).sort();
+    expect(rightEdge(0)).toEqual([]);
+    expect(rightEdge(1)).toEqual([{ level: 0, index: 0 }]);
+    // 13 = 8 + 4 + 1: the first eight leaves, the next four, the thirteenth.
+    expect(rightEdge(13)).toEqual([
+      { level: 3, index: 0 },
+      { level: 2, index: 2 },
+      { level: 0, index: 12 },
+    ]);
+    for (const size of [0, 1, 2, 3, 5, 8, 13, 64, 100, 1_023, 1_024, 4_097, 123_456]) {
+      const edge = new Set(keys(rightEdge(size)));
+      expect(keys(nodesRead((node) => rootHash(size, node)))).toEqual(size === 0 ? [] : [...edge]);
+      for (const count of [1, 2, 3, 7, 1_000]) {
+        const leaves = Array.from({ length: count }, (_, i) => leafHash(Buffer.from(String(i))));
+        // What an append asks of the existing tree is on its right edge…
+        expect(keys(nodesRead((node) => appendLeaves(size, leaves, node))).filter((k) => !edge.has(k))).toEqual([]);
+        // …and the new root reads only that edge and what the append made.
+        const made = new Set(appendLeaves(size, leaves, () => Buffer.alloc(32)).map((n) => `${n.level}/${n.index}`));
+        expect(keys(nodesRead((node) => rootHash(size + count, node))).filter((k) => !edge.has(k) && !made.has(k))).toEqual([]);
+      }
+    }
   });
 
   it('names the stored subtrees a proof reads, at most two per level', () => {

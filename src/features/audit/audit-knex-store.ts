@@ -82,6 +82,9 @@ const INSERT_PG = `insert into data_access_log (${RECORD_COLUMNS})
 const INSERT_SQLITE = `insert into data_access_log (id, ${RECORD_COLUMNS})
   values ((select coalesce(max(id), 0) + 1 from data_access_log), ?, ?, ?, ?, ?, ?, ?, ?)`;
 
+// The entries the sequencer has not given a leaf yet, oldest first: one prepared statement, a batch a second.
+const UNSEQUENCED_ACCESS = `select ${ACCESS_COLUMNS} from data_access_log d where d.leaf_index is null order by d.id limit ?`;
+
 /** The one advisory lock of the sequencer (any constant; the gateway's database holds no other). */
 const SEQUENCER_LOCK = 7_236_000_918;
 
@@ -265,7 +268,7 @@ export class KnexAuditStore implements AuditStore {
         return r?.m === null || r?.m === undefined ? 0 : Number(r.m) + 1;
       },
       unsequenced: async (limit) => {
-        const access = (await trx('data_access_log as d').whereNull('d.leaf_index').orderBy('d.id').limit(limit).select(trx.raw(ACCESS_COLUMNS))) as AccessRow[];
+        const access = await new PreparedStatements(trx).all<AccessRow>(UNSEQUENCED_ACCESS, [limit]);
         const sources: AuditSource[] = access.map((r) => ({ kind: 'data_access', entry: toAccess(r) }));
         if (sources.length < limit) {
           const admin = (await trx('admin_audit').whereNull('leaf_index').orderBy('id').limit(limit - sources.length)) as AdminRow[];

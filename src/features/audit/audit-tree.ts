@@ -1,6 +1,6 @@
 import { epochMs, systemClock, type Clock } from '../../clock.js';
 import type { AccessLogEntry, AccessOwner, AccessRecord, AuditSource, AuditStore, StoredHead } from './audit-store.js';
-import { appendLeaves, consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, nodesRead, rootHash, type NodeSource, type TreeNode } from './merkle.js';
+import { appendLeaves, consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, nodesRead, rightEdge, rootHash, type NodeSource } from './merkle.js';
 
 /** The `typ` of a signed tree head. */
 export const TREE_HEAD_TYP = 'zcd-tree-head+jwt';
@@ -91,18 +91,14 @@ export class AuditTree {
       const outcome = await this.deps.store.sequence(async (s) => {
         const from = await s.size();
         const sources = await s.unsequenced(batch);
-        const hashes = sources.map((src) => leafHash(leafData(src)));
-        const made = await withNodes(s.nodes, (node) => appendLeaves(from, hashes, node));
-        const madeMap = new Map(made.map((n: TreeNode) => [key(n.level, n.index), n.hash]));
         const to = from + sources.length;
         if (to === 0) return { size: 0, root: undefined, more: false };
-        const root = await withNodes(
-          async (keys) => {
-            const old = await s.nodes(keys.filter((k) => !madeMap.has(key(k.level, k.index))));
-            return new Map([...old, ...madeMap]);
-          },
-          (node) => rootHash(to, node),
-        );
+        // The old right edge is all the append reads, and with what it makes all the new root reads: one fetch.
+        const edge = rightEdge(from);
+        const known = edge.length ? await s.nodes(edge) : new Map<string, Buffer>();
+        const made = appendLeaves(from, sources.map((src) => leafHash(leafData(src))), fromMap(known));
+        for (const n of made) known.set(key(n.level, n.index), n.hash);
+        const root = rootHash(to, fromMap(known));
         if (sources.length) await s.commit({ size: from, sources, nodes: made });
         return { size: to, root, more: sources.length === batch };
       });
@@ -237,12 +233,9 @@ export async function verifyTree(store: AuditStore, checkSignature: HeadSignatur
 /** Keeps the perfect subtrees on the right edge of a tree of `size` leaves: all the next append and root read. */
 function pruneToFrontier(nodes: Map<string, Buffer>, size: number): Map<string, Buffer> {
   const kept = new Map<string, Buffer>();
-  for (let level = 0; 2 ** level <= size; level++) {
-    if (Math.floor(size / 2 ** level) % 2 === 1) {
-      const k = key(level, Math.floor(size / 2 ** level) - 1);
-      const h = nodes.get(k);
-      if (h) kept.set(k, h);
-    }
+  for (const { level, index } of rightEdge(size)) {
+    const h = nodes.get(key(level, index));
+    if (h) kept.set(key(level, index), h);
   }
   return kept;
 }

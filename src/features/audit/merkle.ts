@@ -92,6 +92,21 @@ export function consistencyProof(first: number, second: number, node: NodeSource
 }
 
 /**
+ * The perfect subtrees on the right edge of a tree of `size` leaves, largest first: one per set bit of `size`.
+ * They are all that appending to the tree reads of it, and, with what the append makes, all that the new
+ * root reads: a subtree on the new right edge is either new or was on the old one.
+ */
+export function rightEdge(size: number): { level: number; index: number }[] {
+  const edge: { level: number; index: number }[] = [];
+  for (let level = Math.floor(Math.log2(Math.max(size, 1))); level >= 0; level--) {
+    const width = 2 ** level;
+    const covered = Math.floor(size / width);
+    if (covered % 2 === 1) edge.push({ level, index: covered - 1 });
+  }
+  return edge;
+}
+
+/**
  * The perfect subtrees that appending `leaves` to a tree of `size` leaves completes, leaves included.
  * `node` is asked only for subtrees of the existing tree (the left siblings on its right edge).
  */
