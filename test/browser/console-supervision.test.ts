@@ -25,9 +25,15 @@ describe.each(WIDTHS)('the console’s supervision pages at %i px', (width) => {
     if (body.items.length) {
       await page.getByRole('cell', { name: body.items[0]!.contract_no }).waitFor();
       await page.getByRole('heading', { level: 2, name: '按采购人汇总（本页）' }).waitFor();
+      await page.getByRole('heading', { level: 2, name: '逐份合同（本页）' }).waitFor();
     } else {
       await page.getByText('没有符合条件的合同。').waitFor();
     }
+    // The switch is named by its label, and the label sits beside it, not against it.
+    const onlyLate = page.getByRole('switch', { name: '只看逾期' });
+    expect(await onlyLate.isChecked()).toBe(true);
+    const [box, text] = await Promise.all([onlyLate.boundingBox(), page.getByText('只看逾期', { exact: true }).boundingBox()]);
+    expect(text!.x - (box!.x + box!.width)).toBeGreaterThanOrEqual(6);
     await expectAccessible(page, `/console/late-payments at ${width} px`);
     await screenshot(tp, 'console-late-payments');
     expectNoProblems(tp);

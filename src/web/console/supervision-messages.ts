@@ -42,6 +42,7 @@ export const supervisionMessages = {
   'late.yes': ['是', 'Yes'],
   'late.no': ['否', 'No'],
   'late.byPurchaser': ['按采购人汇总（本页）', 'By purchaser (this page)'],
+  'late.byContract': ['逐份合同（本页）', 'Contract by contract (this page)'],
   'late.contracts': ['合同数', 'Contracts'],
   'late.byDays': ['按验收后天数的未付金额', 'Unpaid money by days since acceptance'],
   'late.band': ['{from}–{to} 天', '{from}–{to} days'],

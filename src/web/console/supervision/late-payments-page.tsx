@@ -133,46 +133,49 @@ export default function LatePaymentsPage() {
               ]}
             />
           </section>
-          <Table<LatePayment>
-            size="small"
-            rowKey="contract_no"
-            pagination={false}
-            scroll={{ x: true }}
-            dataSource={items}
-            caption={<span className="zcd-visually-hidden">{t('late.title')}</span>}
-            columns={[
-              {
-                // A phone shows each contract as one block rather than a table to scroll sideways.
-                title: t('late.contract'),
-                key: 'summary',
-                responsive: ['xs'],
-                render: (_, p) => (
-                  <Space orientation="vertical" size={2}>
-                    <span className="zcd-strong">{p.contract_no}</span>
-                    <span className="zcd-muted">{p.purchaser.name}</span>
-                    <span>
-                      {t('late.overdueAmount')}：{formatFen(p.overdue_amount)} · {t('late.daysOverdue')}：{t('late.dayCount', { n: p.days_overdue })}
-                    </span>
-                    <Tag color={p.late ? 'red' : 'default'}>{t(p.late ? 'late.late' : 'late.onTime')}</Tag>
-                  </Space>
-                ),
-              },
-              { title: t('late.contract'), dataIndex: 'contract_no', className: 'zcd-nowrap', responsive: ['sm'] },
-              { title: t('late.purchaser'), key: 'purchaser', className: 'zcd-cell-name', responsive: ['sm'], render: (_, p) => p.purchaser.name },
-              { title: t('late.acceptedOn'), dataIndex: 'accepted_on', responsive: ['md'], render: (d: string) => formatDate(d, locale) },
-              { title: t('late.daysSince'), dataIndex: 'days_since_acceptance', align: 'right', className: 'zcd-nowrap', responsive: ['md'], render: (n: number) => t('late.dayCount', { n }) },
-              { title: t('late.paymentDays'), dataIndex: 'payment_days', align: 'right', className: 'zcd-nowrap', responsive: ['lg'], render: (n: number) => t('late.dayCount', { n }) },
-              { title: t('late.overdueAmount'), dataIndex: 'overdue_amount', align: 'right', className: 'zcd-nowrap', responsive: ['sm'], render: (n: number) => formatFen(n) },
-              { title: t('late.daysOverdue'), dataIndex: 'days_overdue', align: 'right', className: 'zcd-nowrap', responsive: ['sm'], render: (n: number) => t('late.dayCount', { n }) },
-              {
-                title: t('late.status'),
-                key: 'late',
-                responsive: ['sm'],
-                render: (_, p) => <Tag color={p.late ? 'red' : 'default'}>{t(p.late ? 'late.late' : 'late.onTime')}</Tag>,
-              },
-              { title: t('late.financed'), key: 'financed', responsive: ['sm'], render: (_, p) => t(p.financed ? 'late.yes' : 'late.no') },
-            ]}
-          />
+          <section className="zcd-section" aria-labelledby="by-contract">
+            <h2 id="by-contract">{t('late.byContract')}</h2>
+            <Table<LatePayment>
+              size="small"
+              rowKey="contract_no"
+              pagination={false}
+              scroll={{ x: true }}
+              dataSource={items}
+              caption={<span className="zcd-visually-hidden">{t('late.byContract')}</span>}
+              columns={[
+                {
+                  // A phone shows each contract as one block rather than a table to scroll sideways.
+                  title: t('late.contract'),
+                  key: 'summary',
+                  responsive: ['xs'],
+                  render: (_, p) => (
+                    <Space orientation="vertical" size={2}>
+                      <span className="zcd-strong">{p.contract_no}</span>
+                      <span className="zcd-muted">{p.purchaser.name}</span>
+                      <span>
+                        {t('late.overdueAmount')}：{formatFen(p.overdue_amount)} · {t('late.daysOverdue')}：{t('late.dayCount', { n: p.days_overdue })}
+                      </span>
+                      <Tag color={p.late ? 'red' : 'default'}>{t(p.late ? 'late.late' : 'late.onTime')}</Tag>
+                    </Space>
+                  ),
+                },
+                { title: t('late.contract'), dataIndex: 'contract_no', className: 'zcd-nowrap', responsive: ['sm'] },
+                { title: t('late.purchaser'), key: 'purchaser', className: 'zcd-cell-name', responsive: ['sm'], render: (_, p) => p.purchaser.name },
+                { title: t('late.acceptedOn'), dataIndex: 'accepted_on', responsive: ['md'], render: (d: string) => formatDate(d, locale) },
+                { title: t('late.daysSince'), dataIndex: 'days_since_acceptance', align: 'right', className: 'zcd-nowrap', responsive: ['md'], render: (n: number) => t('late.dayCount', { n }) },
+                { title: t('late.paymentDays'), dataIndex: 'payment_days', align: 'right', className: 'zcd-nowrap', responsive: ['lg'], render: (n: number) => t('late.dayCount', { n }) },
+                { title: t('late.overdueAmount'), dataIndex: 'overdue_amount', align: 'right', className: 'zcd-nowrap', responsive: ['sm'], render: (n: number) => formatFen(n) },
+                { title: t('late.daysOverdue'), dataIndex: 'days_overdue', align: 'right', className: 'zcd-nowrap', responsive: ['sm'], render: (n: number) => t('late.dayCount', { n }) },
+                {
+                  title: t('late.status'),
+                  key: 'late',
+                  responsive: ['sm'],
+                  render: (_, p) => <Tag color={p.late ? 'red' : 'default'}>{t(p.late ? 'late.late' : 'late.onTime')}</Tag>,
+                },
+                { title: t('late.financed'), key: 'financed', responsive: ['sm'], render: (_, p) => t(p.financed ? 'late.yes' : 'late.no') },
+              ]}
+            />
+          </section>
           {query.data.next_page_token ? <Button onClick={() => setToken(query.data.next_page_token)}>{t('common.nextPage')}</Button> : null}
         </>
       )}
