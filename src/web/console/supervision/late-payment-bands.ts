@@ -48,6 +48,8 @@ export interface BandChartLabels {
   overdue: string;
   notYetDue: string;
   amount: string;
+  /** The widest a band's name may run before it breaks onto a second line: no wider than a bar's slot. */
+  bandWidth: number;
 }
 
 /**
@@ -63,7 +65,7 @@ export function bandsOption(bands: readonly DaysBand[], l: BandChartLabels): ECh
     legend: { top: 0 },
     // Below the legend, room for the axis name; every band named, broken onto two lines where a phone needs it.
     grid: { left: 8, right: 16, top: 56, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: bands.map(l.band), axisLabel: { interval: 0, width: 60, overflow: 'break' } },
+    xAxis: { type: 'category', data: bands.map(l.band), axisLabel: { interval: 0, width: l.bandWidth, overflow: 'break' } },
     yAxis: { type: 'value', name: l.amount, nameTextStyle: { align: 'left' }, axisLabel: { formatter: (v: number) => formatFenAxis(Math.round(v)) } },
     series: [bar(l.overdue, bands.map((b) => b.overdueFen), '#cf1322'), bar(l.notYetDue, bands.map((b) => b.notYetDueFen), '#8c8c8c')],
   };

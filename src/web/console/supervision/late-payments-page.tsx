@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Empty, Skeleton, Space, Switch, Table, Tag } from 'antd';
+import { Alert, Button, Empty, Grid, Skeleton, Space, Switch, Table, Tag } from 'antd';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import type { components } from '../../../generated/openapi.js';
 import { $api, api } from '../../shared/api/client.js';
@@ -41,6 +41,8 @@ async function allLatePayments(late: boolean): Promise<{ items: LatePayment[]; c
 export default function LatePaymentsPage() {
   const { t, locale } = useI18n();
   const [lateOnly, setLateOnly] = useState(true);
+  // On a phone five bars share about 260 px, so a band's name breaks onto two lines rather than meet the next.
+  const phone = !Grid.useBreakpoint().sm;
   const [token, setToken] = useState<string | undefined>();
   const query = $api.useQuery('get', '/api/v1/admin/late-payments', {
     params: { query: { late: lateOnly, page_size: 100, ...(token ? { page_token: token } : {}) } },
@@ -51,8 +53,8 @@ export default function LatePaymentsPage() {
   const bands = useMemo(() => daysBands(all.data?.items ?? []), [all.data]);
   const bandName = (b: DaysBand) => (b.toDay === null ? t('late.bandOpen', { from: b.fromDay }) : t('late.band', { from: b.fromDay, to: b.toDay }));
   const option = useMemo(
-    () => bandsOption(bands, { band: (b) => bandName(b) + (b.pastStatutory ? ' ⚠' : ''), overdue: t('late.overdueAmount'), notYetDue: t('late.notYetDue'), amount: t('late.unpaid') }),
-    [bands, t],
+    () => bandsOption(bands, { band: (b) => bandName(b) + (b.pastStatutory ? ' ⚠' : ''), overdue: t('late.overdueAmount'), notYetDue: t('late.notYetDue'), amount: t('late.unpaid'), bandWidth: phone ? 50 : 72 }),
+    [bands, t, phone],
   );
   const exportCsv = () => {
     if (!all.data) return;
