@@ -7,22 +7,10 @@ import { packageRoot } from '../paths.js';
 import { describeCliError } from './cli-errors.js';
 import { createDb, migrateLatest, migrateRollback } from '../db/knex.js';
 import { createLogger } from '../logger.js';
-import { startGateway } from '../server.js';
 import { seedRegions } from '../../seeds/regions.js';
-import { registerAuditCommands } from './audit-commands.js';
-import { registerBenchCommands } from './bench-commands.js';
+import { registerCommands } from './command-groups.js';
 import { configOrExit } from './config-or-exit.js';
-import { registerKeysCommands } from './keys-commands.js';
-import { registerInstitutionsCommands } from './institutions-commands.js';
-import { registerSyncCommands } from './sync-commands.js';
-import { registerSandboxCommands } from './sandbox-commands.js';
-import { registerReportCommands } from './report-commands.js';
-import { registerEventsCommands } from './events-commands.js';
-import { registerStaffCommands } from './staff-commands.js';
 import { cleanArgs } from '../text-rule.js';
-import { registerTokenCommand } from './token-command.js';
-import { registerBankCommands } from './bank-commands.js';
-
 
 const program = new Command()
   .name('zcd')
@@ -52,6 +40,8 @@ program
   .action(async () => {
     const config = configOrExit();
     const logger = createLogger(config.logLevel);
+    // The server is what only this command needs: the other commands start without loading it.
+    const { startGateway } = await import('../server.js');
     const gateway = await startGateway(config, logger);
     const shutdown = (signal: string) => {
       logger.info({ signal }, 'shutting down');
@@ -93,22 +83,11 @@ program
     }
   });
 
-registerAuditCommands(program);
-registerKeysCommands(program);
-registerInstitutionsCommands(program);
-registerSyncCommands(program, { configOrExit });
-registerSandboxCommands(program, { configOrExit });
-registerBenchCommands(program);
-registerReportCommands(program);
-registerEventsCommands(program, { configOrExit });
-registerStaffCommands(program);
-registerTokenCommand(program);
-registerBankCommands(program);
-
 // The text rule of the API holds for arguments too (spec conventions, "Text"): refused before any command runs.
 const args = cleanArgs(process.argv.slice(2));
 if (!args.ok) {
   console.error(`zcd: argument ${args.index + 1} ${args.detail}`);
   process.exit(2);
 }
+await registerCommands(program, args.args[0]).catch(die);
 await program.parseAsync([...process.argv.slice(0, 2), ...args.args]).catch(die);
