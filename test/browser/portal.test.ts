@@ -189,6 +189,7 @@ describe.each(WIDTHS)('the SME portal at %i px', (width) => {
     await page.reload();
     await card.getByText('回款账户已锁定').first().waitFor();
     await card.getByText('6222020200112233445', { exact: false }).waitFor();
+    await card.getByText('回款账户（已锁定）', { exact: true }).waitFor();
     must(await bank('POST', `/api/v1/applications/${appId}/disbursements`, { loan_no: `ZCD-P-${appId.slice(0, 8)}`, amount: requested, disbursed_on: new Date().toISOString().slice(0, 10) }), 200, 'recordDisbursement');
     await page.reload();
     await card.getByText('已放款').first().waitFor();
@@ -244,6 +245,9 @@ describe.each(WIDTHS)('the SME portal at %i px', (width) => {
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的申请' }).click();
     const timeline = card.getByRole('list', { name: '全部进度' });
     await timeline.getByText('已结清').waitFor();
+    // Settled: the account is no longer said to be locked; the release is asked for, or already confirmed.
+    await card.getByText(/^回款账户（(解除锁定中|已解除锁定)）$/).waitFor();
+    expect(await card.getByText('回款账户（已锁定）', { exact: true }).count()).toBe(0);
     const steps = (await timeline.getByRole('listitem').allTextContents()).map((t) => t.replace(/^.*?\d{2}:\d{2}\s*/, ''));
     const expected = ['已提交', '授权银行查看数据', '审核中', '银行已批准', '已申请锁定回款账户', '回款账户锁定已确认', '已放款', '银行放款', '国库付款', '还款中', '还款 ¥', '已结清'];
     const order = expected.map((e) => steps.findIndex((s) => s.startsWith(e)));

@@ -54,6 +54,17 @@ const ROAD_INDEX: Partial<Record<Status, number>> = {
 const WITHDRAWABLE: ReadonlySet<Status> = new Set(['submitted', 'under_review', 'approved', 'account_lock_pending', 'account_locked', 'lock_failed']);
 const ENDED: ReadonlySet<Status> = new Set(['withdrawn', 'rejected', 'cancelled']);
 const PROBLEM: ReadonlySet<Status> = new Set(['lock_failed', 'overdue', 'defaulted', 'rejected']);
+/** The states in which the financing holds the collection account locked. */
+const ACCOUNT_LOCKED: ReadonlySet<Status> = new Set(['account_locked', 'disbursed', 'repaying', 'overdue', 'defaulted']);
+
+/** The collection account's label says where its lock stands: to be locked, locked, being released, released. */
+function accountLabel(a: Application): MessageKey {
+  if (a.account_release === 'account_released') return 'applications.account.released';
+  if (a.account_release === 'account_release_pending') return 'applications.account.releasing';
+  if (ACCOUNT_LOCKED.has(a.status)) return 'applications.account.locked';
+  if (a.status === 'approved' || a.status === 'account_lock_pending') return 'applications.account.toLock';
+  return 'applications.account';
+}
 
 /** `/portal/applications`: 我的申请 — each application's progress, terms, account, money, consent; withdraw, revoke. */
 export default function ApplicationsPage() {
@@ -149,7 +160,7 @@ function ApplicationCard({ a }: { a: Application }) {
         {a.annual_rate_bp !== undefined && <Descriptions.Item label={t('applications.rate')}>{formatBasisPoints(a.annual_rate_bp)}</Descriptions.Item>}
         {a.term_days !== undefined && <Descriptions.Item label={t('applications.term')}>{t('applications.termDays', { n: a.term_days })}</Descriptions.Item>}
         {a.collection_account && (
-          <Descriptions.Item label={t('applications.account')}>
+          <Descriptions.Item label={t(accountLabel(a))}>
             {a.collection_account.bank_name} · {a.collection_account.account_name} · {a.collection_account.account_number}
           </Descriptions.Item>
         )}
