@@ -139,6 +139,12 @@ describe.each(WIDTHS)('the open financing intent at %i px', (width) => {
     await page.getByRole('heading', { level: 2, name: '我的预授信额度' }).waitFor();
     await page.getByText(new RegExp(`${otherBank.name}：可用 ¥500,000\\.00`)).waitFor();
     await quotes.getByText(bank.name).waitFor({ timeout: 15_000 });
+    // Every term of the quote is on screen before the SME accepts it, on a phone too, and nothing runs off it.
+    await quotes.getByText(/90\s*天/).first().waitFor();
+    await quotes.getByText(/\d{4}年\d{1,2}月\d{1,2}日/).first().waitFor();
+    await quotes.getByRole('button', { name: `接受 ${bank.name} 的报价` }).waitFor();
+    await page.getByText(/^银行可见：.*验收状态/).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
     await expectAccessible(page, `intent with quotes at ${width} px`);
     await screenshot(tp, 'portal-intent-quotes');
 

@@ -33,6 +33,7 @@ export const portalPageMessages = {
   'intent.field.purchaser_region': ['采购人所在地区', 'Purchaser region'],
   'intent.field.contract_amount_band': ['合同金额区间', 'Contract amount band'],
   'intent.field.acceptance_status': ['验收状态', 'Acceptance status'],
+  'intent.visibleFields': ['银行可见：{fields}', 'Banks can see: {fields}'],
   'intent.publish': ['发布融资意向', 'Publish the intent'],
   'intent.failed': ['未能完成：{detail}', 'That failed: {detail}'],
   'intent.open': ['融资意向已发布：{amount}，{term} 天，有效至 {until}。', 'Intent published: {amount}, {term} days, open until {until}.'],

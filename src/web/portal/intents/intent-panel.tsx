@@ -161,33 +161,71 @@ function OpenIntent({ intent }: { intent: Intent }) {
   const withdraw = $api.useMutation('post', '/api/v1/supplier/intents/{intentId}/withdraw', { onSuccess: refresh });
   const [chosen, setChosen] = useState<Quote | undefined>();
 
+  const acceptButton = (q: Quote) =>
+    q.status === 'live' ? (
+      <Button type="primary" onClick={() => setChosen(q)} aria-label={t('quotes.accept', { bank: q.institution_name })}>
+        {t('quotes.acceptShort')}
+      </Button>
+    ) : null;
+  const fees = (fen: number) => (fen === 0 ? t('offers.noFee') : formatFen(fen));
+  const bankAndStatus = (q: Quote) => (
+    <>
+      <span className="zcd-strong">{q.institution_name}</span>
+      <Tag color={q.status === 'live' ? 'blue' : 'default'}>{t(QUOTE_STATUS[q.status])}</Tag>
+    </>
+  );
+
   const columns: TableColumnsType<Quote> = [
+    {
+      // A phone shows each quote as one block, every term under the bank, as the offers above do: the SME
+      // sees the term, the fees and until when the quote holds before accepting it.
+      title: t('quotes.column.bank'),
+      key: 'summary',
+      responsive: ['xs'],
+      render: (_, q) => (
+        <Space orientation="vertical" size={2}>
+          {bankAndStatus(q)}
+          <span>
+            {t('quotes.column.amount')}：{formatFen(q.amount)}
+          </span>
+          <span>
+            {t('quotes.column.rate')}：{formatBasisPoints(q.annual_rate_bp)}
+          </span>
+          <span>
+            {t('quotes.column.term')}：{t('applications.termDays', { n: q.term_days })}
+          </span>
+          <span>
+            {t('quotes.column.fees')}：{fees(q.fees)}
+          </span>
+          <span>
+            {t('quotes.column.validUntil')}：{formatDateTime(q.valid_until, locale)}
+          </span>
+          {q.conditions && (
+            <span>
+              {t('quotes.column.conditions')}：{q.conditions}
+            </span>
+          )}
+          {acceptButton(q)}
+        </Space>
+      ),
+    },
     {
       title: t('quotes.column.bank'),
       key: 'bank',
+      responsive: ['sm'],
       render: (_, q) => (
         <Space orientation="vertical" size={0}>
-          <span className="zcd-strong">{q.institution_name}</span>
-          <Tag color={q.status === 'live' ? 'blue' : 'default'}>{t(QUOTE_STATUS[q.status])}</Tag>
+          {bankAndStatus(q)}
           {q.conditions && <span className="zcd-muted">{q.conditions}</span>}
         </Space>
       ),
     },
-    { title: t('quotes.column.amount'), dataIndex: 'amount', align: 'right', className: 'zcd-nowrap', render: (fen: number) => formatFen(fen) },
-    { title: t('quotes.column.rate'), dataIndex: 'annual_rate_bp', className: 'zcd-nowrap', render: (bp: number) => formatBasisPoints(bp) },
+    { title: t('quotes.column.amount'), dataIndex: 'amount', align: 'right', className: 'zcd-nowrap', responsive: ['sm'], render: (fen: number) => formatFen(fen) },
+    { title: t('quotes.column.rate'), dataIndex: 'annual_rate_bp', className: 'zcd-nowrap', responsive: ['sm'], render: (bp: number) => formatBasisPoints(bp) },
     { title: t('quotes.column.term'), dataIndex: 'term_days', className: 'zcd-nowrap', responsive: ['sm'], render: (n: number) => t('applications.termDays', { n }) },
-    { title: t('quotes.column.fees'), dataIndex: 'fees', className: 'zcd-nowrap', responsive: ['sm'], render: (fen: number) => (fen === 0 ? t('offers.noFee') : formatFen(fen)) },
-    { title: t('quotes.column.validUntil'), dataIndex: 'valid_until', responsive: ['md'], render: (iso: string) => formatDateTime(iso, locale) },
-    {
-      title: '',
-      key: 'accept',
-      render: (_, q) =>
-        q.status === 'live' ? (
-          <Button type="primary" onClick={() => setChosen(q)} aria-label={t('quotes.accept', { bank: q.institution_name })}>
-            {t('quotes.acceptShort')}
-          </Button>
-        ) : null,
-    },
+    { title: t('quotes.column.fees'), dataIndex: 'fees', className: 'zcd-nowrap', responsive: ['sm'], render: fees },
+    { title: t('quotes.column.validUntil'), dataIndex: 'valid_until', responsive: ['sm'], render: (iso: string) => formatDateTime(iso, locale) },
+    { title: '', key: 'accept', responsive: ['sm'], render: (_, q) => acceptButton(q) },
   ];
 
   return (
@@ -196,7 +234,7 @@ function OpenIntent({ intent }: { intent: Intent }) {
         type="info"
         showIcon
         title={t('intent.open', { amount: formatFen(intent.amount), term: intent.term_days, until: formatDateTime(intent.expires_at, locale) })}
-        description={intent.visible_fields.map((f) => t(`intent.field.${f}`)).join('、') || undefined}
+        description={intent.visible_fields.length ? t('intent.visibleFields', { fields: intent.visible_fields.map((f) => t(`intent.field.${f}`)).join('、') }) : undefined}
       />
       <h3>{t('quotes.title')}</h3>
       <Table<Quote>
