@@ -408,6 +408,11 @@ describe.each(WIDTHS)('the supervision pages at %i px', (width) => {
       await screenshot(tp, name);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, path).toBeLessThanOrEqual(0);
+      // The navigation scrolls sideways on a phone: the entry of the page one is on is in view, whole.
+      const nav = page.getByRole('navigation', { name: '主导航' });
+      const [bar, here] = await Promise.all([nav.boundingBox(), nav.locator('a[aria-current="page"]').boundingBox()]);
+      expect(here!.x, path).toBeGreaterThanOrEqual(bar!.x - 1);
+      expect(here!.x + here!.width, path).toBeLessThanOrEqual(bar!.x + bar!.width + 1);
     }
     await page.goto('/console/audit');
     await page.getByRole('tab', { name: '数据访问' }).click();

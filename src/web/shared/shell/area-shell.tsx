@@ -138,10 +138,22 @@ function NavLink({ item }: { item: NavItem }) {
   const { t } = useI18n();
   const [location] = useLocation();
   const current = location === item.to || (!item.end && location.startsWith(item.to.replace(/\/$/, '') + '/'));
+  const entry = useRef<HTMLLIElement>(null);
+  // On a phone the bar scrolls sideways; it is turned so that the current page's entry shows, in its middle
+  // where there is room, and says where the person is. Only the bar moves, never the page.
+  useEffect(() => {
+    const li = entry.current;
+    const bar = li?.closest('nav');
+    if (!current || !li || !bar || bar.scrollWidth <= bar.clientWidth) return;
+    const offset = li.getBoundingClientRect().left - bar.getBoundingClientRect().left;
+    bar.scrollLeft += offset - (bar.clientWidth - li.offsetWidth) / 2;
+  }, [current]);
   return (
-    <Link href={item.to} aria-current={current ? 'page' : undefined}>
-      {t(item.label)}
-    </Link>
+    <li ref={entry}>
+      <Link href={item.to} aria-current={current ? 'page' : undefined}>
+        {t(item.label)}
+      </Link>
+    </li>
   );
 }
 
@@ -209,9 +221,7 @@ export function AreaShell({ home, name, signInAs, nav, tools, children }: AreaSh
           <nav className="zcd-nav" aria-label={t('shell.navigation')}>
             <ul>
               {nav.map((item) => (
-                <li key={item.to}>
-                  <NavLink item={item} />
-                </li>
+                <NavLink key={item.to} item={item} />
               ))}
             </ul>
           </nav>
