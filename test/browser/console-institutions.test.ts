@@ -191,8 +191,14 @@ describe.each(WIDTHS)('the audit and product pages at %i px', (width) => {
     await signIn(page, { as: 'staff', bureau: '150100', role: 'viewer' });
     await page.goto('/console/audit');
     await page.getByRole('heading', { level: 1, name: '审计日志' }).waitFor();
-    await page.getByRole('cell', { name: 'createInstitution' }).first().waitFor();
-    await page.getByRole('cell', { name: 'updateInstitutionStatus' }).first().waitFor();
+    // Each action by its name, with the operationId beside it; the filter lists the actions by name.
+    await page.getByRole('cell', { name: '接入金融机构 createInstitution' }).first().waitFor();
+    await page.getByRole('cell', { name: '变更金融机构状态 updateInstitutionStatus' }).first().waitFor();
+    await page.getByRole('combobox', { name: '按操作筛选' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByTitle('变更金融机构状态', { exact: true }).click();
+    await page.getByRole('cell', { name: '变更金融机构状态 updateInstitutionStatus' }).first().waitFor();
+    await expect.poll(() => page.getByRole('cell', { name: /createInstitution/ }).count()).toBe(0);
     await expectAccessible(page, `the audit page at ${width} px`);
     await screenshot(tp, 'console-audit');
     await page.getByRole('tab', { name: '数据访问' }).click();

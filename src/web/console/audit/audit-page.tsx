@@ -1,11 +1,12 @@
 import { useQueries } from '@tanstack/react-query';
-import { Alert, Button, Input, Skeleton, Table, Tabs, Tag } from 'antd';
+import { Alert, Button, Select, Skeleton, Space, Table, Tabs, Tag } from 'antd';
 import { useState } from 'react';
 import type { components } from '../../../generated/openapi.js';
 import { $api, api } from '../../shared/api/client.js';
 import { useRegionNames } from '../../shared/regions/use-region-names.js';
 import { verifyInclusion } from './rfc9162.js';
 import { useI18n } from '../../shared/i18n/i18n.js';
+import type { MessageKey } from '../../shared/i18n/messages.js';
 import { Page } from '../../shared/shell/page.js';
 import { when } from '../common/when.js';
 import { addMessages } from '../../shared/i18n/translate.js';
@@ -33,6 +34,27 @@ async function verifyEntry(e: AccessEntry, head: Head | undefined): Promise<Veri
 
 const VERIFICATION_COLOUR: Record<Verification | 'checking', string> = { verified: '#237804', pending: '#ad6800', failed: '#a8071a', checking: '#595959' };
 
+
+/**
+ * The administrative actions the gateway records (`AdminAuditEntry.action`, an operationId), by name. An action
+ * not listed here (a newer gateway's) shows as its operationId.
+ */
+const ACTION_LABEL: Record<string, MessageKey> = {
+  createBureau: 'audit.op.createBureau',
+  createInstitution: 'audit.op.createInstitution',
+  updateInstitution: 'audit.op.updateInstitution',
+  updateInstitutionStatus: 'audit.op.updateInstitutionStatus',
+  replaceInstitutionKeys: 'audit.op.replaceInstitutionKeys',
+  reviewProduct: 'audit.op.reviewProduct',
+  updateRegionPolicy: 'audit.op.updateRegionPolicy',
+  createStaff: 'audit.op.createStaff',
+  updateStaff: 'audit.op.updateStaff',
+  removeStaff: 'audit.op.removeStaff',
+  createNotice: 'audit.op.createNotice',
+  updateNotice: 'audit.op.updateNotice',
+  publishNotice: 'audit.op.publishNotice',
+  withdrawNotice: 'audit.op.withdrawNotice',
+};
 
 /** A list with 上一页/下一页 over an API page token. */
 function usePager() {
@@ -63,13 +85,15 @@ function AdminLog() {
   return (
     <>
       <div className="zcd-toolbar">
-        <Input.Search
+        <Select
           aria-label={t('audit.filterAction')}
           placeholder={t('audit.filterAction')}
           allowClear
-          style={{ maxWidth: 320 }}
-          onSearch={(v) => {
-            setAction(v.trim());
+          style={{ width: '100%', maxWidth: 320 }}
+          value={action || undefined}
+          options={Object.entries(ACTION_LABEL).map(([value, label]) => ({ value, label: t(label) }))}
+          onChange={(v: string | undefined) => {
+            setAction(v ?? '');
             pager.reset();
           }}
         />
@@ -94,7 +118,22 @@ function AdminLog() {
             }}
             columns={[
               { title: t('audit.at'), key: 'at', render: (_, e) => when(e.at, locale) },
-              { title: t('audit.action'), dataIndex: 'action' },
+              {
+                title: t('audit.action'),
+                key: 'action',
+                // The name a person reads, and the operationId the API and the CLI use, for looking it up.
+                render: (_, e) => {
+                  const label = ACTION_LABEL[e.action];
+                  return label ? (
+                    <Space orientation="vertical" size={0}>
+                      <span>{t(label)}</span>
+                      <code className="zcd-muted">{e.action}</code>
+                    </Space>
+                  ) : (
+                    <code>{e.action}</code>
+                  );
+                },
+              },
               { title: t('audit.actor'), key: 'actor', responsive: ['sm'], render: (_, e) => e.actor_name ?? (e.actor === null ? t('audit.operator') : e.actor) },
               { title: t('audit.target'), dataIndex: 'target', responsive: ['md'] },
             ]}
