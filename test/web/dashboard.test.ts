@@ -37,6 +37,8 @@ describe('the dashboard’s charts', () => {
     expect(few.yAxis.data).toEqual(['R150100（本级）', 'R150103', 'R150102']);
     const many = Array.from({ length: 30 }, (_, i) => region(String(150101 + i), i === 7 ? 9 : 0));
     expect((regionOption(dash(many), labels) as { yAxis: { data: string[] } }).yAxis.data).toEqual(['R150108']);
+    // The count axis is the bottom one here: its name sits under its middle, inside the chart.
+    expect((few as unknown as { xAxis: { name: string; nameLocation: string } }).xAxis).toMatchObject({ name: '笔数', nameLocation: 'middle' });
   });
 });
 

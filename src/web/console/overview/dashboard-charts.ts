@@ -53,9 +53,11 @@ export function regionOption(d: Dashboard, l: DashboardChartLabels): EChartsCore
   const shown = [...rows].reverse(); // ECharts draws a category axis bottom up
   return {
     ...base,
-    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    // The count axis runs along the bottom: its name goes under its middle, since at the axis's end it ran past
+    // the chart's right edge (containLabel keeps the labels in, not the axis name).
+    grid: { left: 8, right: 16, top: 40, bottom: 28, containLabel: true },
     yAxis: { type: 'category', data: shown.map((r) => l.region(r.region_name, r.own_level)) },
-    xAxis: { type: 'value', name: l.count, minInterval: 1 },
+    xAxis: { type: 'value', name: l.count, nameLocation: 'middle', nameGap: 24, minInterval: 1 },
     series: [bar(l.applications, shown.map((r) => r.applications), BLUE), bar(l.approvals, shown.map((r) => r.approvals), GREEN)],
   };
 }
