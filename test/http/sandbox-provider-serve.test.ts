@@ -66,7 +66,7 @@ describe(`zcd serve and the sandbox identity provider on ${testDatabaseKind}`, (
       }
       const client = new CookieClient(url);
       const page = await openLoginPage(client, 'staff', '/console');
-      for (const name of ['内蒙古自治区财政厅', '呼和浩特市财政局', '乌兰 · 管理员', '陈静 · 查看员']) expect(page.text).toContain(name);
+      for (const name of ['内蒙古自治区财政厅', '呼和浩特市财政局', '乌兰 · 管理员', '陈静 · 只读']) expect(page.text).toContain(name);
       const answer = await client.get((await choose(client, page, { subject: 'czt-150100-reviewer' })).href);
       expect(answer.status, answer.text).toBe(303);
       const session = await client.get('/api/v1/session');

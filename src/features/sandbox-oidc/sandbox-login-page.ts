@@ -2,7 +2,7 @@ import { escapeHtml, SIGN_IN_STYLESHEET_PATH } from '../sign-in/sign-in-pages.js
 import type { StaffMember, StaffRole } from '../staff/staff-store.js';
 import type { SandboxSupplierEntry } from './sandbox-people.js';
 
-const ROLE_NAMES: Record<StaffRole, string> = { admin: '管理员', reviewer: '审核员', viewer: '查看员' };
+const ROLE_NAMES: Record<StaffRole, string> = { admin: '管理员', reviewer: '审核员', viewer: '只读' };
 
 /** What the login page shows for one interaction. */
 export interface LoginPageInput {
