@@ -184,6 +184,8 @@ describe('signing out and paths no page answers', () => {
     expect((await tp.context.request.get('/api/v1/session')).status()).toBe(401);
     await page.goto('/portal');
     await page.getByRole('heading', { level: 1, name: '请登录企业门户' }).waitFor();
+    // Signed out on purpose: not told that the session ended.
+    expect(await page.getByText('您的登录已失效', { exact: false }).count()).toBe(0);
     expectNoProblems(tp, [/401 \(Unauthorized\)/]);
     await tp.context.close();
   });

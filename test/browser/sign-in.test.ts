@@ -157,6 +157,7 @@ describe('an expired session', () => {
     const tp = await newPage(browser, gateway, 375);
     const { page } = tp;
     await signIn(page, { as: 'supplier' });
+    await page.getByRole('banner').getByRole('button', { name: '退出登录' }).waitFor();
     // Half an hour and a minute without a request: past the idle timeout the gateway was started with.
     const db = createDb(parseDatabaseUrl(gateway.databaseUrl));
     try {
@@ -167,9 +168,17 @@ describe('an expired session', () => {
     }
     await page.goto('/portal');
     await page.getByRole('link', { name: '通过政府采购云平台登录' }).waitFor();
+    // The page says why sign-in is asked again, which a first visit does not.
+    await page.getByText('您的登录已失效（长时间未操作，或已在别处退出），请重新登录。').waitFor();
     const status = await page.evaluate(async () => (await fetch('/api/v1/session')).status);
     expect(status).toBe(401);
+    await expectAccessible(page, 'the sign-in prompt after the session ended');
     await screenshot(tp, 'session-expired');
+    // Going to sign in forgets it: back without signing in, the prompt is the plain one.
+    await page.getByRole('link', { name: '通过政府采购云平台登录' }).click();
+    await page.goto('/portal');
+    await page.getByRole('link', { name: '通过政府采购云平台登录' }).waitFor();
+    expect(await page.getByText('您的登录已失效', { exact: false }).count()).toBe(0);
     expectNoProblems(tp, [/401 \(Unauthorized\)/]);
     await tp.context.close();
   });

@@ -4,6 +4,21 @@
  * in parallel do not edit one table.
  */
 export const bureauMessages = {
+  // The administrative actions of the audit page, by operationId.
+  'audit.op.createBureau': ['新建财政部门', 'Create a bureau'],
+  'audit.op.createInstitution': ['接入金融机构', 'Onboard an institution'],
+  'audit.op.updateInstitution': ['修改金融机构信息', 'Update an institution'],
+  'audit.op.updateInstitutionStatus': ['变更金融机构状态', 'Change an institution’s status'],
+  'audit.op.replaceInstitutionKeys': ['更换金融机构公钥', 'Replace an institution’s keys'],
+  'audit.op.reviewProduct': ['审核融资产品', 'Review a product'],
+  'audit.op.updateRegionPolicy': ['修改地区政策参数', 'Change a region’s policy'],
+  'audit.op.createStaff': ['添加工作人员', 'Add a member of staff'],
+  'audit.op.updateStaff': ['修改工作人员', 'Change a member of staff'],
+  'audit.op.removeStaff': ['移除工作人员', 'Remove a member of staff'],
+  'audit.op.createNotice': ['新建公告草稿', 'Draft a notice'],
+  'audit.op.updateNotice': ['修改公告', 'Edit a notice'],
+  'audit.op.publishNotice': ['发布公告', 'Publish a notice'],
+  'audit.op.withdrawNotice': ['撤回公告', 'Withdraw a notice'],
   'supervise.title': ['融资申请', 'Financing applications'],
   'supervise.detail': ['申请详情', 'Application'],
   'supervise.filters': ['筛选条件', 'Filters'],

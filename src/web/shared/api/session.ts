@@ -14,10 +14,35 @@ export function signInUrl(as: SignInAs, returnTo: string): string {
   return `/auth/login?${new URLSearchParams({ as, return_to: returnTo }).toString()}`;
 }
 
+/**
+ * Set in this tab while it has a session, cleared when the person signs out or goes to sign in: a 401 that
+ * finds it set means the session ended without them (idle past the timeout, too old, signed out in another
+ * tab), which the sign-in prompt then says. The gateway answers all of these alike, and should.
+ */
+const HAD_SESSION = 'zcd.had-session';
+
+function hadSession(): boolean {
+  try {
+    return sessionStorage.getItem(HAD_SESSION) !== null;
+  } catch {
+    return false; // storage refused (a privacy setting): the prompt is the plain one
+  }
+}
+
+/** Remembers that this tab has a session, or forgets it (signing out, going to sign in). */
+export function rememberSession(has: boolean): void {
+  try {
+    if (has) sessionStorage.setItem(HAD_SESSION, '1');
+    else sessionStorage.removeItem(HAD_SESSION);
+  } catch {
+    // as above
+  }
+}
+
 /** The state of the browser's session, from `getSession`. */
 export type SessionState =
   | { status: 'loading' }
-  | { status: 'signed-out' }
+  | { status: 'signed-out'; ended: boolean }
   | { status: 'failed'; retry: () => void }
   | { status: 'signed-in'; session: Session };
 
@@ -29,9 +54,13 @@ export function useSession(): SessionState {
   const query = $api.useQuery('get', '/api/v1/session', {}, { retry: false, staleTime: 60_000 });
   const token = query.data?.csrf_token;
   useEffect(() => setCsrfToken(token), [token]);
+  const signedIn = query.data !== undefined;
+  useEffect(() => {
+    if (signedIn) rememberSession(true);
+  }, [signedIn]);
   if (query.isPending) return { status: 'loading' };
   if (query.data) return { status: 'signed-in', session: query.data };
-  if (problemStatus(query.error) === 401) return { status: 'signed-out' };
+  if (problemStatus(query.error) === 401) return { status: 'signed-out', ended: hadSession() };
   return { status: 'failed', retry: () => void query.refetch() };
 }
 
@@ -46,6 +75,7 @@ export function useSignOut(): { signOut: () => void; pending: boolean; failed: b
     },
   });
   function leave() {
+    rememberSession(false);
     setCsrfToken(undefined);
     queryClient.clear();
     window.location.assign('/');

@@ -36,6 +36,10 @@ export const messages = {
   'shell.footer.home': ['首页', 'Home'],
   'shell.footer.docs': ['接口文档', 'API reference'],
   'shell.footer.note': ['内蒙古自治区政府采购合同融资（政采贷）', 'Government procurement contract financing, Inner Mongolia'],
+  'signIn.ended': [
+    '您的登录已失效（长时间未操作，或已在别处退出），请重新登录。',
+    'Your session has ended (unused for too long, or signed out elsewhere). Please sign in again.',
+  ],
   'signIn.supplier.title': ['请登录企业门户', 'Sign in to the SME portal'],
   'signIn.supplier.explain': [
     '使用政府采购云平台的企业账号登录后，可以查看您中标的合同、比较银行的融资产品并在线申请融资。',

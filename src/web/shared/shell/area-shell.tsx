@@ -1,7 +1,7 @@
 import { Alert, Button, Spin, Tag } from 'antd';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
-import { signInUrl, useSession, useSignOut, type Session, type SignInAs } from '../api/session.js';
+import { rememberSession, signInUrl, useSession, useSignOut, type Session, type SignInAs } from '../api/session.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/messages.js';
 import { LanguageSwitch } from './language-switch.js';
@@ -86,7 +86,7 @@ function SignOutButton() {
   );
 }
 
-function SignInPrompt({ as, home }: { as: SignInAs; home: string }) {
+function SignInPrompt({ as, home, ended }: { as: SignInAs; home: string; ended: boolean }) {
   const { t } = useI18n();
   const { pathname, search } = window.location;
   const returnTo = pathname === home || pathname.startsWith(home + '/') ? pathname + search : home;
@@ -96,7 +96,7 @@ function SignInPrompt({ as, home }: { as: SignInAs; home: string }) {
       title={t(supplier ? 'signIn.supplier.title' : 'signIn.staff.title')}
       actions={
         <>
-          <Button type="primary" size="large" href={signInUrl(as, returnTo)}>
+          <Button type="primary" size="large" href={signInUrl(as, returnTo)} onClick={() => rememberSession(false)}>
             {t(supplier ? 'signIn.supplier.action' : 'signIn.staff.action')}
           </Button>
           <Button size="large" href="/">
@@ -105,6 +105,7 @@ function SignInPrompt({ as, home }: { as: SignInAs; home: string }) {
         </>
       }
     >
+      {ended && <Alert type="warning" showIcon className="zcd-session-ended" title={t('signIn.ended')} />}
       {t(supplier ? 'signIn.supplier.explain' : 'signIn.staff.explain')}
     </Notice>
   );
@@ -192,7 +193,7 @@ export function AreaShell({ home, name, signInAs, nav, tools, children }: AreaSh
       />
     );
   } else if (state.status === 'signed-out') {
-    content = <SignInPrompt as={signInAs} home={home} />;
+    content = <SignInPrompt as={signInAs} home={home} ended={state.ended} />;
   } else if (!signedIn) {
     content = <WrongAccount session={state.session} as={signInAs} />;
   } else {
