@@ -76,7 +76,7 @@ describe('the webhook dispatcher woken by new events', () => {
   it('does not lose a wake-up that comes while a round runs: the next round follows at once', async () => {
     const store = new QueueStore();
     store.claimDelayMs = 30;
-    const d = start(store, 20);
+    const d = start(store, 0);
     await pass(5);
     // The first round is still claiming: this event was written after its claim read the queue.
     store.due.push(delivery(1));
