@@ -248,6 +248,9 @@ describe.each(WIDTHS)('the SME portal at %i px', (width) => {
     // Settled: the account is no longer said to be locked; the release is asked for, or already confirmed.
     await card.getByText(/^回款账户（(解除锁定中|已解除锁定)）$/).waitFor();
     expect(await card.getByText('回款账户（已锁定）', { exact: true }).count()).toBe(0);
+    // The account number reads whole, on one line, however long its label.
+    const accountNumber = await card.getByText('6222020200112233445', { exact: true }).boundingBox();
+    expect(accountNumber!.height).toBeLessThan(30);
     const steps = (await timeline.getByRole('listitem').allTextContents()).map((t) => t.replace(/^.*?\d{2}:\d{2}\s*/, ''));
     const expected = ['已提交', '授权银行查看数据', '审核中', '银行已批准', '已申请锁定回款账户', '回款账户锁定已确认', '已放款', '银行放款', '国库付款', '还款中', '还款 ¥', '已结清'];
     const order = expected.map((e) => steps.findIndex((s) => s.startsWith(e)));

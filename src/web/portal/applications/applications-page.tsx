@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Descriptions, Empty, Popconfirm, Space, Spin, Steps, Tag } from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, Grid, Popconfirm, Space, Spin, Steps, Tag } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { components } from '../../../generated/openapi.js';
@@ -111,6 +111,9 @@ export default function ApplicationsPage() {
 
 function ApplicationCard({ a }: { a: Application }) {
   const { t, locale } = useI18n();
+  // On a phone each figure's label goes above it, so that a long label (回款账户（已解除锁定）) leaves the
+  // account its whole line instead of a narrow column.
+  const phone = !Grid.useBreakpoint().sm;
   const client = useQueryClient();
   const refresh = () =>
     Promise.all([
@@ -154,14 +157,16 @@ function ApplicationCard({ a }: { a: Application }) {
         />
       )}
       <Timeline a={a} />
-      <Descriptions column={{ xs: 1, sm: 2 }} size="small">
+      <Descriptions column={{ xs: 1, sm: 2 }} size="small" layout={phone ? 'vertical' : 'horizontal'} colon={!phone}>
         <Descriptions.Item label={t('applications.requested')}>{formatFen(a.requested_amount)}</Descriptions.Item>
         {a.approved_amount !== undefined && <Descriptions.Item label={t('applications.approved')}>{formatFen(a.approved_amount)}</Descriptions.Item>}
         {a.annual_rate_bp !== undefined && <Descriptions.Item label={t('applications.rate')}>{formatBasisPoints(a.annual_rate_bp)}</Descriptions.Item>}
         {a.term_days !== undefined && <Descriptions.Item label={t('applications.term')}>{t('applications.termDays', { n: a.term_days })}</Descriptions.Item>}
         {a.collection_account && (
           <Descriptions.Item label={t(accountLabel(a))}>
-            {a.collection_account.bank_name} · {a.collection_account.account_name} · {a.collection_account.account_number}
+            <span>
+              {a.collection_account.bank_name} · {a.collection_account.account_name} · <span className="zcd-nowrap">{a.collection_account.account_number}</span>
+            </span>
           </Descriptions.Item>
         )}
         {a.loan_no && <Descriptions.Item label={t('applications.loanNo')}>{a.loan_no}</Descriptions.Item>}
