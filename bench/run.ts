@@ -19,14 +19,14 @@ import { prepareFinancingData } from './scenarios/financing-fixture.js';
 import { r0, r1 } from './scenarios/reference.js';
 import { s1, s1d } from './scenarios/s1-contract-read.js';
 import { s2 } from './scenarios/s2-token.js';
-import { s3 } from './scenarios/s3-create-application.js';
+import { s3, s3k } from './scenarios/s3-create-application.js';
 import { s4 } from './scenarios/s4-webhook-latency.js';
 import { s5 } from './scenarios/s5-seed-sync.js';
 import { s6 } from './scenarios/s6-dashboard.js';
 import type { BenchContext, Outcome, Scenario } from './scenarios/scenario.js';
 
 /** Every scenario, in table order. */
-export const SCENARIOS: Scenario[] = [r0, r1, s1, s1d, s2, s3, s4, s5, s6];
+export const SCENARIOS: Scenario[] = [r0, r1, s1, s1d, s2, s3, s3k, s4, s5, s6];
 
 const progress = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -92,7 +92,7 @@ async function main(options: BenchOptions): Promise<number> {
       ctx.gateway = await startGateway(
         root,
         db,
-        (zcd) => (gatewayScenarios.some((s) => ['S1', 'S1d', 'S3', 'S4'].includes(s.id)) ? prepareFinancingData(ctx, zcd) : Promise.resolve()),
+        (zcd) => (gatewayScenarios.some((s) => ['S1', 'S1d', 'S3', 'S3k', 'S4'].includes(s.id)) ? prepareFinancingData(ctx, zcd) : Promise.resolve()),
         options.cpuProf ? { cpuProfDir: profileDir } : {},
       );
       progress(`gateway: pid ${ctx.gateway.server.pid} at ${ctx.gateway.server.url}`);
