@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ConflictError, DomainError, ValidationError } from '../errors.js';
-import { isUniqueViolation } from '../db/errors.js';
+import { PreparedStatements } from '../db/prepared.js';
 import { runInRequestTransaction } from '../db/request-transaction.js';
 
 /** How long a key is remembered. */
@@ -41,12 +41,30 @@ export function requestHash(method: string, path: string, body: unknown): string
   return createHash('sha256').update(`${method} ${path}\n${canonical(body)}`).digest('hex');
 }
 
+const INSERT_CLAIM = `insert into idempotency_keys (client_id, "key", request_hash, state, created_at, lease_until)
+    values (?, ?, ?, 'running', ?, ?) on conflict (client_id, "key") do nothing`;
+const STORE_ANSWER = `update idempotency_keys set state = 'done', status_code = ?, response_body = ? where client_id = ? and "key" = ?`;
+
 /** Idempotency keys per client, in the database so retries work across instances and restarts. */
 export class IdempotencyStore {
+  private readonly statements: PreparedStatements;
+
   constructor(
     private readonly db: Knex,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.statements = new PreparedStatements(db);
+  }
+
+  /**
+   * Takes a fresh key: true when this call inserted it. On SQLite the claims of requests that arrive together
+   * share one commit (a claim is durable before its request runs either way).
+   */
+  private async insertClaim(clientId: string, key: string, hash: string, at: number): Promise<boolean> {
+    const params = [clientId, key, hash, at, at + IDEMPOTENCY_LEASE_MS];
+    const inserted = this.statements.sqlite ? await this.statements.batched((s) => s.run(INSERT_CLAIM, params)) : await this.statements.run(INSERT_CLAIM, params);
+    return inserted === 1;
+  }
 
   /** Validates the header value; undefined when absent. */
   static parseKey(header: string | string[] | undefined): string | undefined {
@@ -61,19 +79,7 @@ export class IdempotencyStore {
   async claim(clientId: string, key: string, hash: string): Promise<Claim> {
     const at = this.now();
     for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        await this.db('idempotency_keys').insert({
-          client_id: clientId,
-          key,
-          request_hash: hash,
-          state: 'running',
-          created_at: at,
-          lease_until: at + IDEMPOTENCY_LEASE_MS,
-        });
-        return { kind: 'fresh' };
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-      }
+      if (await this.insertClaim(clientId, key, hash, at)) return { kind: 'fresh' };
       const row = await this.db('idempotency_keys').where({ client_id: clientId, key }).first();
       if (!row) continue; // released meanwhile
       if (Number(row.created_at) < at - IDEMPOTENCY_TTL_MS) {
@@ -115,18 +121,14 @@ export class IdempotencyStore {
   async answerWith(clientId: string, key: string, request: () => Promise<StoredAnswer>): Promise<StoredAnswer> {
     return runInRequestTransaction(this.db, async (trx) => {
       const answer = await request();
-      await this.store(trx, clientId, key, answer);
+      await new PreparedStatements(trx).run(STORE_ANSWER, [answer.status, answer.body, clientId, key]);
       return answer;
     });
   }
 
   /** Stores the answer to a request that changed nothing (a refusal). */
   async complete(clientId: string, key: string, answer: StoredAnswer): Promise<void> {
-    await this.store(this.db, clientId, key, answer);
-  }
-
-  private async store(db: Knex, clientId: string, key: string, answer: StoredAnswer): Promise<void> {
-    await db('idempotency_keys').where({ client_id: clientId, key }).update({ state: 'done', status_code: answer.status, response_body: answer.body });
+    await this.statements.run(STORE_ANSWER, [answer.status, answer.body, clientId, key]);
   }
 
   /** Forgets a key whose request failed on our side, so the client can retry it. */
