@@ -27,11 +27,16 @@ export const commandGroups: readonly CommandGroup[] = [
   { names: ['bank-sim', 'conformance'], register: async (p) => (await import('./bank-commands.js')).registerBankCommands(p) },
 ];
 
+/** First arguments that need no group: the version flags. */
+const NO_GROUP = new Set(['-V', '--version']);
+
 /**
- * Registers the group that owns `command`; every group when none does — no command, `--help`, `help`, a
- * mistyped name — so that help lists everything and commander can suggest the command that was meant.
+ * Registers the group that owns `command`; none for a command `program` already has (`serve`, `migrate`) or
+ * the version; every group otherwise — no command, `--help`, `help`, a mistyped name — so that help lists
+ * everything and commander can suggest the command that was meant.
  */
 export async function registerCommands(program: Command, command: string | undefined): Promise<void> {
+  if (command !== undefined && (NO_GROUP.has(command) || program.commands.some((c) => c.name() === command))) return;
   const own = command === undefined ? undefined : commandGroups.find((g) => g.names.includes(command));
   for (const group of own ? [own] : commandGroups) await group.register(program);
 }

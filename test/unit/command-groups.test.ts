@@ -25,4 +25,13 @@ describe('zcd loads only the module of the command it runs', () => {
       expect(topLevel(program), String(arg)).toEqual(all);
     }
   });
+
+  it('a command the program defines itself, and the version, load no group', async () => {
+    for (const arg of ['serve', '-V', '--version']) {
+      const program = new Command();
+      program.command('serve');
+      await registerCommands(program, arg);
+      expect(topLevel(program), arg).toEqual(['serve']);
+    }
+  });
 });
