@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxCloud } from '../../adapters/sandbox/sandbox-cloud.js';
 import { createDb, type Knex } from '../../src/db/knex.js';
 import { withUsccCheck } from '../../src/domain/uscc.js';
-import { expectAccessible, expectNoProblems, launchBrowser, newPage, screenshot, signIn, startGateway, WIDTHS, type BrowserGateway, type TestPage } from './harness.js';
+import { chooseMonth, expectAccessible, expectNoProblems, launchBrowser, newPage, screenshot, signIn, startGateway, WIDTHS, type BrowserGateway, type TestPage } from './harness.js';
 
 /** A bank speaking OAuth with the stock openid-client library: private_key_jwt and DPoP-bound tokens. */
 async function bankParty(issuer: string, clientId: string, key: { privateKey: CryptoKey; kid: string }) {
@@ -336,8 +336,11 @@ describe('the dashboard and the report at 1280 px', () => {
     await signIn(page, { as: 'staff', bureau: '150100', role: 'reviewer' });
     await page.getByRole('heading', { level: 1, name: '业务概览' }).waitFor();
     const month = chinaMonth();
-    await page.getByLabel('起始月份').fill(month);
-    await page.getByLabel('截止月份').fill(month);
+    // A period that ends before it starts is refused in the page, with what to choose instead.
+    await chooseMonth(page, '截止月份', `${Number(month.slice(0, 4)) - 1}-01`);
+    await page.getByRole('alert').filter({ hasText: '起始月份不晚于截止月份' }).waitFor();
+    await chooseMonth(page, '起始月份', month);
+    await chooseMonth(page, '截止月份', month);
     await page.getByRole('button', { name: /^旗\s?县$/ }).click();
     await expect.poll(() => figure(page, '申请笔数')).toBe('1');
     const approvalsBefore = Number(await figure(page, '批准笔数'));
@@ -368,7 +371,7 @@ describe('the dashboard and the report at 1280 px', () => {
     // The month's report, downloaded from the report page as a person would, has the dashboard's totals.
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '月度报告' }).click();
     await page.getByRole('heading', { level: 1, name: '月度业务报告' }).waitFor();
-    await page.getByLabel('报告月份').fill(month);
+    await chooseMonth(page, '报告月份', month);
     await page.getByRole('row').filter({ has: page.getByRole('cell', { name: '合计', exact: true }) }).last().waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 CSV' }).click()]);
     const lines = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');

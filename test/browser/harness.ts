@@ -194,6 +194,19 @@ export async function tabTo(page: Page, accept: (focused: { role: string; name: 
   throw new Error(`focus never reached the element after ${max} Tab presses; went through: ${seen.join(' → ')}`);
 }
 
+/** Picks `month` (`YYYY-MM`) in the console's month field named `label`: its year list, then its month list. */
+export async function chooseMonth(page: Page, label: string, month: string): Promise<void> {
+  const [year, m] = month.split('-') as [string, string];
+  await page.getByRole('combobox', { name: `${label}：年` }).selectOption(year);
+  await page.getByRole('combobox', { name: `${label}：月` }).selectOption(m);
+}
+
+/** The month (`YYYY-MM`) the console's month field named `label` shows. */
+export async function chosenMonth(page: Page, label: string): Promise<string> {
+  const year = await page.getByRole('combobox', { name: `${label}：年` }).inputValue();
+  return `${year}-${await page.getByRole('combobox', { name: `${label}：月` }).inputValue()}`;
+}
+
 /** Who to sign in as through the sandbox identity provider. */
 export type SignInAs =
   | { as: 'supplier'; /** A seeded supplier's USCC; the first on the provider's list when not given. */ uscc?: string }

@@ -7,6 +7,7 @@ import { formatBasisPoints, formatCount, formatMonth } from '../../shared/format
 import { useI18n } from '../../shared/i18n/i18n.js';
 import { formatFen } from '../../shared/money.js';
 import { Page } from '../../shared/shell/page.js';
+import { MonthField } from '../common/month-field.js';
 import { hoursOption, institutionOption, regionChartHeight, regionOption, trendOption, type DashboardChartLabels } from './dashboard-charts.js';
 import { defaultPeriod, periodProblem } from './dashboard-period.js';
 import { formatTenths, keyFigures } from './overview-figures.js';
@@ -78,14 +79,8 @@ export default function OverviewPage() {
             })}
           </div>
         </div>
-        <label className="zcd-dash-month">
-          <span className="zcd-dash-label">{t('overview.from')}</span>
-          <input className="ant-input ant-input-outlined" type="month" value={period.from} onChange={(e) => setPeriod((p) => ({ ...p, from: e.target.value }))} />
-        </label>
-        <label className="zcd-dash-month">
-          <span className="zcd-dash-label">{t('overview.to')}</span>
-          <input className="ant-input ant-input-outlined" type="month" value={period.to} onChange={(e) => setPeriod((p) => ({ ...p, to: e.target.value }))} />
-        </label>
+        <MonthField label={t('overview.from')} value={period.from} onChange={(from) => setPeriod((p) => ({ ...p, from }))} />
+        <MonthField label={t('overview.to')} value={period.to} onChange={(to) => setPeriod((p) => ({ ...p, to }))} />
       </div>
       {problem ? (
         <Alert type="warning" showIcon role="alert" title={t('overview.badPeriod')} />

@@ -1,4 +1,4 @@
-import { Alert, Button, Input, Skeleton, Space, Table } from 'antd';
+import { Alert, Button, Skeleton, Space, Table } from 'antd';
 import { useState } from 'react';
 import type { components } from '../../../generated/openapi.js';
 import { $api, api, problemStatus } from '../../shared/api/client.js';
@@ -6,6 +6,7 @@ import { formatBasisPoints, formatCount, formatMonth } from '../../shared/format
 import { useI18n } from '../../shared/i18n/i18n.js';
 import { formatFen } from '../../shared/money.js';
 import { Page } from '../../shared/shell/page.js';
+import { MonthField } from '../common/month-field.js';
 import { addMonths, defaultPeriod } from '../overview/dashboard-period.js';
 import { formatTenths } from '../overview/overview-figures.js';
 import { saveBlob } from './save-blob.js';
@@ -16,7 +17,6 @@ addMessages(supervisionMessages);
 
 type Row = components['schemas']['MonthlyReportRow'];
 type Figures = components['schemas']['StatisticsFigures'];
-const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** `/console/reports`: one month's report (`getMonthlyReport`) previewed, and downloaded as CSV or XLSX. */
@@ -24,8 +24,7 @@ export default function MonthlyReportPage() {
   const { t, locale } = useI18n();
   const [month, setMonth] = useState(() => addMonths(defaultPeriod().to, -1));
   const [download, setDownload] = useState<{ state: 'idle' | 'busy' | 'failed' }>({ state: 'idle' });
-  const valid = MONTH.test(month);
-  const query = $api.useQuery('get', '/api/v1/admin/reports/monthly', { params: { query: { month } } }, { enabled: valid, retry: false });
+  const query = $api.useQuery('get', '/api/v1/admin/reports/monthly', { params: { query: { month } } }, { retry: false });
   const none = t('common.none');
   const hours = (h: number | null) => (h === null ? none : t('overview.hours', { h: formatTenths(h) }));
 
@@ -71,23 +70,18 @@ export default function MonthlyReportPage() {
     <Page title="report.title" area="console.name">
       <p className="zcd-muted">{t('report.explain')}</p>
       <div className="zcd-toolbar">
-        <label className="zcd-dash-month">
-          <span className="zcd-dash-label">{t('report.month')}</span>
-          <Input type="month" value={month} onChange={(e) => setMonth(e.target.value)} status={valid ? undefined : 'error'} />
-        </label>
+        <MonthField label={t('report.month')} value={month} onChange={setMonth} />
         <Space wrap>
-          <Button onClick={() => void save('text/csv')} disabled={!valid || download.state === 'busy'}>
+          <Button onClick={() => void save('text/csv')} disabled={download.state === 'busy'}>
             {t('report.downloadCsv')}
           </Button>
-          <Button onClick={() => void save(XLSX)} disabled={!valid || download.state === 'busy'}>
+          <Button onClick={() => void save(XLSX)} disabled={download.state === 'busy'}>
             {t('report.downloadXlsx')}
           </Button>
         </Space>
       </div>
       {download.state === 'failed' ? <Alert type="error" showIcon role="alert" title={t('report.downloadFailed')} /> : null}
-      {!valid ? (
-        <Alert type="warning" showIcon role="alert" title={t('report.badMonth')} />
-      ) : query.isPending ? (
+      {query.isPending ? (
         <Skeleton active />
       ) : query.isError || !report ? (
         <Alert

@@ -6,8 +6,12 @@ import { $api } from '../../shared/api/client.js';
 import { useSession } from '../../shared/api/session.js';
 import { formatDate } from '../../shared/format.js';
 import { useI18n } from '../../shared/i18n/i18n.js';
+import { addMessages } from '../../shared/i18n/translate.js';
 import { Page } from '../../shared/shell/page.js';
+import { supervisionMessages } from '../supervision-messages.js';
 import { chinaDayOf, kindLabel, NOTICE_KINDS, type NoticeKind } from '../../notices/notice-text.js';
+
+addMessages(supervisionMessages);
 
 type Notice = components['schemas']['Notice'];
 type Problem = components['schemas']['Problem'];
