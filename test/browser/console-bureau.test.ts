@@ -417,6 +417,9 @@ describe.each(WIDTHS)('the supervision pages at %i px', (width) => {
       expect(here!.x, path).toBeGreaterThanOrEqual(bar!.x - 1);
       expect(here!.x + here!.width, path).toBeLessThanOrEqual(bar!.x + bar!.width + 1);
     }
+    // On 审计日志, the last page: a moment is written as in the portal, its date on one line however narrow the column.
+    const date = page.getByText(/^\d{4}年\d{1,2}月\d{1,2}日$/).first();
+    expect((await date.boundingBox())!.height).toBeLessThan(30);
     await page.goto('/console/audit');
     await page.getByRole('tab', { name: '数据访问' }).click();
     await page.getByText('已验证').first().waitFor();

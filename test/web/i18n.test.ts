@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { bureauMessages } from '../../src/web/console/bureau-messages.js';
+import { momentParts } from '../../src/web/console/common/when.js';
 import { consoleMessages } from '../../src/web/console/console-messages.js';
 import { supervisionMessages } from '../../src/web/console/supervision-messages.js';
 import { messages as shared } from '../../src/web/shared/i18n/messages.js';
 import { portalMessages } from '../../src/web/portal/portal-messages.js';
+import { formatDateTime } from '../../src/web/portal/portal-format.js';
 import { portalPageMessages } from '../../src/web/portal/portal-page-messages.js';
 import { addMessages, placeholders, translate } from '../../src/web/shared/i18n/translate.js';
 
@@ -53,5 +55,15 @@ describe('the message table', () => {
   it('has a message for every reason a typed amount is refused', async () => {
     const codes = ['empty', 'full_width', 'not_a_number', 'negative', 'too_many_decimals', 'zero', 'too_large', 'above_max'];
     for (const code of codes) expect(Object.keys(messages)).toContain(`money.error.${code}`);
+  });
+});
+
+describe('dates in the console and the portal', () => {
+  it('the console writes a moment as the portal does, in Beijing time, to the second', () => {
+    const iso = '2026-12-01T15:08:31Z';
+    expect(momentParts(iso, 'zh-CN')).toEqual(['2026年12月1日', '23:08:31']);
+    expect(formatDateTime(iso, 'zh-CN').startsWith(momentParts(iso, 'zh-CN')[0])).toBe(true);
+    expect(momentParts('2026-12-01T16:00:00Z', 'zh-CN')).toEqual(['2026年12月2日', '00:00:00']);
+    expect(momentParts(iso, 'en-US')).toEqual(['Dec 1, 2026', '23:08:31']);
   });
 });

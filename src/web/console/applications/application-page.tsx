@@ -5,7 +5,7 @@ import { useI18n } from '../../shared/i18n/i18n.js';
 import { formatFen } from '../../shared/money.js';
 import { useRegionNames } from '../../shared/regions/use-region-names.js';
 import { Page } from '../../shared/shell/page.js';
-import { when } from '../common/when.js';
+import { When } from '../common/when-time.js';
 import { actorLabel, APPLICATION_STATUS_LABEL } from './application-labels.js';
 import { addMessages } from '../../shared/i18n/translate.js';
 import { bureauMessages } from '../bureau-messages.js';
@@ -15,7 +15,7 @@ addMessages(bureauMessages);
 
 /** `/console/applications/:id`: one application of the subtree and its timeline; another region's is "not here". */
 export default function ApplicationPage({ params }: { params: { id: string } }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const query = $api.useQuery('get', '/api/v1/admin/applications/{applicationId}', { params: { path: { applicationId: params.id } } }, { retry: false });
   const a = query.data;
   const regionName = useRegionNames(a ? [a.purchaser_region_code] : []);
@@ -42,8 +42,8 @@ export default function ApplicationPage({ params }: { params: { id: string } }) 
             <Descriptions.Item label={t('supervise.approvedAmount')}>{a!.approved_amount === undefined ? t('common.none') : formatFen(a!.approved_amount)}</Descriptions.Item>
             <Descriptions.Item label={t('supervise.disbursed')}>{formatFen(a!.disbursed_amount)}</Descriptions.Item>
             <Descriptions.Item label={t('supervise.outstanding')}>{formatFen(a!.outstanding_amount)}</Descriptions.Item>
-            <Descriptions.Item label={t('supervise.submittedAt')}>{when(a!.created_at, locale)}</Descriptions.Item>
-            <Descriptions.Item label={t('supervise.updatedAt')}>{when(a!.updated_at, locale)}</Descriptions.Item>
+            <Descriptions.Item label={t('supervise.submittedAt')}><When iso={a!.created_at} /></Descriptions.Item>
+            <Descriptions.Item label={t('supervise.updatedAt')}><When iso={a!.updated_at} /></Descriptions.Item>
           </Descriptions>
           <h2 className="zcd-subtitle" style={{ marginTop: 24 }}>
             {t('supervise.timeline')}
@@ -63,7 +63,7 @@ export default function ApplicationPage({ params }: { params: { id: string } }) 
                       </strong>
                     </div>
                     <div className="zcd-timeline-meta">
-                      <time dateTime={h.at}>{when(h.at, locale)}</time> · {t('supervise.by', { actor: t(actor.key, { id: actor.id }) })}
+                      <When iso={h.at} /> · {t('supervise.by', { actor: t(actor.key, { id: actor.id }) })}
                     </div>
                     {h.reason_code && <div className="zcd-timeline-meta">{t('supervise.reasonCode', { code: h.reason_code })}</div>}
                     {h.reason_text && <div>{h.reason_text}</div>}

@@ -9,7 +9,7 @@ import { useRegionNames } from '../../shared/regions/use-region-names.js';
 import { Page } from '../../shared/shell/page.js';
 import { useStaff } from '../common/use-staff.js';
 import { useSubtreeRegions } from '../common/use-subtree-regions.js';
-import { when } from '../common/when.js';
+import { When } from '../common/when-time.js';
 import { filterQuery, type FilterInput, type FilterQuery } from './application-filters.js';
 import { APPLICATION_STATUS_LABEL } from './application-labels.js';
 import { addMessages } from '../../shared/i18n/translate.js';
@@ -23,7 +23,7 @@ type Status = components['schemas']['ApplicationStatus'];
 
 /** `/console/applications`: the applications purchased in the staff member's subtree, filtered, newest first, by pages. */
 export default function ApplicationsPage() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const staff = useStaff();
   const [form] = Form.useForm<FilterInput>();
   const [filters, setFilters] = useState<FilterQuery>({});
@@ -129,7 +129,7 @@ export default function ApplicationsPage() {
               { title: t('supervise.institution'), dataIndex: 'institution_name', responsive: ['sm'] },
               { title: t('supervise.supplier'), dataIndex: 'supplier_name', responsive: ['md'] },
               { title: t('supervise.region'), key: 'region', responsive: ['md'], render: (_, a) => regionName(a.purchaser_region_code) },
-              { title: t('supervise.submittedAt'), key: 'at', responsive: ['lg'], render: (_, a) => when(a.created_at, locale) },
+              { title: t('supervise.submittedAt'), key: 'at', responsive: ['lg'], render: (_, a) => <When iso={a.created_at} /> },
             ]}
           />
           <div className="zcd-pager">

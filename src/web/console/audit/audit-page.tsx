@@ -8,7 +8,7 @@ import { verifyInclusion } from './rfc9162.js';
 import { useI18n } from '../../shared/i18n/i18n.js';
 import type { MessageKey } from '../../shared/i18n/messages.js';
 import { Page } from '../../shared/shell/page.js';
-import { when } from '../common/when.js';
+import { When } from '../common/when-time.js';
 import { addMessages } from '../../shared/i18n/translate.js';
 import { bureauMessages } from '../bureau-messages.js';
 
@@ -76,7 +76,7 @@ function usePager() {
 }
 
 function AdminLog() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [action, setAction] = useState('');
   const pager = usePager();
   const query = $api.useQuery('get', '/api/v1/admin/audit', {
@@ -117,7 +117,7 @@ function AdminLog() {
               ),
             }}
             columns={[
-              { title: t('audit.at'), key: 'at', render: (_, e) => when(e.at, locale) },
+              { title: t('audit.at'), key: 'at', render: (_, e) => <When iso={e.at} /> },
               {
                 title: t('audit.action'),
                 key: 'action',
@@ -146,7 +146,7 @@ function AdminLog() {
 }
 
 function AccessLog() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const pager = usePager();
   const query = $api.useQuery('get', '/api/v1/admin/data-access', { params: { query: { page_size: 50, ...(pager.token ? { page_token: pager.token } : {}) } } });
   const head = $api.useQuery('get', '/api/v1/public/audit/tree-head', {}, { retry: false });
@@ -177,7 +177,7 @@ function AccessLog() {
         dataSource={query.data.items}
         locale={{ emptyText: t('audit.none') }}
         columns={[
-          { title: t('audit.at'), key: 'at', render: (_, e) => when(e.at, locale) },
+          { title: t('audit.at'), key: 'at', render: (_, e) => <When iso={e.at} /> },
           { title: t('audit.institution'), dataIndex: 'institution_name' },
           { title: t('audit.contract'), dataIndex: 'contract_no', responsive: ['sm'] },
           { title: t('audit.part'), dataIndex: 'part', responsive: ['md'] },
@@ -201,7 +201,7 @@ function AccessLog() {
 }
 
 function QuarantineLog() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const pager = usePager();
   const query = $api.useQuery('get', '/api/v1/admin/quarantined-records', { params: { query: { page_size: 50, ...(pager.token ? { page_token: pager.token } : {}) } } });
   const regionName = useRegionNames((query.data?.items ?? []).flatMap((r) => (r.region_code ? [r.region_code] : [])));
@@ -218,7 +218,7 @@ function QuarantineLog() {
         locale={{ emptyText: t('audit.none') }}
         expandable={{ expandedRowRender: (r) => <pre className="zcd-json">{r.raw_payload}</pre> }}
         columns={[
-          { title: t('audit.received'), key: 'at', render: (_, r) => when(r.received_at, locale) },
+          { title: t('audit.received'), key: 'at', render: (_, r) => <When iso={r.received_at} /> },
           { title: t('audit.reason'), dataIndex: 'reason' },
           { title: t('audit.source'), key: 'source', responsive: ['sm'], render: (_, r) => t(r.source === 'procurement_cloud' ? 'audit.source.procurement_cloud' : 'audit.source.cloud_notification') },
           { title: t('audit.region'), key: 'region', responsive: ['md'], render: (_, r) => (r.region_code ? regionName(r.region_code) : t('common.none')) },

@@ -9,7 +9,7 @@ import { useRegionNames } from '../../shared/regions/use-region-names.js';
 import { Page } from '../../shared/shell/page.js';
 import { useStaff } from '../common/use-staff.js';
 import { useSubtreeRegions } from '../common/use-subtree-regions.js';
-import { when } from '../common/when.js';
+import { When } from '../common/when-time.js';
 import { formatRule, inputToRules, RULES, rulesToInput, type Rule, type RulesInput } from './policy-fields.js';
 import { addMessages } from '../../shared/i18n/translate.js';
 import { bureauMessages } from '../bureau-messages.js';
@@ -176,7 +176,7 @@ function PolicyForm({ policy, notice, setNotice, onSaved }: { policy: RegionPoli
 }
 
 function BreachesPanel() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [deadline, setDeadline] = useState<'' | 'decide' | 'disburse'>('');
   const [tokens, setTokens] = useState<string[]>([]);
   const query = $api.useQuery('get', '/api/v1/admin/deadline-breaches', {
@@ -222,8 +222,8 @@ function BreachesPanel() {
               { title: t('supervise.institution'), dataIndex: 'institution_name', responsive: ['sm'] },
               { title: t('supervise.region'), key: 'region', responsive: ['md'], render: (_, b) => regionName(b.region_code) },
               { title: t('breaches.workingDays'), dataIndex: 'working_days', responsive: ['md'] },
-              { title: t('breaches.dueAt'), key: 'due', responsive: ['lg'], render: (_, b) => when(b.due_at, locale) },
-              { title: t('breaches.recordedAt'), key: 'recorded', render: (_, b) => when(b.recorded_at, locale) },
+              { title: t('breaches.dueAt'), key: 'due', responsive: ['lg'], render: (_, b) => <When iso={b.due_at} /> },
+              { title: t('breaches.recordedAt'), key: 'recorded', render: (_, b) => <When iso={b.recorded_at} /> },
             ]}
           />
           <div className="zcd-pager">
