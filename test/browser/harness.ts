@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { repoRoot, spawnZcd, waitForLine } from '../helpers/cli.js';
 import { freshDatabase, type TestDatabase } from '../helpers/db.js';
@@ -192,6 +192,15 @@ export async function tabTo(page: Page, accept: (focused: { role: string; name: 
     if (accept(focused)) return seen;
   }
   throw new Error(`focus never reached the element after ${max} Tab presses; went through: ${seen.join(' → ')}`);
+}
+
+/** What a person sees after pressing a button that opens something below: `target` has the focus and is on screen. */
+export async function expectFocusedInView(page: Page, target: Locator, what: string): Promise<void> {
+  await expect.poll(() => target.evaluate((el) => el === document.activeElement), { message: `${what} has the focus` }).toBe(true);
+  const box = (await target.boundingBox())!;
+  const height = page.viewportSize()!.height;
+  expect(box.y, `${what} is on screen`).toBeGreaterThanOrEqual(0);
+  expect(box.y + box.height, `${what} is on screen`).toBeLessThanOrEqual(height);
 }
 
 /** Picks `month` (`YYYY-MM`) in the console's month field named `label`: its year list, then its month list. */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Knex } from '../../src/db/knex.js';
 import type { components } from '../../src/generated/openapi.js';
 import { bankWithProduct, must, regionBureau, type Call } from './bank-kit.js';
-import { expectAccessible, expectNoProblems, launchBrowser, newPage, screenshot, signIn, startGateway, WIDTHS, type BrowserGateway } from './harness.js';
+import { expectAccessible, expectFocusedInView, expectNoProblems, launchBrowser, newPage, screenshot, signIn, startGateway, WIDTHS, type BrowserGateway } from './harness.js';
 
 type Intent = components['schemas']['SupplierIntent'];
 type Application = components['schemas']['Application'];
@@ -164,7 +164,7 @@ describe.each(WIDTHS)('the open financing intent at %i px', (width) => {
 
     // Accept with consent: one application to the quoting bank, for the quoted amount.
     await page.getByRole('button', { name: `接受 ${bank.name} 的报价` }).click();
-    await page.getByRole('heading', { level: 3, name: `接受报价并授权 ${bank.name}` }).waitFor();
+    await expectFocusedInView(page, page.getByRole('heading', { level: 3, name: `接受报价并授权 ${bank.name}` }), 'the consent screen');
     const parts = page.getByRole('group', { name: '银行可查看的数据' });
     expect(await parts.getByRole('checkbox', { name: '国库支付记录' }).isChecked()).toBe(true);
     // Read as a person reads it: the pointer no longer resting on the button just pressed (its hover shade).
@@ -172,6 +172,8 @@ describe.each(WIDTHS)('the open financing intent at %i px', (width) => {
     await expectAccessible(page, `accepting a quote at ${width} px`);
     await page.getByRole('button', { name: '确认授权并提交申请' }).dblclick();
     await page.getByText('您已接受报价，融资申请已生成。').first().waitFor();
+    // The panel says so at once: the intent no longer takes quotes and can no longer be withdrawn.
+    await expect.poll(() => page.getByRole('button', { name: '撤回融资意向' }).count()).toBe(0);
     const apps = ((await (await tp.context.request.get('/api/v1/supplier/applications')).json()) as { items: Application[] }).items.filter((a) => a.contract_no === mine!.contract_no);
     expect(apps).toHaveLength(1);
     expect(apps[0]).toMatchObject({ institution_name: bank.name, requested_amount: 8_000_050, intent_id: intent.id, status: 'submitted', consent: { live: true, parts: ['contract', 'payments'] } });

@@ -8,13 +8,3 @@ export function formatDateTime(iso: string, locale: Locale): string {
   if (!f) formats.set(locale, (f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' })));
   return f.format(new Date(iso));
 }
-
-/** The `detail` of a problem+json answer the API hooks threw, or its title, for a message next to the action. */
-export function problemDetail(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const e = error as { detail?: unknown; title?: unknown };
-    if (typeof e.detail === 'string') return e.detail;
-    if (typeof e.title === 'string') return e.title;
-  }
-  return String(error);
-}

@@ -1,5 +1,6 @@
 import type { FormInstance } from 'antd';
 import type { Problem } from '../../shared/api/client.js';
+import { problemText } from '../../shared/api/problem-text.js';
 import type { MessageKey } from '../../shared/i18n/messages.js';
 
 /** What a form shows for a problem: messages at its fields and, for what belongs to no field, one for the form. */
@@ -32,7 +33,7 @@ export function problemFields(
     if (target) add(target, t(messageFor(target, p as Problem) ?? 'console.error.field', { detail: e.detail }));
   }
   if (fields.size > 0) return { fields: [...fields].map(([name, errors]) => ({ name, errors: [...new Set(errors)] })) };
-  return { fields: [], general: t('console.error.general', { detail: p.detail ?? p.title ?? '' }) };
+  return { fields: [], general: t('console.error.general', { detail: problemText(p, t) }) };
 }
 
 /** Puts a {@link FormProblem} on an antd form and moves the focus to the first field in error. */

@@ -10,6 +10,7 @@ import { useStaff } from '../common/use-staff.js';
 import { useSubtreeRegions } from '../common/use-subtree-regions.js';
 import { addMessages } from '../../shared/i18n/translate.js';
 import { bureauMessages } from '../bureau-messages.js';
+import { problemText } from '../../shared/api/problem-text.js';
 
 // The texts of the supervision pages load with them, not with the console's first page.
 addMessages(bureauMessages);
@@ -49,10 +50,7 @@ export default function StaffPage() {
   );
   const update = $api.useMutation('patch', '/api/v1/admin/staff/{staffId}');
   const remove = $api.useMutation('delete', '/api/v1/admin/staff/{staffId}');
-  const failed = (p: unknown) => {
-    const problem = p as Partial<Problem> | undefined;
-    setNotice({ type: 'error', text: t('console.error.general', { detail: problem?.detail ?? problem?.title ?? '' }) });
-  };
+  const failed = (p: unknown) => setNotice({ type: 'error', text: t('console.error.general', { detail: problemText(p, t) }) });
 
   if (!staff.admin) {
     return (

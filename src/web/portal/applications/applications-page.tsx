@@ -9,8 +9,9 @@ import type { MessageKey } from '../../shared/i18n/messages.js';
 import { formatFen } from '../../shared/money.js';
 import { Page } from '../../shared/shell/page.js';
 import { PART_LABEL } from '../contracts/contract-page.js';
-import { formatDateTime, problemDetail } from '../portal-format.js';
+import { formatDateTime } from '../portal-format.js';
 import '../portal-page-messages.js';
+import { problemText } from '../../shared/api/problem-text.js';
 
 type Application = components['schemas']['Application'];
 type TimelineEvent = components['schemas']['ApplicationEvent'];
@@ -175,7 +176,7 @@ function ApplicationCard({ a }: { a: Application }) {
         <Descriptions.Item label={t('applications.outstanding')}>{formatFen(a.outstanding_amount)}</Descriptions.Item>
         <Descriptions.Item label={t('applications.consent')}>{consent}</Descriptions.Item>
       </Descriptions>
-      {failed && <Alert type="error" showIcon role="alert" title={t('applications.actionFailed', { detail: problemDetail(failed) })} />}
+      {failed && <Alert type="error" showIcon role="alert" title={t('applications.actionFailed', { detail: problemText(failed, t) })} />}
       <Space wrap className="zcd-application-actions">
         {WITHDRAWABLE.has(a.status) && (
           <Popconfirm title={t('applications.withdrawConfirm')} okText={t('applications.yes')} cancelText={t('applications.no')} onConfirm={() => withdraw.mutate({ params: { path } })}>
@@ -235,7 +236,7 @@ function Timeline({ a }: { a: Application }) {
           ))}
         </ol>
       ) : (
-        <p className="zcd-muted">{detail.isError ? problemDetail(detail.error) : t('timeline.loading')}</p>
+        <p className="zcd-muted">{detail.isError ? problemText(detail.error, t) : t('timeline.loading')}</p>
       )}
     </section>
   );

@@ -9,8 +9,10 @@ import type { MessageKey } from '../../shared/i18n/messages.js';
 import { formatFen, parseYuanToFen } from '../../shared/money.js';
 import { useRegionNames } from '../../shared/regions/use-region-names.js';
 import { Page } from '../../shared/shell/page.js';
-import { formatDateTime, problemDetail } from '../portal-format.js';
+import { formatDateTime } from '../portal-format.js';
 import '../portal-page-messages.js';
+import { useFocusOnMount } from '../../shared/shell/use-focus-on-mount.js';
+import { problemText } from '../../shared/api/problem-text.js';
 
 // Publishing an intent and comparing its quotes: its own chunk, loaded once the contract shows.
 const IntentPanel = lazy(() => import('../intents/intent-panel.js'));
@@ -238,6 +240,8 @@ function ApplyForm({ offer, contractNo, onCancel, locale }: { offer: Offer; cont
   // One key per confirmed application: a double click or a retry of the same request makes one application.
   const idempotencyKey = useRef<string>('');
   const create = $api.useMutation('post', '/api/v1/supplier/applications');
+  // The form opens below the offers and the intent: bring it into view, or the press seems to do nothing.
+  const heading = useFocusOnMount<HTMLHeadingElement>();
 
   const days = /^\d{1,3}$/.test(daysText.trim()) ? Number(daysText.trim()) : NaN;
   const daysOk = Number.isInteger(days) && days >= 1 && days <= 366;
@@ -269,7 +273,7 @@ function ApplyForm({ offer, contractNo, onCancel, locale }: { offer: Offer; cont
   const title = t('apply.title', { product: offer.product_name, bank: offer.institution_name });
   return (
     <section aria-labelledby="apply-title" className="zcd-apply">
-      <h2 id="apply-title">{step === 'consent' ? t('consent.title') : title}</h2>
+      <h2 id="apply-title" ref={heading} tabIndex={-1}>{step === 'consent' ? t('consent.title') : title}</h2>
       {step === 'amount' && (
         <Form layout="vertical" onFinish={next}>
           <Form.Item label={t('apply.amount')} htmlFor="apply-amount" validateStatus={amountError ? 'error' : ''} help={amountError ?? t('apply.amountHelp', { max: formatFen(offer.max_loan) })}>
@@ -312,7 +316,7 @@ function ApplyForm({ offer, contractNo, onCancel, locale }: { offer: Offer; cont
           <Form.Item label={t('consent.days')} htmlFor="consent-days" validateStatus={daysOk ? '' : 'error'} help={daysOk ? undefined : t('consent.daysInvalid')}>
             <Input id="consent-days" inputMode="numeric" value={daysText} onChange={(e) => setDaysText(e.target.value)} />
           </Form.Item>
-          {create.isError && <Alert type="error" showIcon role="alert" title={t('apply.failed', { detail: problemDetail(create.error) })} />}
+          {create.isError && <Alert type="error" showIcon role="alert" title={t('apply.failed', { detail: problemText(create.error, t) })} />}
           <Space wrap className="zcd-apply-actions">
             <Button type="primary" htmlType="submit" loading={create.isPending} disabled={!daysOk || parts.length === 0}>
               {t('consent.confirm')}

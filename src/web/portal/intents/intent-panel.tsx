@@ -9,8 +9,10 @@ import { useI18n } from '../../shared/i18n/i18n.js';
 import type { MessageKey } from '../../shared/i18n/messages.js';
 import { formatFen, parseYuanToFen } from '../../shared/money.js';
 import { CONSENT_PARTS, PART_LABEL } from '../contracts/contract-page.js';
-import { formatDateTime, problemDetail } from '../portal-format.js';
+import { formatDateTime } from '../portal-format.js';
 import '../portal-page-messages.js';
+import { useFocusOnMount } from '../../shared/shell/use-focus-on-mount.js';
+import { problemText } from '../../shared/api/problem-text.js';
 
 type Intent = components['schemas']['SupplierIntent'];
 type Quote = components['schemas']['Quote'];
@@ -21,14 +23,14 @@ const VISIBLE: readonly VisibleField[] = ['purchaser_region', 'contract_amount_b
 const DAY_MS = 86_400_000;
 
 /** The field of the publish form a problem+json answer is about, by its `errors[].pointer` or its code. */
-function fieldOf(problem: unknown): { field: 'amount' | 'term' | 'visible' | undefined; detail: string } {
+function fieldOf(problem: unknown, t: (key: MessageKey) => string): { field: 'amount' | 'term' | 'visible' | undefined; detail: string } {
   const p = (problem ?? {}) as Partial<Problem>;
   const pointer = p.errors?.[0]?.pointer ?? '';
   const detail = p.errors?.[0]?.detail ?? p.detail ?? p.title ?? '';
   if (pointer.startsWith('/amount') || p.code === 'amount_exceeds_unpaid') return { field: 'amount', detail };
   if (pointer.startsWith('/term_days')) return { field: 'term', detail };
   if (pointer.startsWith('/visible_fields')) return { field: 'visible', detail };
-  return { field: undefined, detail: problemDetail(problem) };
+  return { field: undefined, detail: problemText(problem, t) };
 }
 
 /**
@@ -72,7 +74,7 @@ function PublishForm({ contractNo, unpaid }: { contractNo: string; unpaid: numbe
   const create = $api.useMutation('post', '/api/v1/supplier/intents', {
     onSuccess: () => client.invalidateQueries({ queryKey: ['get', '/api/v1/supplier/intents'] }),
     onError: (e) => {
-      const { field, detail } = fieldOf(e);
+      const { field, detail } = fieldOf(e, t);
       setErrors(field ? { [field]: t('intent.failed', { detail }) } : { general: t('intent.failed', { detail }) });
     },
   });
@@ -246,7 +248,7 @@ function OpenIntent({ intent }: { intent: Intent }) {
         aria-label={t('quotes.title')}
         locale={{ emptyText: <Empty description={t('quotes.empty')} /> }}
       />
-      {withdraw.isError && <Alert type="error" showIcon role="alert" title={t('intent.failed', { detail: problemDetail(withdraw.error) })} />}
+      {withdraw.isError && <Alert type="error" showIcon role="alert" title={t('intent.failed', { detail: problemText(withdraw.error, t) })} />}
       <Space wrap className="zcd-application-actions">
         <Popconfirm
           title={t('intent.withdrawConfirm')}
@@ -271,7 +273,15 @@ function AcceptQuote({ intentId, quote, onCancel, onDone }: { intentId: string; 
   const [daysText, setDaysText] = useState('90');
   const [done, setDone] = useState(false);
   const key = useRef(crypto.randomUUID());
-  const accept = $api.useMutation('post', '/api/v1/supplier/intents/{intentId}/quotes/{quoteId}/accept', { onSuccess: () => setDone(true) });
+  // Accepted: the intent is no longer open, so the panel above shows it as accepted, not as still taking quotes.
+  const accept = $api.useMutation('post', '/api/v1/supplier/intents/{intentId}/quotes/{quoteId}/accept', {
+    onSuccess: () => {
+      setDone(true);
+      onDone();
+    },
+  });
+  // The consent screen opens below the quotes: bring it into view, or 接受报价 seems to do nothing.
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   const days = /^\d{1,3}$/.test(daysText.trim()) ? Number(daysText.trim()) : NaN;
   const daysOk = Number.isInteger(days) && days >= 1 && days <= 366;
   const until = daysOk ? new Date(Date.now() + days * DAY_MS) : undefined;
@@ -298,7 +308,7 @@ function AcceptQuote({ intentId, quote, onCancel, onDone }: { intentId: string; 
   };
   return (
     <section aria-labelledby="accept-title" className="zcd-apply">
-      <h3 id="accept-title">{t('quotes.consentTitle', { bank: quote.institution_name })}</h3>
+      <h3 id="accept-title" ref={heading} tabIndex={-1}>{t('quotes.consentTitle', { bank: quote.institution_name })}</h3>
       <Form layout="vertical" onFinish={confirm}>
         <p className="zcd-strong">{t('consent.summary', { amount: formatFen(quote.amount) })}</p>
         <p>{t('consent.explain', { bank: quote.institution_name, until: until ? formatDateTime(until.toISOString(), locale) : '—' })}</p>
@@ -314,7 +324,7 @@ function AcceptQuote({ intentId, quote, onCancel, onDone }: { intentId: string; 
         <Form.Item label={t('consent.days')} htmlFor="accept-days" validateStatus={daysOk ? '' : 'error'} help={daysOk ? undefined : t('consent.daysInvalid')}>
           <Input id="accept-days" inputMode="numeric" value={daysText} onChange={(e) => setDaysText(e.target.value)} />
         </Form.Item>
-        {accept.isError && <Alert type="error" showIcon role="alert" title={t('intent.failed', { detail: problemDetail(accept.error) })} />}
+        {accept.isError && <Alert type="error" showIcon role="alert" title={t('intent.failed', { detail: problemText(accept.error, t) })} />}
         <Space wrap className="zcd-apply-actions">
           <Button type="primary" htmlType="submit" loading={accept.isPending} disabled={!daysOk || parts.length === 0}>
             {t('consent.confirm')}

@@ -7,8 +7,9 @@ import { useI18n } from '../../shared/i18n/i18n.js';
 import type { MessageKey } from '../../shared/i18n/messages.js';
 import { formatFen } from '../../shared/money.js';
 import { Page } from '../../shared/shell/page.js';
-import { formatDateTime, problemDetail } from '../portal-format.js';
+import { formatDateTime } from '../portal-format.js';
 import { NOTIFICATIONS_PATH as PATH } from './notifications-link.js';
+import { problemText } from '../../shared/api/problem-text.js';
 
 type Notification = components['schemas']['SupplierNotification'];
 const PAGE_SIZE = 30;
@@ -48,7 +49,7 @@ export default function NotificationsPage() {
         </Button>
       }
     >
-      {mark.isError && <Alert type="error" showIcon role="alert" title={t('applications.actionFailed', { detail: problemDetail(mark.error) })} />}
+      {mark.isError && <Alert type="error" showIcon role="alert" title={t('applications.actionFailed', { detail: problemText(mark.error, t) })} />}
       {query.isError ? (
         <Alert type="error" showIcon title={t('notifications.failed')} action={<Button onClick={() => void query.refetch()}>{t('common.retry')}</Button>} />
       ) : (

@@ -1,6 +1,7 @@
 import type { bureauMessages } from '../../console/bureau-messages.js';
 import type { consoleMessages } from '../../console/console-messages.js';
 import type { supervisionMessages } from '../../console/supervision-messages.js';
+import type { problemMessages } from '../api/problem-text.js';
 import type { portalMessages } from '../../portal/portal-messages.js';
 import type { portalPageMessages } from '../../portal/portal-page-messages.js';
 
@@ -170,4 +171,5 @@ export type MessageKey =
   | keyof typeof portalPageMessages
   | keyof typeof consoleMessages
   | keyof typeof bureauMessages
-  | keyof typeof supervisionMessages;
+  | keyof typeof supervisionMessages
+  | keyof typeof problemMessages;
