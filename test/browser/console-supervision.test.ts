@@ -60,7 +60,11 @@ describe.each(WIDTHS)('the console’s supervision pages at %i px', (width) => {
     await expectAccessible(page, `/console/notices form at ${width} px`);
     await page.getByRole('button', { name: '保存草稿' }).click();
     await page.getByText('草稿已保存。').waitFor();
+    // Publishing asks once more: it goes on the public site at once.
     await page.getByRole('button', { name: `发布 ${title}` }).click();
+    await page.getByText('发布后，所有人都能在公开网站上看到它。确定发布吗？').waitFor();
+    expect(((await (await tp.context.request.get('/api/v1/public/notices?kind=dishonesty')).json()) as { items: { title: string }[] }).items.map((n) => n.title)).not.toContain(title);
+    await page.getByRole('button', { name: /^发\s*布$/ }).click();
     await page.getByRole('button', { name: `撤回 ${title}` }).waitFor();
     await screenshot(tp, 'console-notices');
     const pub = await tp.context.request.get('/api/v1/public/notices?kind=dishonesty');

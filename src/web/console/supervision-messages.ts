@@ -77,4 +77,6 @@ export const supervisionMessages = {
   'noticesAdmin.status': ['状态', 'Status'],
   'noticesAdmin.updated': ['更新时间', 'Updated'],
   'noticesAdmin.actions': ['操作', 'Actions'],
+  'noticesAdmin.publishConfirm': ['发布后，所有人都能在公开网站上看到它。确定发布吗？', 'Once published, everyone can read it on the public site. Publish it?'],
+  'noticesAdmin.cancel': ['取消', 'Cancel'],
 } as const satisfies Record<string, readonly [zh: string, en: string]>;

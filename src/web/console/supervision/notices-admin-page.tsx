@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Empty, Form, Input, Radio, Skeleton, Space, Table, Tag } from 'antd';
+import { Alert, Button, Empty, Form, Input, Popconfirm, Radio, Skeleton, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import type { components } from '../../../generated/openapi.js';
 import { $api } from '../../shared/api/client.js';
@@ -10,6 +10,8 @@ import { addMessages } from '../../shared/i18n/translate.js';
 import { Page } from '../../shared/shell/page.js';
 import { supervisionMessages } from '../supervision-messages.js';
 import { chinaDayOf, kindLabel, NOTICE_KINDS, type NoticeKind } from '../../notices/notice-text.js';
+import type { MessageKey } from '../../shared/i18n/messages.js';
+import { problemText } from '../../shared/api/problem-text.js';
 
 addMessages(supervisionMessages);
 
@@ -28,11 +30,23 @@ interface Draft {
   periodEnd?: string;
 }
 
-/** What went wrong, from a problem document: its title and the fields it names. */
-const detailOf = (e: unknown) => {
+/** The form's fields by the pointer a refusal names them with. */
+const FIELD_LABEL: Readonly<Record<string, MessageKey>> = {
+  '/title': 'noticesAdmin.titleField',
+  '/body': 'noticesAdmin.body',
+  '/subject/name': 'noticesAdmin.subjectName',
+  '/subject/uscc': 'noticesAdmin.subjectUscc',
+  '/finding': 'noticesAdmin.finding',
+  '/decision_no': 'noticesAdmin.decisionNo',
+  '/period_start': 'noticesAdmin.periodStart',
+  '/period_end': 'noticesAdmin.periodEnd',
+};
+
+/** What went wrong, from a problem document: what it means for a person, and the fields it names by their labels. */
+const detailOf = (e: unknown, t: (key: MessageKey) => string) => {
   const p = e as Partial<Problem> | undefined;
-  const fields = (p?.errors ?? []).map((i) => i.pointer).filter(Boolean);
-  return [p?.title ?? String(e), fields.length ? `(${fields.join(', ')})` : ''].join(' ').trim();
+  const fields = [...new Set((p?.errors ?? []).map((i) => (FIELD_LABEL[i.pointer] ? t(FIELD_LABEL[i.pointer]!) : i.pointer)).filter(Boolean))];
+  return `${problemText(e, t)}${fields.length ? `（${fields.join('、')}）` : ''}`;
 };
 
 /** The body of `createNotice` from the form: the record fields only for a record. */
@@ -113,7 +127,7 @@ export default function NoticesAdminPage() {
             <Form.Item name="body" label={t('noticesAdmin.body')} rules={[{ required: kind === 'policy', max: 20000 }]}>
               <Input.TextArea rows={5} />
             </Form.Item>
-            {create.isError ? <Alert type="error" showIcon title={t('noticesAdmin.saveFailed', { detail: detailOf(create.error) })} /> : null}
+            {create.isError ? <Alert type="error" showIcon title={t('noticesAdmin.saveFailed', { detail: detailOf(create.error, t) })} /> : null}
             {saved ? <Alert type="success" showIcon role="status" title={t('noticesAdmin.saved')} /> : null}
             <Button type="primary" htmlType="submit" loading={create.isPending}>
               {t('noticesAdmin.save')}
@@ -122,7 +136,7 @@ export default function NoticesAdminPage() {
         </section>
       ) : null}
       {publish.isError || withdraw.isError ? (
-        <Alert type="error" showIcon title={t('noticesAdmin.actionFailed', { detail: detailOf(publish.error ?? withdraw.error) })} />
+        <Alert type="error" showIcon title={t('noticesAdmin.actionFailed', { detail: detailOf(publish.error ?? withdraw.error, t) })} />
       ) : null}
       {list.isPending ? (
         <Skeleton active />
@@ -139,8 +153,18 @@ export default function NoticesAdminPage() {
           dataSource={list.data.items}
           caption={<span className="zcd-visually-hidden">{t('noticesAdmin.title')}</span>}
           columns={[
-            { title: t('noticesAdmin.kind'), dataIndex: 'kind', render: (k: NoticeKind) => t(kindLabel(k)) },
-            { title: t('noticesAdmin.titleField'), dataIndex: 'title' },
+            { title: t('noticesAdmin.kind'), dataIndex: 'kind', responsive: ['sm'], className: 'zcd-nowrap', render: (k: NoticeKind) => t(kindLabel(k)) },
+            {
+              title: t('noticesAdmin.titleField'),
+              dataIndex: 'title',
+              // On a phone the kind has no column of its own (it broke one character a line): it goes under the title.
+              render: (title: string, n: Notice) => (
+                <>
+                  {title}
+                  <span className="zcd-muted zcd-phone-only">{t(kindLabel(n.kind))}</span>
+                </>
+              ),
+            },
             {
               title: t('noticesAdmin.status'),
               dataIndex: 'status',
@@ -154,11 +178,19 @@ export default function NoticesAdminPage() {
                     key: 'actions',
                     render: (_: unknown, n: Notice) =>
                       n.status === 'draft' ? (
-                        <Button size="small" onClick={() => publish.mutate({ params: { path: { noticeId: n.id } } })} aria-label={`${t('noticesAdmin.publish')} ${n.title}`}>
-                          {t('noticesAdmin.publish')}
-                        </Button>
+                        // Publishing puts it on the public site at once: asked once more, as a withdrawal needs a reason.
+                        <Popconfirm
+                          title={t('noticesAdmin.publishConfirm')}
+                          okText={t('noticesAdmin.publish')}
+                          cancelText={t('noticesAdmin.cancel')}
+                          onConfirm={() => publish.mutate({ params: { path: { noticeId: n.id } } })}
+                        >
+                          <Button size="small" aria-label={`${t('noticesAdmin.publish')} ${n.title}`}>
+                            {t('noticesAdmin.publish')}
+                          </Button>
+                        </Popconfirm>
                       ) : n.status === 'published' ? (
-                        <Space.Compact>
+                        <Space.Compact className="zcd-withdraw-notice">
                           <Input size="small" placeholder={t('noticesAdmin.withdrawReason')} aria-label={`${t('noticesAdmin.withdrawReason')} ${n.title}`} onChange={(e) => setReasons((r) => ({ ...r, [n.id]: e.target.value }))} />
                           <Button
                             size="small"
