@@ -148,6 +148,11 @@ describe('the supervision story at 1280 px', () => {
     await signIn(rv.page, { as: 'staff', bureau: '150100', role: 'reviewer' });
     await rv.page.goto('/console/products');
     await rv.page.getByRole('button', { name: '通过 新城政采贷' }).click();
+    // The reviewer decides with every term in front of them: the share, the term, the fee, the promises, the categories.
+    const terms = rv.page.getByRole('dialog');
+    for (const [label, value] of [['最高融资比例（占合同未付金额）', '80.00%'], ['期限', '30–365 天'], ['手续费（占贷款金额）', '0.00%'], ['承诺审批时限', '未承诺'], ['适用采购品目', '货物、服务、工程']]) {
+      await terms.getByRole('row').filter({ hasText: label }).filter({ hasText: value }).first().waitFor();
+    }
     await rv.page.getByRole('dialog').getByLabel('原因').fill('条款符合本市政策');
     await rv.page.getByRole('dialog').getByRole('button', { name: '通过' }).click();
     await rv.page
@@ -190,7 +195,7 @@ describe('the supervision story at 1280 px', () => {
     await page.getByLabel('提交日期自（YYYY-MM-DD）').fill('2026-02-30');
     await page.getByLabel('申请金额不低于（元）').fill('５００');
     await page.getByRole('button', { name: '查询' }).click();
-    await page.getByText('请按 YYYY-MM-DD 填写有效日期。').waitFor();
+    await page.getByText('请填写有效日期，如 2026-12-01 或 2026年12月1日。').waitFor();
     await page.getByText(/请使用半角数字/).waitFor();
     expect(await page.getByLabel('提交日期自（YYYY-MM-DD）').getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('提交日期自（YYYY-MM-DD）').fill('');
@@ -257,7 +262,11 @@ describe('the supervision story at 1280 px', () => {
     await page.getByRole('button', { name: '移除 新同事' }).click();
     await page.getByRole('dialog').getByRole('button', { name: '移除' }).click();
     await page.getByText('已移除：新同事').waitFor();
-    expectNoProblems(tp, [/status of 403/]);
+    // Removing oneself is refused, and the page says so in Chinese, not in the API's English.
+    await page.getByRole('button', { name: '移除 巴特尔' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '移除' }).click();
+    await page.getByText('操作未成功：不能移除自己，请由另一位管理员操作。').waitFor();
+    expectNoProblems(tp, [/status of 403/, /status of 409/]);
     const staffId = ((await (await tp.context.request.get('/api/v1/admin/staff')).json()) as { items: { id: string; subject: string }[] }).items.find((m) => m.subject !== 'czt-150100-admin')!.id;
     await tp.context.close();
 

@@ -23,8 +23,20 @@ export interface FilterQuery {
   amount_max?: number;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const isDate = (s: string) => DATE.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const DATE = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/;
+
+/**
+ * A calendar date as a person types it — 2026-12-01, 2026/12/1, 2026.12.1 or 2026年12月1日, the way the console
+ * writes dates — as `YYYY-MM-DD`; undefined when it is not a date of the calendar.
+ */
+export function calendarDate(s: string): string | undefined {
+  const m = DATE.exec(s.trim());
+  if (!m) return undefined;
+  const iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+  // 2026-13-01 is no date at all (an invalid Date, whose toISOString throws); 2026-02-30 rolls over to March.
+  const day = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(day.valueOf()) && day.toISOString().startsWith(iso) ? iso : undefined;
+}
 
 /**
  * Checks the filter form and builds the list's query, amounts in integer fen: `{ query }`, or `{ errors }` naming
@@ -43,7 +55,8 @@ export function filterQuery(v: FilterInput): { query: FilterQuery; errors?: unde
   ] as const) {
     const s = text(v[field]);
     if (!s) continue;
-    if (isDate(s)) query[key] = s;
+    const date = calendarDate(s);
+    if (date) query[key] = date;
     else errors.push({ name: field, message: 'supervise.error.date' });
   }
   if (query.created_from && query.created_to && query.created_to < query.created_from) errors.push({ name: 'to', message: 'supervise.error.dateOrder' });

@@ -1,4 +1,4 @@
-import { Alert, Button, Form, Input, Modal, Select, Skeleton, Table, Tag } from 'antd';
+import { Alert, Button, Descriptions, Form, Input, Modal, Select, Skeleton, Table, Tag } from 'antd';
 import { useState } from 'react';
 import type { components } from '../../../generated/openapi.js';
 import { $api } from '../../shared/api/client.js';
@@ -10,6 +10,10 @@ import { useRegionNames } from '../../shared/regions/use-region-names.js';
 import { Page } from '../../shared/shell/page.js';
 import { problemFields, showProblem } from '../common/problem-fields.js';
 import { useStaff } from '../common/use-staff.js';
+import { addMessages } from '../../shared/i18n/translate.js';
+import { bureauMessages } from '../bureau-messages.js';
+
+addMessages(bureauMessages);
 
 type Product = components['schemas']['Product'];
 type Status = components['schemas']['ProductStatus'];
@@ -59,6 +63,7 @@ export default function ProductsPage() {
             scroll={{ x: true }}
             dataSource={items}
             locale={{ emptyText: t('products.none') }}
+            expandable={{ expandedRowRender: (p) => <ProductTerms product={p} />, columnTitle: <span className="zcd-visually-hidden">{t('productTerms.title')}</span> }}
             columns={[
               { title: t('products.name'), dataIndex: 'name' },
               { title: t('products.institution'), dataIndex: 'institution_name', responsive: ['sm'] },
@@ -140,11 +145,40 @@ function ReviewDialog({ product, decision, onClose, onDone }: { product: Product
             .then(onDone, (p: unknown) => showProblem(form, problemFields(p, ['reason'], t, () => undefined), setGeneral))
         }
       >
+        <ProductTerms product={product} />
         {general && <Alert role="alert" type="error" showIcon title={general} />}
         <Form.Item name="reason" label={t('institutions.reason')} rules={[{ required: true, whitespace: true, max: 500, message: t('institutions.error.reason') }]}>
           <Input.TextArea rows={3} maxLength={500} />
         </Form.Item>
       </Form>
     </Modal>
+  );
+}
+
+/** Every term of a product, as the reviewer checks it against the region's policy before approving it. */
+function ProductTerms({ product: p }: { product: Product }) {
+  const { t } = useI18n();
+  const regionName = useRegionNames(p.regions);
+  const days = (n: number | null | undefined) => (n === null || n === undefined ? t('productTerms.noPromise') : t('productTerms.days', { n }));
+  return (
+    <Descriptions
+      size="small"
+      column={1}
+      bordered
+      aria-label={t('productTerms.title')}
+      className="zcd-product-terms"
+      items={[
+        { key: 'institution', label: t('products.institution'), children: p.institution_name },
+        { key: 'max', label: t('products.maxAmount'), children: formatFen(p.max_amount) },
+        { key: 'share', label: t('productTerms.share'), children: formatBasisPoints(p.max_share_bp) },
+        { key: 'rate', label: t('products.rate'), children: `${formatBasisPoints(p.rate_min_bp)}–${formatBasisPoints(p.rate_max_bp)}` },
+        { key: 'term', label: t('productTerms.term'), children: t('productTerms.termRange', { min: p.term_min_days, max: p.term_max_days }) },
+        { key: 'fee', label: t('productTerms.fee'), children: formatBasisPoints(p.fee_bp ?? 0) },
+        { key: 'decide', label: t('productTerms.decideDays'), children: days(p.decide_days) },
+        { key: 'disburse', label: t('productTerms.disburseDays'), children: days(p.disburse_days) },
+        { key: 'categories', label: t('productTerms.categories'), children: p.categories.map((c) => t(`productTerms.category.${c}`)).join('、') },
+        { key: 'regions', label: t('products.regions'), children: p.regions.map(regionName).join('、') },
+      ]}
+    />
   );
 }
