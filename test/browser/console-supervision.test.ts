@@ -66,6 +66,7 @@ describe.each(WIDTHS)('the console’s supervision pages at %i px', (width) => {
     expect(((await (await tp.context.request.get('/api/v1/public/notices?kind=dishonesty')).json()) as { items: { title: string }[] }).items.map((n) => n.title)).not.toContain(title);
     await page.getByRole('button', { name: /^发\s*布$/ }).click();
     await page.getByRole('button', { name: `撤回 ${title}` }).waitFor();
+    expect(await page.getByText('草稿已保存。').count()).toBe(0);
     await screenshot(tp, 'console-notices');
     const pub = await tp.context.request.get('/api/v1/public/notices?kind=dishonesty');
     expect(((await pub.json()) as { items: { title: string }[] }).items.map((n) => n.title)).toContain(title);

@@ -237,10 +237,15 @@ describe.each(WIDTHS)('the SME portal at %i px', (width) => {
     await page.getByRole('heading', { level: 1, name: '通知' }).waitFor();
     await page.getByText('银行已放款').first().waitFor();
     await page.getByText('回款账户已锁定').first().waitFor();
+    // A treasury payment is dated when the SME was told, and says when the treasury paid.
+    await page.getByText(/国库付款于 \d{4}年/).first().waitFor();
     await expectAccessible(page, `notifications at ${width} px`);
     await screenshot(tp, 'portal-notifications');
     await page.getByRole('button', { name: '全部标为已读' }).click();
     await page.getByRole('banner').getByRole('link', { name: '通知', exact: true }).waitFor();
+    // Each notification leads to its contract.
+    await page.getByRole('link', { name: `合同 ${mine.contract_no}` }).first().click();
+    await page.getByRole('heading', { level: 1, name: '合同详情' }).waitFor();
 
     // Who read my data: the bank's read of the contract, its inclusion in the audit log checked in the page.
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '数据查询记录' }).click();

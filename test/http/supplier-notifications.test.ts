@@ -53,6 +53,10 @@ describe(`supplier notifications on ${testDatabaseKind}`, () => {
     expect(types).toEqual(expect.arrayContaining(['application.approved', 'account_lock.confirmed']));
     expect(a.body.items.every((n: { read: boolean }) => !n.read)).toBe(true);
     expect(a.body.unread_count).toBe(a.body.items.length);
+    // Newest first by when the gateway learnt of each (consents about to end lead the first page).
+    const received = a.body.items.filter((n: { type: string }) => n.type !== 'consent.expiring').map((n: { received_at: string }) => n.received_at);
+    expect(received.length).toBeGreaterThan(1);
+    expect(received).toEqual([...received].sort().reverse());
     expect(a.body.items.find((n: { type: string }) => n.type === 'application.approved').amount).toBe(1_000_000);
     // Object level: B's application and contract never show in A's list, nor A's in B's.
     expect(a.body.items.some((n: { application_id: string; contract_no: string }) => n.application_id === people.b.approved || n.contract_no === people.b.contractNo)).toBe(false);

@@ -32,6 +32,7 @@ export function createSupplierNotificationRoutes({ notifications }: { notificati
               id: n.id,
               type: n.type,
               at: isoTime(n.at),
+              received_at: isoTime(n.recordedAt),
               contract_no: n.contractNo,
               application_id: n.applicationId,
               ...(n.amountFen !== undefined ? { amount: n.amountFen } : {}),

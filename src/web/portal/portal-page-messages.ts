@@ -80,6 +80,7 @@ export const portalPageMessages = {
     '“已验证”表示本页已在您的浏览器中用审计日志的包含证明核对了该记录，并核对了网关签名的树头；“待验证”表示该记录尚未进入已签名的树头（通常一秒内）。',
     '“Verified” means this page checked, in your browser, the entry’s inclusion proof against the gateway’s signed tree head; “Not yet verifiable” means the entry is not in a signed head yet (usually within a second).',
   ],
+  'notifications.paidOn': ['国库付款于 {date}', 'paid by the treasury {date}'],
 } as const satisfies Record<string, readonly [zh: string, en: string]>;
 
 addMessages(portalPageMessages);

@@ -2923,7 +2923,10 @@ export interface components {
         SupplierNotification: {
             id: string;
             type: components["schemas"]["SupplierNotificationType"];
+            /** @description When it happened; for `payment.received`, when the treasury paid, which may be long before the gateway learnt of it. */
             at: components["schemas"]["Timestamp"];
+            /** @description When the gateway learnt of it (for `consent.expiring`, when the last seven days began). The list is newest first by this, and the read mark compares it. */
+            received_at: components["schemas"]["Timestamp"];
             contract_no: string;
             application_id: string | null;
             /** @description The payment's or disbursement's amount, when there is one. */
@@ -2937,6 +2940,7 @@ export interface components {
          *           "id": "rec-0000042",
          *           "type": "application.approved",
          *           "at": "2026-11-27T08:00:00Z",
+         *           "received_at": "2026-11-27T08:00:00Z",
          *           "contract_no": "NMZC-HT-0000042",
          *           "application_id": "0b9a4f1e-6c2d-4e8a-9f3b-5d7c1a2e8b40",
          *           "amount": 86000000,

@@ -74,13 +74,19 @@ export default function NoticesAdminPage() {
   const queryClient = useQueryClient();
   const list = $api.useQuery('get', '/api/v1/admin/notices', { params: { query: { page_size: 100 } } });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['get', '/api/v1/admin/notices'] });
+  // 草稿已保存。 stays until the next save or until a notice is published, when it would no longer be news.
+  const [saved, setSaved] = useState(false);
   const create = $api.useMutation('post', '/api/v1/admin/notices', { onSuccess: refresh });
-  const publish = $api.useMutation('post', '/api/v1/admin/notices/{noticeId}/publish', { onSuccess: refresh });
+  const publish = $api.useMutation('post', '/api/v1/admin/notices/{noticeId}/publish', {
+    onSuccess: () => {
+      setSaved(false);
+      return refresh();
+    },
+  });
   const withdraw = $api.useMutation('post', '/api/v1/admin/notices/{noticeId}/withdraw', { onSuccess: refresh });
   const [form] = Form.useForm<Draft>();
   const kind = Form.useWatch('kind', form) ?? 'policy';
   const [reasons, setReasons] = useState<Record<string, string>>({});
-  const [saved, setSaved] = useState(false);
 
   return (
     <Page title="noticesAdmin.title" area="console.name">

@@ -1,6 +1,7 @@
 import { Alert, Button, Empty, List, Space, Tag } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link } from 'wouter';
 import type { components } from '../../../generated/openapi.js';
 import { $api } from '../../shared/api/client.js';
 import { useI18n } from '../../shared/i18n/i18n.js';
@@ -8,6 +9,7 @@ import type { MessageKey } from '../../shared/i18n/messages.js';
 import { formatFen } from '../../shared/money.js';
 import { Page } from '../../shared/shell/page.js';
 import { formatDateTime } from '../portal-format.js';
+import '../portal-page-messages.js';
 import { NOTIFICATIONS_PATH as PATH } from './notifications-link.js';
 import { problemText } from '../../shared/api/problem-text.js';
 
@@ -66,7 +68,10 @@ export default function NotificationsPage() {
                   {n.amount !== undefined && <span>{formatFen(n.amount)}</span>}
                 </Space>
                 <span className="zcd-muted">
-                  {formatDateTime(n.at, locale)} · {t('notifications.contract', { no: n.contract_no })}
+                  {/* Dated when the SME was told, as the list is ordered; a payment also says when the treasury paid. */}
+                  {formatDateTime(n.received_at, locale)}
+                  {n.type === 'payment.received' && <> · {t('notifications.paidOn', { date: formatDateTime(n.at, locale) })}</>} ·{' '}
+                  <Link href={`/contracts/${encodeURIComponent(n.contract_no)}`}>{t('notifications.contract', { no: n.contract_no })}</Link>
                 </span>
               </Space>
             </List.Item>
