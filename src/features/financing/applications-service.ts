@@ -448,13 +448,14 @@ export class ApplicationService {
     }
     const at = this.now();
     const changes = { consentRevokedAt: a.consentRevokedAt ?? at, ...releaseOwed(a) };
+    // One instant for the new state and the consent's end (passed to apply), so the timeline shows them in order.
     const moved = await this.apply(a, to, `supplier:${s.uscc}`, changes, reason, async ({ store, events }) => {
       if (to === 'cancelled') {
         await store.release(a.id);
         await this.giveBack(store, a);
       }
       await this.event(events, a, 'application.withdrawn', { status: to });
-    });
+    }, at);
     return (await this.views([await this.releaseAccount(moved)]))[0]!;
   }
 
@@ -547,9 +548,16 @@ export class ApplicationService {
 
   async reject(p: InstitutionPrincipal, id: string, reasonCode: string, reasonText?: string): Promise<ApplicationDetail> {
     const a = await this.bankApplication(p, id);
-    const changes = { reasonCode, decidedAt: this.now() };
-    const moved = await this.apply(a, 'rejected', `institution:${p.institutionId}`, changes, { code: reasonCode, text: reasonText }, ({ events }) =>
-      this.event(events, a, 'application.rejected', { reason_code: reasonCode }),
+    const at = this.now();
+    const changes = { reasonCode, decidedAt: at };
+    const moved = await this.apply(
+      a,
+      'rejected',
+      `institution:${p.institutionId}`,
+      changes,
+      { code: reasonCode, text: reasonText },
+      ({ events }) => this.event(events, a, 'application.rejected', { reason_code: reasonCode }),
+      at,
     );
     return this.detail(moved);
   }
