@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { DatabaseTarget } from '../config.js';
 import { migrationSource } from './migrations/index.js';
+import { followingRequestTransaction } from './request-transaction.js';
 
 export type { Knex };
 
@@ -15,15 +16,19 @@ export type { Knex };
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
-/** Opens the database: SQLite (WAL, foreign keys on every connection) or PostgreSQL. */
+/**
+ * Opens the database: SQLite (WAL, foreign keys on every connection) or PostgreSQL. The handle follows a
+ * request transaction (request-transaction.ts).
+ */
 export function createDb(target: DatabaseTarget): Knex {
   if (target.client === 'pg') {
-    return knexFactory({
+    const db = knexFactory({
       client: 'pg',
       connection: { connectionString: target.connectionString },
       pool: { min: 0, max: 10 },
       migrations: { migrationSource },
     });
+    return followingRequestTransaction(db);
   }
   if (target.filename !== ':memory:') mkdirSync(dirname(target.filename), { recursive: true });
   const connection: { current?: SqliteConnectionLike } = {};
@@ -34,7 +39,7 @@ export function createDb(target: DatabaseTarget): Knex {
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { pragma(s: string): unknown; readonly open: boolean }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: SqliteConnectionLike & { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
         try {
           conn.pragma('journal_mode = WAL');
           conn.pragma('foreign_keys = ON');
@@ -49,35 +54,30 @@ export function createDb(target: DatabaseTarget): Knex {
     },
     migrations: { migrationSource },
   });
-  sqliteConnections.set(db, connection);
-  return db;
+  sqliteConnections.set(db.client as object, connection);
+  return followingRequestTransaction(db);
 }
 
+/** What better-sqlite3 publishes of a connection's state. */
 interface SqliteConnectionLike {
   readonly open: boolean;
+  readonly inTransaction: boolean;
 }
 
-interface PoolCounts {
-  numUsed(): number;
-  numFree(): number;
-  numPendingAcquires(): number;
-}
-
-/** The one better-sqlite3 connection of each SQLite knex instance's pool (min 1, max 1). */
-const sqliteConnections = new WeakMap<Knex, { current?: SqliteConnectionLike }>();
+/** The one better-sqlite3 connection of each SQLite knex client's pool (min 1, max 1), by client. */
+const sqliteConnections = new WeakMap<object, { current?: SqliteConnectionLike }>();
 
 /**
- * The SQLite connection of `db` when its pool holds it idle and nobody is waiting for it, else undefined.
- * Work on it must be synchronous and finish before the caller yields: then no knex query or transaction
- * can have it meanwhile, since they acquire it from the pool and the pool has it. This spares the pool's
- * acquire and release (a promise, a pending-operation object and a timer each) on every prepared statement.
+ * The SQLite connection of `db` when no transaction is open on it, else undefined (a transaction's handle
+ * has no such connection of its own: its statements go through the transaction). Work on it must be
+ * synchronous and finish before the caller yields. Then nothing can interleave with it: better-sqlite3 runs
+ * one statement at a time, a knex query outside a transaction is one such statement, and a knex transaction
+ * open on the connection (across its awaits) makes it not idle. This spares the pool's acquire and release
+ * (a promise, a pending-operation object and a timer each) on every prepared statement.
  */
 export function idleSqliteConnection(db: Knex): unknown {
-  const conn = sqliteConnections.get(db)?.current;
-  if (!conn?.open) return undefined;
-  const pool = (db.client as { pool?: PoolCounts }).pool;
-  if (!pool || pool.numUsed() !== 0 || pool.numFree() !== 1 || pool.numPendingAcquires() !== 0) return undefined;
-  return conn;
+  const conn = sqliteConnections.get(db.client as object)?.current;
+  return conn?.open && !conn.inTransaction ? conn : undefined;
 }
 
 /** True when the knex instance talks to PostgreSQL. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { idleSqliteConnection, isPostgres } from './knex.js';
-import { inRequestTransaction } from './request-transaction.js';
+import { inTransaction } from './request-transaction.js';
 import { retryOnWriteConflict } from './transaction-retry.js';
 
 /** A value a prepared statement binds; an array only on PostgreSQL (a `?::text[]` to `unnest`, say). */
@@ -201,12 +201,12 @@ export class PreparedStatements {
   }
 
   private get inTransaction(): boolean {
-    return (this.db as { isTransaction?: boolean }).isTransaction === true;
+    return inTransaction(this.db);
   }
 
   /** True when a statement runs on its own: neither the handle nor the request has a transaction open. */
   get autocommit(): boolean {
-    return !this.inTransaction && !inRequestTransaction(this.db);
+    return !this.inTransaction;
   }
 
   /**
@@ -218,7 +218,7 @@ export class PreparedStatements {
    */
   batched<T>(fn: (s: SyncStatements) => T): Promise<T> {
     if (!this.sqlite) throw new Error('batched is for SQLite only');
-    if (this.inTransaction || inRequestTransaction(this.db)) return this.transactionSync(fn);
+    if (this.inTransaction) return this.transactionSync(fn);
     return new Promise<T>((resolve, reject) => {
       if (!this.queue) {
         this.queue = [];

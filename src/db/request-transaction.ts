@@ -1,81 +1,68 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Knex } from 'knex';
 
-/** The parts of a knex client this module takes over while a request transaction is open. */
-interface KnexClient {
-  acquireConnection(): Promise<unknown>;
-  releaseConnection(connection: unknown): Promise<unknown>;
-  transaction(container: unknown, config: unknown, outerTx?: unknown): unknown;
-}
-
 /** One request's transaction: set while its work runs, cleared before it commits. */
 interface Scope {
+  /** The client of the database the transaction is on (one process may hold several databases). */
   client: object;
   trx: Knex.Transaction | undefined;
-  connection: unknown;
 }
 
 const scopes = new AsyncLocalStorage<Scope>();
-const boundClients = new WeakSet<object>();
-
-function openScope(client: object): Scope | undefined {
-  const scope = scopes.getStore();
-  return scope && scope.client === client && scope.trx ? scope : undefined;
-}
 
 /**
- * Makes every query on `db` made inside an open request transaction run in it: the client hands out that
- * transaction's connection instead of the pool's, keeps it when released, and opens any transaction as a
- * savepoint of it. Stores and services keep the handle they were built with and need not know.
+ * The database handle the gateway hands to its stores and services (createDb returns it): it is `base`,
+ * except inside a request transaction on `base` ({@link runInRequestTransaction}), where it is that
+ * transaction. A store keeps the handle it was built with and its queries join the request's transaction
+ * without knowing of it; `transaction(...)` there opens a savepoint of it.
+ *
+ * Only knex's own surface is forwarded (calling the handle, its methods and properties); nothing of knex is
+ * replaced.
  */
-function bindClient(db: Knex): void {
-  const client = db.client as KnexClient;
-  if (boundClients.has(client)) return;
-  boundClients.add(client);
-  const acquire = client.acquireConnection.bind(client);
-  const release = client.releaseConnection.bind(client);
-  const transaction = client.transaction.bind(client);
-  client.acquireConnection = () => {
-    const scope = openScope(client);
-    return scope ? Promise.resolve(scope.connection) : acquire();
+export function followingRequestTransaction(base: Knex): Knex {
+  const client = base.client as object;
+  const current = (): Knex => {
+    const scope = scopes.getStore();
+    return scope?.trx && scope.client === client ? scope.trx : base;
   };
-  client.releaseConnection = (connection) => {
-    const scope = openScope(client);
-    return scope && connection === scope.connection ? Promise.resolve() : release(connection);
-  };
-  client.transaction = (container, config, outerTx) => {
-    const scope = openScope(client);
-    if (scope && !outerTx) return (scope.trx as unknown as { transaction(c: unknown, o: unknown): unknown }).transaction(container, config);
-    return transaction(container, config, outerTx);
-  };
+  // The target is only the shape (a callable); every operation reads the current handle.
+  const shape = (() => undefined) as unknown as Knex;
+  return new Proxy(shape, {
+    apply: (_target, _this, args: unknown[]) => Reflect.apply(current() as unknown as (...a: unknown[]) => unknown, undefined, args),
+    get: (_target, property) => {
+      const handle = current();
+      const value: unknown = Reflect.get(handle, property, handle);
+      return typeof value === 'function' ? value.bind(handle) : value;
+    },
+    has: (_target, property) => Reflect.has(current(), property),
+    set: (_target, property, value) => Reflect.set(current(), property, value),
+  });
 }
 
-/** True while a request transaction on `db` is open in this async context. */
-export function inRequestTransaction(db: Knex): boolean {
-  return openScope(db.client as object) !== undefined;
+/** True when `db` is a transaction: a knex transaction, or a handle inside an open request transaction. */
+export function inTransaction(db: Knex): boolean {
+  return (db as { isTransaction?: boolean }).isTransaction === true;
 }
 
 /**
- * Runs `work` in one transaction that every query on `db` it makes joins, however it reaches the database
- * (a store's own handle, a `transactional(...)` — then a savepoint —, prepared statements): all of it
- * commits when `work` resolves, none of it when it throws. Work that outlives `work` (a timer it started)
- * goes back to the pool. Used for a write with an `Idempotency-Key`, so that its answer commits with its effect.
+ * Runs `work` in one transaction that every query it makes through a handle of `db`
+ * ({@link followingRequestTransaction}) joins: a store's own handle, a `transactional(...)` (then a
+ * savepoint), prepared statements. All of it commits when `work` resolves, none of it when it throws. Work
+ * that outlives `work` (a timer it started) uses the database on its own again. Used for a write with an
+ * `Idempotency-Key`, so that its answer commits with its effect.
  *
  * The transaction holds one connection for as long as `work` runs (on SQLite the only one), and `work` is
  * not run again on a write conflict: that refusal is its answer.
  */
 export function runInRequestTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-  bindClient(db);
-  const scope: Scope = { client: db.client as object, trx: undefined, connection: undefined };
-  return scopes.run(scope, () =>
-    db.transaction(async (trx) => {
-      scope.connection = await (trx.client as KnexClient).acquireConnection();
+  const scope: Scope = { client: db.client as object, trx: undefined };
+  return db.transaction((trx) =>
+    scopes.run(scope, async () => {
       scope.trx = trx;
       try {
         return await work(trx);
       } finally {
         scope.trx = undefined;
-        scope.connection = undefined;
       }
     }),
   );

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Transactional } from '../transactional.js';
 import { isPostgres } from './knex.js';
-import { inRequestTransaction } from './request-transaction.js';
+import { inTransaction } from './request-transaction.js';
 import { withTransactionRetry } from './transaction-retry.js';
 
 /** Most units of work one SQLite commit carries. */
@@ -68,7 +68,7 @@ export function knexTransactional<S>(db: Knex, bind: (trx: Knex) => S): Transact
   };
 
   return <T>(work: (stores: S) => Promise<T>): Promise<T> => {
-    if (inRequestTransaction(db)) return alone(work);
+    if (inTransaction(db)) return alone(work);
     return new Promise<T>((resolve, reject) => {
       queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!scheduled) {
