@@ -3021,9 +3021,16 @@ export interface components {
             product_name: string;
             institution_id: string;
             institution_name: string;
-            /** @description The most this product lends on this contract now. */
+            /**
+             * @description The most this product lends on this contract now, within the purchaser region's policy
+             *     (`max_amount`, and `max_share_bp` of the unpaid amount less retention): what a bank could approve.
+             */
             max_loan: components["schemas"]["Fen"];
             rate_min_bp: components["schemas"]["BasisPoints"];
+            /**
+             * @description The product's highest rate, or the purchaser region's `max_rate_bp` where that is lower. A product
+             *     none of whose rates the policy allows, or with a fee where the policy allows none, is not offered.
+             */
             rate_max_bp: components["schemas"]["BasisPoints"];
             term_min_days: number;
             term_max_days: number;

@@ -69,6 +69,48 @@ describe(`what an offer promises, on ${testDatabaseKind}`, () => {
     expect((await w.as(w.bureau, 'POST', `/api/v1/admin/products/${feeless.body.id}/review`, { decision: 'approve', reason: '审核' })).status).toBe(200);
     await w.as(w.bureau, 'PUT', '/api/v1/admin/regions/150000/policy', noRules);
   });
+
+  it('bounds each offer by the region’s caps, so that what it shows is what the bank can approve', async () => {
+    const steep = await w.as(w.bank, 'POST', '/api/v1/products', { ...broadProduct, name: '政采贷·高息', rate_min_bp: 700, rate_max_bp: 900 });
+    expect((await w.as(w.bureau, 'POST', `/api/v1/admin/products/${steep.body.id}/review`, { decision: 'approve', reason: '审核' })).status).toBe(200);
+    const [t] = await w.financeable(1);
+    const sme = await w.supplier(t!.uscc);
+    const offers = async () => {
+      const res = await w.gw.client.get(`/api/v1/supplier/contracts/${t!.contractNo}/offers`, { headers: sme });
+      expect(res.status, res.text).toBe(200);
+      return res.body.items as { product_id: string; max_loan: number; rate_min_bp: number; rate_max_bp: number; fee_bp: number }[];
+    };
+    const before = await offers();
+    expect(before.find((o) => o.product_id === steep.body.id)).toMatchObject({ rate_min_bp: 700, rate_max_bp: 900 });
+    const plain = before.find((o) => o.product_id === w.productId)!;
+    expect(plain).toMatchObject({ rate_min_bp: 300, rate_max_bp: 900 });
+    expect(before.some((o) => o.fee_bp > 0)).toBe(true);
+
+    // The bureau tightens the policy after these products were approved.
+    const set = await w.as(w.bureau, 'PUT', '/api/v1/admin/regions/150000/policy', { ...noRules, max_rate_bp: 600, max_share_bp: 100, fees_allowed: false });
+    expect(set.status, set.text).toBe(200);
+    const after = await offers();
+    expect(after.map((o) => o.product_id)).not.toContain(steep.body.id);
+    expect(after.filter((o) => o.fee_bp > 0)).toEqual([]);
+    const capped = after.find((o) => o.product_id === w.productId)!;
+    expect(capped).toMatchObject({ rate_min_bp: 300, rate_max_bp: 600 });
+    expect(capped.max_loan).toBeGreaterThan(0);
+    expect(capped.max_loan).toBeLessThan(plain.max_loan);
+
+    // The bank can approve exactly what the offer shows, and not a fen or a basis point more.
+    const applied = await w.gw.client.post(
+      '/api/v1/supplier/applications',
+      { contract_no: t!.contractNo, product_id: w.productId, requested_amount: capped.max_loan, consent: consentFor(30) },
+      { headers: sme },
+    );
+    expect(applied.status, applied.text).toBe(201);
+    const decide = (amount: number, rate: number) => w.as(w.bank, 'POST', `/api/v1/applications/${applied.body.id}/decision`, { ...approval(amount), annual_rate_bp: rate });
+    expect((await decide(capped.max_loan + 1, 600)).body).toMatchObject({ code: 'policy_violation', rule: 'max_share_bp' });
+    expect((await decide(capped.max_loan, 601)).body).toMatchObject({ code: 'policy_violation', rule: 'max_rate_bp' });
+    const approved = await decide(capped.max_loan, 600);
+    expect(approved.status, approved.text).toBe(200);
+    await w.as(w.bureau, 'PUT', '/api/v1/admin/regions/150000/policy', noRules);
+  });
 });
 
 describe(`an application’s timeline, on ${testDatabaseKind}`, () => {

@@ -6,6 +6,7 @@ import type { BureauPrincipal, InstitutionPrincipal, SupplierPrincipal } from '.
 import type { Logger } from '../../logger.js';
 import type { Transactional } from '../../transactional.js';
 import type { RegionService } from '../regions/regions-service.js';
+import type { PolicyRules } from '../policy/policy-store.js';
 import type { EffectivePolicy, PolicyCheck } from '../policy/policy-service.js';
 import { workingDayDeadline } from '../policy/working-days.js';
 import type {
@@ -55,9 +56,17 @@ export interface Offer {
   product: Product;
   institutionName: string;
   maxLoanFen: number;
+  /** The product's highest rate, bounded by the region's policy (`max_rate_bp`) when one sets it. */
+  rateMaxBp: number;
   /** Working days to decide and to pay: the bank's promise bounded by the region's policy; null when neither sets one. */
   decideDays: number | null;
   disburseDays: number | null;
+}
+
+/** The region's policy as an offer meets it: its rules, and the contract's base for the share rule. */
+export interface OfferPolicy {
+  rules: Pick<PolicyRules, 'maxShareBp' | 'maxAmountFen' | 'maxRateBp' | 'feesAllowed' | 'decideDays' | 'disburseDays'>;
+  shareBaseFen: number;
 }
 
 /** The days in force for the SME: the tighter of the bank's promise and the region's deadline. */
@@ -169,26 +178,37 @@ export function maxLoan(product: Pick<Product, 'maxAmountFen' | 'maxShareBp'>, u
 /**
  * The offer `product` makes on `contract`, or undefined when it makes none: the product is approved, serves a
  * region of the purchaser's lineage and the contract's category, its institution is active, and it would lend
- * something on the unpaid balance.
+ * something on the unpaid balance. Given the region's policy, the offer is what a bank could approve under it
+ * (the decision is checked against the same rules): the amount within `max_amount` and `max_share_bp`, the
+ * rates up to `max_rate_bp`, the days within the deadlines; a product none of whose rates the policy allows,
+ * or that charges a fee where none is allowed, makes no offer there. A product keeps its approval when a
+ * bureau tightens the policy later, so this is where the SME sees the tighter rule.
  */
 export function offerOf(
   product: Product,
   contract: Pick<ContractWithStanding, 'category' | 'unpaidFen'>,
   purchaserLineage: readonly string[],
   institution: InstitutionSummary | undefined,
-  deadlines?: { decideDays: number | null; disburseDays: number | null },
+  policy?: OfferPolicy,
 ): Offer | undefined {
   if (product.status !== 'approved' || !product.categories.includes(contract.category)) return undefined;
   if (!product.regions.some((r) => purchaserLineage.includes(r))) return undefined;
   if (!institution || institution.status !== 'active') return undefined;
-  const most = maxLoan(product, contract.unpaidFen);
+  const rules = policy?.rules;
+  const rateMaxBp = rules?.maxRateBp == null ? product.rateMaxBp : Math.min(product.rateMaxBp, rules.maxRateBp);
+  if (rateMaxBp < product.rateMinBp) return undefined;
+  if (rules?.feesAllowed === false && product.feeBp > 0) return undefined;
+  let most = maxLoan(product, contract.unpaidFen);
+  if (rules?.maxAmountFen != null) most = Math.min(most, rules.maxAmountFen);
+  if (rules?.maxShareBp != null) most = Math.min(most, Math.floor((policy!.shareBaseFen * rules.maxShareBp) / 10_000));
   if (most <= 0) return undefined;
   return {
     product,
     institutionName: institution.name,
     maxLoanFen: most,
-    decideDays: tighter(product.decideDays, deadlines?.decideDays),
-    disburseDays: tighter(product.disburseDays, deadlines?.disburseDays),
+    rateMaxBp,
+    decideDays: tighter(product.decideDays, rules?.decideDays),
+    disburseDays: tighter(product.disburseDays, rules?.disburseDays),
   };
 }
 
@@ -370,7 +390,7 @@ export class ApplicationService {
       this.deps.institutions.summaries([...new Set(products.map((p) => p.institutionId))]),
       this.deps.policy?.effective(contract.purchaserRegionCode),
     ]);
-    const offers = products.flatMap((p) => offerOf(p, contract, lineage, institutions.get(p.institutionId), policy?.rules) ?? []);
+    const offers = products.flatMap((p) => offerOf(p, contract, lineage, institutions.get(p.institutionId), policy && { rules: policy.rules, shareBaseFen: shareBase(contract) }) ?? []);
     offers.sort((a, b) => b.maxLoanFen - a.maxLoanFen || a.product.id.localeCompare(b.product.id));
     return { contract, offers, creditLines };
   }

@@ -168,7 +168,7 @@ export function offerDto(o: Offer): S['Offer'] {
     institution_name: o.institutionName,
     max_loan: o.maxLoanFen,
     rate_min_bp: o.product.rateMinBp,
-    rate_max_bp: o.product.rateMaxBp,
+    rate_max_bp: o.rateMaxBp,
     term_min_days: o.product.termMinDays,
     term_max_days: o.product.termMaxDays,
     fee_bp: o.product.feeBp,
