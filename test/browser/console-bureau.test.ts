@@ -208,6 +208,11 @@ describe('the supervision story at 1280 px', () => {
     await page.getByRole('heading', { level: 1, name: '申请详情' }).waitFor();
     await page.getByText('提交申请：已提交').waitFor();
     await page.getByText('已提交 → 审核中').waitFor();
+    // What the SME let the bank read, and until when: the row a bureau checks before asking about a data read.
+    const consent = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '数据授权' }) });
+    await consent.getByText('有效', { exact: true }).waitFor();
+    await consent.getByText('合同、国库支付记录').waitFor();
+    expect(await consent.getByText(/^授权有效至\s?\d{4}年\d{1,2}月\d{1,2}日/).count()).toBe(1);
     await page.goto(`/console/applications/${apps.baotou}`);
     await page.getByText('本辖区没有这笔申请。').waitFor();
     expect((await tp.context.request.get(`/api/v1/admin/applications/${apps.baotou}`)).status()).toBe(404);

@@ -8,10 +8,46 @@ import { Page } from '../../shared/shell/page.js';
 import { When } from '../common/when-time.js';
 import { actorLabel, APPLICATION_STATUS_LABEL } from './application-labels.js';
 import { addMessages } from '../../shared/i18n/translate.js';
+import type { MessageKey } from '../../shared/i18n/messages.js';
+import type { components } from '../../../generated/openapi.js';
 import { bureauMessages } from '../bureau-messages.js';
 
 // The texts of the supervision pages load with them, not with the console's first page.
 addMessages(bureauMessages);
+
+type Consent = components['schemas']['ApplicationDetail']['consent'];
+
+const CONSENT_PART_LABEL: Record<Consent['parts'][number], MessageKey> = {
+  contract: 'supervise.consent.contract',
+  acceptances: 'supervise.consent.acceptances',
+  payments: 'supervise.consent.payments',
+  risk_flags: 'supervise.consent.risk_flags',
+};
+
+/** What the SME let the bank read, until when, and whether that still holds (revoked, expired or ended). */
+function ConsentState({ consent }: { consent: Consent }) {
+  const { t } = useI18n();
+  const parts = consent.parts.map((p) => t(CONSENT_PART_LABEL[p])).join('、');
+  return (
+    <>
+      <Tag color={consent.live ? '#237804' : 'default'}>{t(consent.live ? 'supervise.consent.live' : 'supervise.consent.ended')}</Tag>
+      {parts}
+      <div className="zcd-muted">
+        {consent.revoked_at ? (
+          <>
+            {t('supervise.consent.revokedAt')}
+            <When iso={consent.revoked_at} />
+          </>
+        ) : (
+          <>
+            {t('supervise.consent.expiresAt')}
+            <When iso={consent.expires_at} />
+          </>
+        )}
+      </div>
+    </>
+  );
+}
 
 /** `/console/applications/:id`: one application of the subtree and its timeline; another region's is "not here". */
 export default function ApplicationPage({ params }: { params: { id: string } }) {
@@ -44,6 +80,9 @@ export default function ApplicationPage({ params }: { params: { id: string } }) 
             <Descriptions.Item label={t('supervise.outstanding')}>{formatFen(a!.outstanding_amount)}</Descriptions.Item>
             <Descriptions.Item label={t('supervise.submittedAt')}><When iso={a!.created_at} /></Descriptions.Item>
             <Descriptions.Item label={t('supervise.updatedAt')}><When iso={a!.updated_at} /></Descriptions.Item>
+            <Descriptions.Item label={t('supervise.consent')} span={2}>
+              <ConsentState consent={a!.consent} />
+            </Descriptions.Item>
           </Descriptions>
           <h2 className="zcd-subtitle" style={{ marginTop: 24 }}>
             {t('supervise.timeline')}
