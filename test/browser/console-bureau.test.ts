@@ -213,6 +213,20 @@ describe('the supervision story at 1280 px', () => {
     await consent.getByText('有效', { exact: true }).waitFor();
     await consent.getByText('合同、国库支付记录').waitFor();
     expect(await consent.getByText(/^授权有效至\s?\d{4}年\d{1,2}月\d{1,2}日/).count()).toBe(1);
+    // Back to the list as it was left: the filter is still applied and still shown, and a reload keeps it.
+    await page.getByRole('link', { name: '返回申请列表' }).click();
+    await page.getByRole('link', { name: `查看申请 ${apps.hohhotContract}` }).waitFor();
+    expect(await page.getByLabel('申请金额不低于（元）').inputValue()).toBe('10000');
+    await page.getByLabel('申请金额不低于（元）').fill('10001');
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByText('没有符合条件的申请。').waitFor();
+    await page.reload();
+    await page.getByText('没有符合条件的申请。').waitFor();
+    expect(await page.getByLabel('申请金额不低于（元）').inputValue()).toBe('10001');
+    await page.getByRole('button', { name: '清空条件' }).click();
+    await page.getByRole('link', { name: `查看申请 ${apps.hohhotContract}` }).waitFor();
+    expect(await page.getByLabel('申请金额不低于（元）').inputValue()).toBe('');
+    expect(new URL(page.url()).search).toBe('');
     await page.goto(`/console/applications/${apps.baotou}`);
     await page.getByText('本辖区没有这笔申请。').waitFor();
     expect((await tp.context.request.get(`/api/v1/admin/applications/${apps.baotou}`)).status()).toBe(404);

@@ -23,6 +23,39 @@ export interface FilterQuery {
   amount_max?: number;
 }
 
+/** The form's fields, as the list's address keeps what was typed in them. */
+const FIELDS = ['status', 'region', 'institution', 'from', 'to', 'amountMin', 'amountMax'] as const satisfies readonly (keyof FilterInput)[];
+
+/** The filters kept in the list's address (`?amountMin=10000&from=2026-12-01`), as typed; unknown names are ignored. */
+export function filtersFromSearch(params: URLSearchParams): FilterInput {
+  const v: FilterInput = {};
+  for (const name of FIELDS) {
+    const value = params.get(name);
+    if (value !== null && value.trim()) v[name] = value;
+  }
+  return v;
+}
+
+/** The address's search for the filters a person applied: each non-empty field as typed. */
+export function searchOfFilters(v: FilterInput): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const name of FIELDS) {
+    const value = (v[name] ?? '').trim();
+    if (value) params.set(name, value);
+  }
+  return params;
+}
+
+let lastListSearch = '';
+
+/** Remembers the list's filters, so that an application's page leads back to the list as it was left. */
+export function rememberListSearch(search: string): void {
+  lastListSearch = search;
+}
+
+/** The list as it was last left in this tab (its filters; the first page). */
+export const applicationsListHref = (): string => (lastListSearch ? `/applications?${lastListSearch}` : '/applications');
+
 const DATE = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/;
 
 /**

@@ -7,6 +7,7 @@ import { useRegionNames } from '../../shared/regions/use-region-names.js';
 import { Page } from '../../shared/shell/page.js';
 import { When } from '../common/when-time.js';
 import { actorLabel, APPLICATION_STATUS_LABEL } from './application-labels.js';
+import { applicationsListHref } from './application-filters.js';
 import { addMessages } from '../../shared/i18n/translate.js';
 import type { MessageKey } from '../../shared/i18n/messages.js';
 import type { components } from '../../../generated/openapi.js';
@@ -57,7 +58,7 @@ export default function ApplicationPage({ params }: { params: { id: string } }) 
   const regionName = useRegionNames(a ? [a.purchaser_region_code] : []);
 
   return (
-    <Page title="supervise.detail" area="console.name" extra={<Link href="/applications">{t('supervise.back')}</Link>}>
+    <Page title="supervise.detail" area="console.name" extra={<Link href={applicationsListHref()}>{t('supervise.back')}</Link>}>
       {query.isPending ? (
         <Skeleton active />
       ) : query.isError ? (

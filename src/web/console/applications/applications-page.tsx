@@ -1,6 +1,6 @@
 import { Alert, Button, Form, Input, Select, Skeleton, Table, Tag } from 'antd';
-import { useState } from 'react';
-import { Link } from 'wouter';
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useLocation, useSearch } from 'wouter';
 import type { components } from '../../../generated/openapi.js';
 import { $api } from '../../shared/api/client.js';
 import { useI18n } from '../../shared/i18n/i18n.js';
@@ -10,7 +10,7 @@ import { Page } from '../../shared/shell/page.js';
 import { useStaff } from '../common/use-staff.js';
 import { useSubtreeRegions } from '../common/use-subtree-regions.js';
 import { When } from '../common/when-time.js';
-import { filterQuery, type FilterInput, type FilterQuery } from './application-filters.js';
+import { filterQuery, filtersFromSearch, rememberListSearch, searchOfFilters, type FilterInput } from './application-filters.js';
 import { APPLICATION_STATUS_LABEL } from './application-labels.js';
 import { addMessages } from '../../shared/i18n/translate.js';
 import { bureauMessages } from '../bureau-messages.js';
@@ -26,8 +26,23 @@ export default function ApplicationsPage() {
   const { t } = useI18n();
   const staff = useStaff();
   const [form] = Form.useForm<FilterInput>();
-  const [filters, setFilters] = useState<FilterQuery>({});
+  // The applied filters live in the address, so that Back from an application, a reload or a shared link
+  // brings the same list; the form starts from them.
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const setParams = (params: URLSearchParams) => {
+    const next = params.toString();
+    navigate(next ? `/applications?${next}` : '/applications');
+  };
+  const typed = useMemo(() => filtersFromSearch(new URLSearchParams(search)), [search]);
+  const checked = useMemo(() => filterQuery(typed), [typed]);
+  const filters = checked.errors ? {} : checked.query;
   const [tokens, setTokens] = useState<string[]>([]);
+  useEffect(() => {
+    rememberListSearch(checked.errors ? '' : search);
+    // An address edited by hand is told at its fields, as the form would tell it.
+    if (checked.errors) form.setFields(checked.errors.map((e) => ({ name: e.name, errors: [t(e.message)] })));
+  }, [search, checked, form, t]);
   const { regions } = useSubtreeRegions(staff.region);
   const institutions = $api.useQuery('get', '/api/v1/admin/institutions', { params: { query: { page_size: 500 } } });
   const query = $api.useQuery('get', '/api/v1/admin/applications', {
@@ -37,20 +52,20 @@ export default function ApplicationsPage() {
   const regionName = useRegionNames(items.map((a) => a.purchaser_region_code));
 
   const apply = (v: FilterInput) => {
-    const checked = filterQuery(v);
+    const result = filterQuery(v);
     form.setFields((['from', 'to', 'amountMin', 'amountMax'] as const).map((name) => ({ name, errors: [] })));
-    if (checked.errors) {
-      form.setFields(checked.errors.map((e) => ({ name: e.name, errors: [t(e.message)] })));
-      form.scrollToField(checked.errors[0]!.name, { focus: true });
+    if (result.errors) {
+      form.setFields(result.errors.map((e) => ({ name: e.name, errors: [t(e.message)] })));
+      form.scrollToField(result.errors[0]!.name, { focus: true });
       return;
     }
-    setFilters(checked.query);
+    setParams(searchOfFilters(v));
     setTokens([]);
   };
 
   return (
     <Page title="supervise.title" area="console.name">
-      <Form form={form} layout="vertical" onFinish={apply} className="zcd-filters" aria-label={t('supervise.filters')}>
+      <Form form={form} layout="vertical" initialValues={typed} onFinish={apply} className="zcd-filters" aria-label={t('supervise.filters')}>
         <Form.Item name="status" label={t('supervise.status')}>
           <Select<string>
             allowClear
@@ -92,8 +107,9 @@ export default function ApplicationsPage() {
           </Button>
           <Button
             onClick={() => {
-              form.resetFields();
-              setFilters({});
+              form.setFieldsValue({ status: undefined, region: undefined, institution: undefined, from: '', to: '', amountMin: '', amountMax: '' });
+              form.setFields((['from', 'to', 'amountMin', 'amountMax'] as const).map((name) => ({ name, errors: [] })));
+              setParams(new URLSearchParams());
               setTokens([]);
             }}
           >
