@@ -578,9 +578,11 @@ export interface paths {
         /**
          * What happened to my applications
          * @description The events that concern the signed-in supplier, newest first: a bank's decision, the collection account's
-         *     lock, the disbursement, a treasury payment into the contract, settlement, and consent that ends within
-         *     7 days (listed on the first page only). `unread_count` counts those newer than the last
-         *     `markSupplierNotificationsRead`. A supplier sees only the notifications of its own contracts.
+         *     lock, the disbursement, a treasury payment into the contract, settlement; and, on the first page only and
+         *     for as long as they stand, consent that ends within 7 days and a bank's quote on one of the supplier's
+         *     open financing intents that it can still accept (`quote.received`, each revision of a quote anew, with
+         *     the quoted amount). `unread_count` counts those newer than the last `markSupplierNotificationsRead`. A
+         *     supplier sees only the notifications of its own contracts.
          */
         get: operations["listSupplierNotifications"];
         put?: never;
@@ -2919,7 +2921,7 @@ export interface components {
         /** @enum {string} */
         NotFinanceableReason: "terminated" | "completed" | "fully_paid" | "live_financing" | "risk_flag";
         /** @enum {string} */
-        SupplierNotificationType: "application.approved" | "application.rejected" | "application.cancelled" | "account_lock.confirmed" | "account_lock.failed" | "financing.disbursed" | "financing.settled" | "payment.received" | "consent.expiring";
+        SupplierNotificationType: "application.approved" | "application.rejected" | "application.cancelled" | "account_lock.confirmed" | "account_lock.failed" | "financing.disbursed" | "financing.settled" | "payment.received" | "consent.expiring" | "quote.received";
         SupplierNotification: {
             id: string;
             type: components["schemas"]["SupplierNotificationType"];
@@ -2929,7 +2931,7 @@ export interface components {
             received_at: components["schemas"]["Timestamp"];
             contract_no: string;
             application_id: string | null;
-            /** @description The payment's or disbursement's amount, when there is one. */
+            /** @description The payment's, disbursement's or quote's amount, when there is one. */
             amount?: components["schemas"]["Fen"];
             read: boolean;
         };

@@ -148,6 +148,16 @@ describe.each(WIDTHS)('the open financing intent at %i px', (width) => {
     await expectAccessible(page, `intent with quotes at ${width} px`);
     await screenshot(tp, 'portal-intent-quotes');
 
+    // The SME who looks away is told: the header counts the quote, the notification names its amount and
+    // leads back to the contract, where it can be accepted.
+    const bell = page.getByRole('banner').getByRole('link', { name: /^通知（\d+ 条未读）$/ });
+    await bell.click();
+    await page.getByRole('heading', { level: 1, name: '通知' }).waitFor();
+    const told = page.getByRole('listitem').filter({ hasText: '银行对您的融资意向报价' });
+    await told.getByText('¥80,000.50').waitFor();
+    await told.getByRole('link', { name: new RegExp(mine!.contract_no) }).click();
+    await quotes.getByRole('button', { name: `接受 ${bank.name} 的报价` }).waitFor({ timeout: 15_000 });
+
     // Another SME: no intent, no quotes, by the API or by the page.
     const them = await newPage(browser, gateway, width);
     await signIn(them.page, { as: 'supplier', uscc: other!.supplier_uscc });

@@ -120,4 +120,50 @@ describe(`supplier notifications on ${testDatabaseKind}`, () => {
     expect(later.body.unread_count).toBe(1);
     expect(later.body.items[0]).toMatchObject({ type: 'financing.disbursed', read: false, amount: 1_000_000 });
   });
+
+  it('tells the SME of each bank quote it can still accept, revisions anew, and no more once the intent is withdrawn', async () => {
+    const [c] = await w.financeable(1);
+    const me = await signedIn(w.gw, 'supplier', { uscc: c!.uscc });
+    const mine = async () => {
+      const res = await me.client.request('GET', '/api/v1/supplier/notifications');
+      expect(specViolation('GET', '/api/v1/supplier/notifications', res.status, res.headers.get('content-type'), res.body)).toBeUndefined();
+      return res.body as { items: { id: string; type: string; contract_no: string; amount?: number; read: boolean }[]; unread_count: number };
+    };
+    const quotesOf = (page: Awaited<ReturnType<typeof mine>>) => page.items.filter((n) => n.type === 'quote.received');
+    const intent = await me.client.request('POST', '/api/v1/supplier/intents', {
+      headers: sameOrigin(w.gw, me.csrf),
+      json: { contract_no: c!.contractNo, amount: 2_000_000, term_days: 90, visible_fields: [] },
+    });
+    expect(intent.status, intent.text).toBe(201);
+    expect(quotesOf(await mine())).toEqual([]);
+
+    const validUntil = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const quote = (amount: number) =>
+      w.as(w.bank, 'POST', `/api/v1/intents/${intent.body.id}/quotes`, { product_id: w.productId, amount, annual_rate_bp: 450, term_days: 90, fees: 0, valid_until: validUntil });
+    expect((await quote(1_500_000)).status).toBe(201);
+    const first = await mine();
+    expect(quotesOf(first)).toEqual([expect.objectContaining({ contract_no: c!.contractNo, amount: 1_500_000, read: false })]);
+    expect(first.items[0]!.type).toBe('quote.received'); // the newest news leads
+    expect(first.unread_count).toBeGreaterThan(0);
+    // Another supplier hears nothing of it.
+    expect(quotesOf((await asPerson('a', 'GET', '/api/v1/supplier/notifications')).body)).toEqual([]);
+
+    // Read, then revised by the bank: the revision is news again, in place of the first.
+    expect((await me.client.request('POST', '/api/v1/supplier/notifications/read', { headers: sameOrigin(w.gw, me.csrf), json: {} })).body).toEqual({ unread_count: 0 });
+    expect(quotesOf(await mine())).toEqual([expect.objectContaining({ amount: 1_500_000, read: true })]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const revised = await quote(1_800_000);
+    expect(revised.status, revised.text).toBe(201);
+    const second = await mine();
+    expect(quotesOf(second)).toEqual([expect.objectContaining({ amount: 1_800_000, read: false })]);
+    expect(quotesOf(second)[0]!.id).not.toBe(quotesOf(first)[0]!.id);
+    expect(second.unread_count).toBe(1);
+
+    // Withdrawn: nothing left to accept, nothing to tell.
+    const withdrawn = await me.client.request('POST', `/api/v1/supplier/intents/${intent.body.id}/withdraw`, { headers: sameOrigin(w.gw, me.csrf) });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    const third = await mine();
+    expect(quotesOf(third)).toEqual([]);
+    expect(third.unread_count).toBe(0);
+  });
 });

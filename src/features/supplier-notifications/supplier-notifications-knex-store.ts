@@ -1,5 +1,5 @@
 import type { Knex } from '../../db/knex.js';
-import type { LiveConsent, NotificationEvent, SupplierNotificationsStore } from './supplier-notifications-store.js';
+import type { LiveConsent, NotificationEvent, SupplierNotificationsStore, WaitingQuote } from './supplier-notifications-store.js';
 
 type EventRow = { id: string; type: string; occurred_at: number | string; created_at: number | string; contract_no: string; payload: string };
 const CLOSED = ['withdrawn', 'rejected', 'cancelled', 'settled', 'defaulted'];
@@ -48,6 +48,26 @@ export class KnexSupplierNotificationsStore implements SupplierNotificationsStor
       .orderBy([{ column: 'consent_expires_at', order: 'asc' }, { column: 'id', order: 'asc' }])
       .select('id', 'contract_no', 'consent_expires_at')) as { id: string; contract_no: string; consent_expires_at: number | string }[];
     return rows.map((r) => ({ applicationId: r.id, contractNo: r.contract_no, expiresAt: Number(r.consent_expires_at) }));
+  }
+
+  async quotesWaiting(uscc: string, now: number): Promise<WaitingQuote[]> {
+    const rows = (await this.db('intent_quotes as q')
+      .join('financing_intents as i', 'i.id', 'q.intent_id')
+      .where('i.supplier_uscc', uscc)
+      .where('i.status', 'open')
+      .where('i.expires_at', '>', now)
+      .where('q.status', 'live')
+      .where('q.valid_until', '>', now)
+      .orderBy([{ column: 'q.updated_at', order: 'desc' }, { column: 'q.id', order: 'desc' }])
+      .limit(100)
+      .select('q.id', 'q.revision', 'i.contract_no', 'q.amount_fen', 'q.updated_at')) as {
+      id: string;
+      revision: number | string;
+      contract_no: string;
+      amount_fen: number | string;
+      updated_at: number | string;
+    }[];
+    return rows.map((r) => ({ quoteId: r.id, revision: Number(r.revision), contractNo: r.contract_no, amountFen: Number(r.amount_fen), quotedAt: Number(r.updated_at) }));
   }
 
   async readThrough(uscc: string): Promise<number> {

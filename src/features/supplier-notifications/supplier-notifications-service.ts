@@ -20,7 +20,8 @@ export type SupplierNotificationType =
   | 'financing.disbursed'
   | 'financing.settled'
   | 'payment.received'
-  | 'consent.expiring';
+  | 'consent.expiring'
+  | 'quote.received';
 
 /** One notification, in the room's terms. */
 export interface SupplierNotification {
@@ -72,7 +73,39 @@ export class SupplierNotificationsService {
     private readonly clock: Clock,
   ) {}
 
-  /** One page, newest first; consents ending within 7 days lead the first page. */
+  /**
+   * What stands now and is not in the outbox: consents ending within 7 days, and banks' quotes the supplier can
+   * still accept (each revision anew). They lead the first page, newest first, for as long as they stand.
+   */
+  private async standing(notifications: SupplierNotificationsStore, uscc: string, now: number): Promise<SupplierNotification[]> {
+    const [ending, quotes] = await Promise.all([notifications.consentsEnding(uscc, now, now + CONSENT_WARNING_MS), notifications.quotesWaiting(uscc, now)]);
+    const items = [
+      ...ending.map(
+        (c): SupplierNotification => ({
+          id: `consent-expiring:${c.applicationId}`,
+          type: 'consent.expiring',
+          at: c.expiresAt - CONSENT_WARNING_MS,
+          recordedAt: Math.max(0, c.expiresAt - CONSENT_WARNING_MS),
+          contractNo: c.contractNo,
+          applicationId: c.applicationId,
+        }),
+      ),
+      ...quotes.map(
+        (q): SupplierNotification => ({
+          id: `quote:${q.quoteId}:${q.revision}`,
+          type: 'quote.received',
+          at: q.quotedAt,
+          recordedAt: q.quotedAt,
+          contractNo: q.contractNo,
+          applicationId: null,
+          amountFen: q.amountFen,
+        }),
+      ),
+    ];
+    return items.sort((a, b) => b.recordedAt - a.recordedAt);
+  }
+
+  /** One page, newest first; what stands now (consents ending, quotes waiting) leads the first page. */
   async list(
     uscc: string,
     before: NotificationCursor | undefined,
@@ -82,18 +115,9 @@ export class SupplierNotificationsService {
     return this.tx(async ({ notifications }) => {
       const readThrough = await notifications.readThrough(uscc);
       const page = await readPage(limit, (n) => notifications.events(uscc, OUTBOX_TYPES, before, n));
-      const ending = (await notifications.consentsEnding(uscc, now, now + CONSENT_WARNING_MS)).map(
-        (c): SupplierNotification => ({
-          id: `consent-expiring:${c.applicationId}`,
-          type: 'consent.expiring',
-          at: c.expiresAt - CONSENT_WARNING_MS,
-          recordedAt: Math.max(0, c.expiresAt - CONSENT_WARNING_MS),
-          contractNo: c.contractNo,
-          applicationId: c.applicationId,
-        }),
-      );
-      const unread = (await notifications.countSince(uscc, OUTBOX_TYPES, readThrough)) + ending.filter((c) => c.recordedAt > readThrough).length;
-      const items = [...(before ? [] : ending), ...page.items.map(fromEvent)].map((x) => ({ ...x, read: x.recordedAt <= readThrough }));
+      const standing = await this.standing(notifications, uscc, now);
+      const unread = (await notifications.countSince(uscc, OUTBOX_TYPES, readThrough)) + standing.filter((c) => c.recordedAt > readThrough).length;
+      const items = [...(before ? [] : standing), ...page.items.map(fromEvent)].map((x) => ({ ...x, read: x.recordedAt <= readThrough }));
       const last = page.items.at(-1);
       return { items, more: page.more, unread, cursor: last && { createdAt: last.createdAt, id: last.id } };
     });
@@ -106,8 +130,8 @@ export class SupplierNotificationsService {
     return this.tx(async ({ notifications }) => {
       await notifications.markRead(uscc, through ?? now, now);
       const mark = await notifications.readThrough(uscc);
-      const ending = await notifications.consentsEnding(uscc, now, now + CONSENT_WARNING_MS);
-      return (await notifications.countSince(uscc, OUTBOX_TYPES, mark)) + ending.filter((c) => c.expiresAt - CONSENT_WARNING_MS > mark).length;
+      const standing = await this.standing(notifications, uscc, now);
+      return (await notifications.countSince(uscc, OUTBOX_TYPES, mark)) + standing.filter((c) => c.recordedAt > mark).length;
     });
   }
 }

@@ -81,6 +81,7 @@ export const portalPageMessages = {
     '“Verified” means this page checked, in your browser, the entry’s inclusion proof against the gateway’s signed tree head; “Not yet verifiable” means the entry is not in a signed head yet (usually within a second).',
   ],
   'notifications.paidOn': ['国库付款于 {date}', 'paid by the treasury {date}'],
+  'notification.quote.received': ['银行对您的融资意向报价，可在合同页查看并接受', 'A bank quoted on your financing intent; see and accept it on the contract'],
 } as const satisfies Record<string, readonly [zh: string, en: string]>;
 
 addMessages(portalPageMessages);

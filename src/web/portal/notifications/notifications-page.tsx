@@ -26,6 +26,7 @@ const LABEL: Record<Notification['type'], MessageKey> = {
   'financing.settled': 'notification.financing.settled',
   'payment.received': 'notification.payment.received',
   'consent.expiring': 'notification.consent.expiring',
+  'quote.received': 'notification.quote.received',
 };
 
 /** `/portal/notifications`: what happened to my applications, newest first; mark all read. */
