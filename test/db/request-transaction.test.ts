@@ -1,27 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, isPostgres, type Knex } from '../../src/db/knex.js';
+import { describe, expect, it } from 'vitest';
+import { isPostgres, type Knex } from '../../src/db/knex.js';
 import { PreparedStatements } from '../../src/db/prepared.js';
 import { runInRequestTransaction } from '../../src/db/request-transaction.js';
 import { knexTransactional } from '../../src/db/transaction.js';
-import { migratedDatabase, testDatabaseKind } from '../helpers/db.js';
+import { probeDatabase, testDatabaseKind } from '../helpers/db.js';
 
 // A write with an Idempotency-Key runs in one request transaction that every store joins through the handle it
 // was built with (createDb's handle). These check what that promises, on the handle alone.
 
-let database: Awaited<ReturnType<typeof migratedDatabase>>;
-let other: Knex;
-beforeAll(async () => {
-  database = await migratedDatabase();
-  await database.db.schema.createTable('rt_probe', (t) => {
-    t.string('id', 16).primary();
-    t.integer('n').notNullable();
-  });
-  other = createDb(database.fresh.target);
-});
-afterAll(async () => {
-  await other?.destroy();
-  await database?.dispose();
-});
+const database = probeDatabase('rt_probe');
 
 const ids = async (db: Knex) => (await db('rt_probe').select('id').orderBy('id')).map((r: { id: string }) => r.id);
 const insertSql = 'insert into rt_probe (id, n) values (?, ?)';
@@ -39,10 +26,10 @@ describe(`the request transaction on ${testDatabaseKind}`, () => {
       else await statements.run(insertSql, ['a3', 1]);
       seenInside = await ids(db);
       // Not committed yet: a second connection to the same database does not see it.
-      if (isPostgres(db)) expect(await ids(other)).toEqual([]);
+      if (isPostgres(db)) expect(await ids(database.other)).toEqual([]);
     });
     expect(seenInside).toEqual(['a1', 'a2', 'a3']);
-    expect(await ids(other)).toEqual(['a1', 'a2', 'a3']);
+    expect(await ids(database.other)).toEqual(['a1', 'a2', 'a3']);
   });
 
   it('keeps none of it when the work throws, whichever way each write came', async () => {
@@ -66,7 +53,7 @@ describe(`the request transaction on ${testDatabaseKind}`, () => {
     await expect(
       runInRequestTransaction(db, async () => {
         expect((db as { isTransaction?: boolean }).isTransaction).toBe(true);
-        expect((other as { isTransaction?: boolean }).isTransaction).not.toBe(true);
+        expect((database.other as { isTransaction?: boolean }).isTransaction).not.toBe(true);
         // Started inside, run after the request's end: it is not rolled back with the request.
         later = new Promise((resolve, reject) => setTimeout(() => void db('rt_probe').insert({ id: 'c2', n: 3 }).then(() => resolve(), reject), 20));
         await db('rt_probe').insert({ id: 'c1', n: 3 });

@@ -1,24 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDb, type Knex } from '../../src/db/knex.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { PreparedStatements } from '../../src/db/prepared.js';
 import { DatabaseBusyError, withTransactionRetry } from '../../src/db/transaction-retry.js';
-import { migratedDatabase, testDatabaseKind } from '../helpers/db.js';
+import { probeDatabase, testDatabaseKind } from '../helpers/db.js';
 
-let database: Awaited<ReturnType<typeof migratedDatabase>>;
-/** A second pool on the same database: another writer, as the CLI beside `zcd serve` is. */
-let other: Knex;
-beforeAll(async () => {
-  database = await migratedDatabase();
-  await database.db.schema.createTable('retry_probe', (t) => {
-    t.string('id', 16).primary();
-    t.integer('n').notNullable();
-  });
-  other = createDb(database.fresh.target);
-});
-afterAll(async () => {
-  await other?.destroy();
-  await database?.dispose();
-});
+const database = probeDatabase('retry_probe');
 beforeEach(async () => {
   await database.db('retry_probe').delete();
   await database.db('retry_probe').insert([{ id: 'a', n: 0 }, { id: 'b', n: 0 }]);
@@ -33,7 +18,7 @@ describe(`transactions that meet another writer on ${testDatabaseKind}`, () => {
       attempts++;
       const row = await trx('retry_probe').where({ id: 'a' }).first();
       // The other writer commits after this transaction's snapshot: its write cannot become one (SQLITE_BUSY_SNAPSHOT).
-      if (attempts === 1) await other('retry_probe').where({ id: 'a' }).update({ n: 100 });
+      if (attempts === 1) await database.other('retry_probe').where({ id: 'a' }).update({ n: 100 });
       await trx('retry_probe').where({ id: 'a' }).update({ n: Number(row.n) + 1 });
       return Number(row.n) + 1;
     });
@@ -46,7 +31,7 @@ describe(`transactions that meet another writer on ${testDatabaseKind}`, () => {
     const failed = await database.db
       .transaction(async (trx) => {
         await trx('retry_probe').where({ id: 'a' }).first();
-        await other('retry_probe').where({ id: 'a' }).update({ n: 100 });
+        await database.other('retry_probe').where({ id: 'a' }).update({ n: 100 });
         await trx('retry_probe').where({ id: 'a' }).update({ n: 1 });
       })
       .catch((e: { code?: string }) => e.code);
@@ -117,7 +102,7 @@ describe.runIf(testDatabaseKind === 'sqlite')('a group commit that meets another
       const released = new Promise<void>((r) => (release = r));
       let holds!: () => void;
       const held = new Promise<void>((r) => (holds = r));
-      const holding = other.transaction(async (hold) => {
+      const holding = database.other.transaction(async (hold) => {
         await hold('retry_probe').where({ id: 'b' }).update({ n: 7 });
         holds();
         await released;

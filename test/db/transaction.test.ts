@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type Knex } from '../../src/db/knex.js';
+import { describe, expect, it } from 'vitest';
+import type { Knex } from '../../src/db/knex.js';
 import { knexTransactional } from '../../src/db/transaction.js';
-import { migratedDatabase, testDatabaseKind } from '../helpers/db.js';
+import { probeDatabase, testDatabaseKind } from '../helpers/db.js';
 
 // knexTransactional: what a service's `transactional(stores => …)` runs on. On SQLite the calls of one turn share
 // a commit; each must still behave as if it had a transaction of its own.
 
-let database: Awaited<ReturnType<typeof migratedDatabase>>;
-let other: Knex;
-beforeAll(async () => {
-  database = await migratedDatabase();
-  await database.db.schema.createTable('tx_probe', (t) => {
-    t.string('id', 16).primary();
-    t.integer('n').notNullable();
-  });
-  other = createDb(database.fresh.target);
-});
-afterAll(async () => {
-  await other?.destroy();
-  await database?.dispose();
-});
+const database = probeDatabase('tx_probe');
 
 /** A store of the probe table, bound to whatever handle it is given. */
 const probe = (db: Knex) => ({
@@ -44,7 +31,7 @@ describe(`knexTransactional on ${testDatabaseKind}`, () => {
     );
     expect(results).toEqual(Array.from({ length: 40 }, (_, i) => i * 2));
     // Another connection (another instance) sees every row once the promises have settled.
-    expect(Number(((await other('tx_probe').where('id', 'like', 'ok%').count({ n: '*' }).first()) as { n: number | string }).n)).toBe(40);
+    expect(Number(((await database.other('tx_probe').where('id', 'like', 'ok%').count({ n: '*' }).first()) as { n: number | string }).n)).toBe(40);
   });
 
   it('answers a failing call with its own error, rolls back only its writes, and commits the calls beside it', async () => {
@@ -62,7 +49,7 @@ describe(`knexTransactional on ${testDatabaseKind}`, () => {
     const settled = await Promise.allSettled(calls);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     expect((settled[4] as PromiseRejectedResult).reason).toMatchObject({ message: 'refused 4' });
-    const ids = ((await other('tx_probe').where('id', 'like', 'mix%').orderBy('n').pluck('id')) as string[]);
+    const ids = ((await database.other('tx_probe').where('id', 'like', 'mix%').orderBy('n').pluck('id')) as string[]);
     expect(ids).toEqual(['mix0', 'mix1', 'mix2', 'mix3', 'mix5', 'mix6', 'mix8', 'mix9']);
   });
 
@@ -76,6 +63,6 @@ describe(`knexTransactional on ${testDatabaseKind}`, () => {
         throw new Error('undo');
       }),
     ).rejects.toThrow('undo');
-    expect(await other('tx_probe').whereIn('id', ['both1', 'both2']).pluck('id')).toEqual([]);
+    expect(await database.other('tx_probe').whereIn('id', ['both1', 'both2']).pluck('id')).toEqual([]);
   });
 });

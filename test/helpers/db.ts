@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,4 +69,33 @@ export async function migratedDatabase(): Promise<{ db: Knex; fresh: TestDatabas
       await fresh.dispose();
     },
   };
+}
+
+/** A migrated database with a probe table of its own, and a second pool on it: another writer, as the CLI beside `zcd serve` is. */
+export interface ProbeDatabase {
+  db: Knex;
+  other: Knex;
+}
+
+/**
+ * Sets up, for the test file that calls it, a migrated database with the table `table` (`id` text key, `n`
+ * integer) and a second pool on the same database; takes both down after the file. Read its fields in tests.
+ */
+export function probeDatabase(table: string): ProbeDatabase {
+  const probe = {} as ProbeDatabase;
+  let database: Awaited<ReturnType<typeof migratedDatabase>> | undefined;
+  beforeAll(async () => {
+    database = await migratedDatabase();
+    await database.db.schema.createTable(table, (t) => {
+      t.string('id', 16).primary();
+      t.integer('n').notNullable();
+    });
+    probe.db = database.db;
+    probe.other = createDb(database.fresh.target);
+  });
+  afterAll(async () => {
+    await probe.other?.destroy();
+    await database?.dispose();
+  });
+  return probe;
 }
