@@ -223,6 +223,13 @@ describe('the supervision story at 1280 px', () => {
     await page.reload();
     await page.getByText('没有符合条件的申请。').waitFor();
     expect(await page.getByLabel('申请金额不低于（元）').inputValue()).toBe('10001');
+    // Back to the filtering before: the list and the form both follow.
+    await page.goBack();
+    await page.getByRole('link', { name: `查看申请 ${apps.hohhotContract}` }).waitFor();
+    expect(await page.getByLabel('申请金额不低于（元）').inputValue()).toBe('10000');
+    await page.goForward();
+    await page.getByText('没有符合条件的申请。').waitFor();
+    expect(await page.getByLabel('申请金额不低于（元）').inputValue()).toBe('10001');
     await page.getByRole('button', { name: '清空条件' }).click();
     await page.getByRole('link', { name: `查看申请 ${apps.hohhotContract}` }).waitFor();
     expect(await page.getByLabel('申请金额不低于（元）').inputValue()).toBe('');

@@ -21,6 +21,9 @@ addMessages(bureauMessages);
 type Application = components['schemas']['Application'];
 type Status = components['schemas']['ApplicationStatus'];
 
+/** The form with nothing chosen or typed. */
+const NO_FILTERS: FilterInput = { status: undefined, region: undefined, institution: undefined, from: '', to: '', amountMin: '', amountMax: '' };
+
 /** `/console/applications`: the applications purchased in the staff member's subtree, filtered, newest first, by pages. */
 export default function ApplicationsPage() {
   const { t } = useI18n();
@@ -39,10 +42,12 @@ export default function ApplicationsPage() {
   const filters = checked.errors ? {} : checked.query;
   const [tokens, setTokens] = useState<string[]>([]);
   useEffect(() => {
+    // Back and Forward between two filterings change the address under a mounted page: the form follows it.
+    form.setFieldsValue({ ...NO_FILTERS, ...typed });
     rememberListSearch(checked.errors ? '' : search);
     // An address edited by hand is told at its fields, as the form would tell it.
     if (checked.errors) form.setFields(checked.errors.map((e) => ({ name: e.name, errors: [t(e.message)] })));
-  }, [search, checked, form, t]);
+  }, [search, typed, checked, form, t]);
   const { regions } = useSubtreeRegions(staff.region);
   const institutions = $api.useQuery('get', '/api/v1/admin/institutions', { params: { query: { page_size: 500 } } });
   const query = $api.useQuery('get', '/api/v1/admin/applications', {
@@ -107,7 +112,7 @@ export default function ApplicationsPage() {
           </Button>
           <Button
             onClick={() => {
-              form.setFieldsValue({ status: undefined, region: undefined, institution: undefined, from: '', to: '', amountMin: '', amountMax: '' });
+              form.setFieldsValue(NO_FILTERS);
               form.setFields((['from', 'to', 'amountMin', 'amountMax'] as const).map((name) => ({ name, errors: [] })));
               setParams(new URLSearchParams());
               setTokens([]);
