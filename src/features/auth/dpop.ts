@@ -24,14 +24,25 @@ export interface DpopExpectation {
   now: Date;
 }
 
-/** Normalises an `htu` for comparison: scheme, host, port and path; no query, no fragment. */
-export function normaliseHtu(value: string): string | undefined {
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Whether a proof's `htu` names the request's URL (RFC 9449 §4.3, check 9): the same scheme, host, port and
+ * path; the query and fragment are not compared. A gateway whose own address is on the loopback interface (a
+ * developer's machine) is the same server by any loopback name, so there localhost, 127.0.0.1 and [::1] are
+ * one host; anywhere else the host must be the configured one.
+ */
+export function htuMatches(htu: string, requestUrl: string): boolean {
+  let proof: URL;
+  let request: URL;
   try {
-    const u = new URL(value);
-    return `${u.protocol}//${u.host}${u.pathname}`;
+    proof = new URL(htu);
+    request = new URL(requestUrl);
   } catch {
-    return undefined;
+    return false;
   }
+  if (proof.protocol !== request.protocol || proof.port !== request.port || proof.pathname !== request.pathname) return false;
+  return proof.hostname === request.hostname || (LOOPBACK_HOSTS.has(proof.hostname) && LOOPBACK_HOSTS.has(request.hostname));
 }
 
 /** The `ath` of an access token: base64url SHA-256 of its ASCII form. */
@@ -76,7 +87,7 @@ export class DpopVerifier {
     const { jti, htm, htu, iat, ath } = payload;
     if (typeof jti !== 'string' || jti.length < 1 || jti.length > 256) throw new DpopError('the DPoP proof needs a jti');
     if (htm !== expect.method) throw new DpopError('the DPoP proof htm does not match the request method');
-    if (typeof htu !== 'string' || normaliseHtu(htu) !== normaliseHtu(expect.url)) {
+    if (typeof htu !== 'string' || !htuMatches(htu, expect.url)) {
       throw new DpopError('the DPoP proof htu does not match the request URL');
     }
     const now = epochSeconds(expect.now);
