@@ -15,7 +15,10 @@ export interface DaysBand {
   lateContracts: number;
   overdueFen: number;
   notYetDueFen: number;
-  /** The band lies past the statutory 30 days. */
+  /**
+   * Money in the band is overdue and the band lies past the statutory 30 days (《保障中小企业款项支付条例》).
+   * A band whose unpaid money is all not yet due (retention, 质保金, say) is not.
+   */
   pastStatutory: boolean;
 }
 
@@ -28,7 +31,7 @@ export function daysBands(items: readonly LatePayment[]): DaysBand[] {
     lateContracts: 0,
     overdueFen: 0,
     notYetDueFen: 0,
-    pastStatutory: from > 30,
+    pastStatutory: false,
   }));
   for (const p of items) {
     let i = BAND_STARTS.length - 1;
@@ -39,6 +42,7 @@ export function daysBands(items: readonly LatePayment[]): DaysBand[] {
     b.overdueFen += p.overdue_amount;
     b.notYetDueFen += Math.max(0, p.amount - p.paid_amount - p.overdue_amount);
   }
+  for (const b of bands) b.pastStatutory = b.fromDay > 30 && b.overdueFen > 0;
   return bands;
 }
 
