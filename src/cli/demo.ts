@@ -114,8 +114,14 @@ export async function runDemo(db: Knex, config: Config, o: DemoOptions): Promise
     // The bank's side from here on is zcd bank-sim: its webhook receiver, its rules, its calls.
     sim = new BankSim({ client: bank, secret: onboarded.webhook_secret, rules: { ...DEFAULT_RULES, max_amount: 1_000_000_000 }, print: (l) => o.print(`${stamp()}            ${l}`) });
     const hookUrl = await step('bank-sim webhook receiver listening (standardwebhooks)', () => sim!.listen({ host: '127.0.0.1', port: 0, path: '/webhooks' }), (u) => u);
-    await step('bureau registers the bank\'s webhook URL', async () =>
-      must(await bureau.api.PATCH('/api/v1/admin/institutions/{client_id}', { params: { path: { client_id: bankId } }, body: { webhook_url: hookUrl } }), 'updateInstitution'));
+    await step('bureau registers the bank\'s webhook URL', async () => {
+      const registered = await bureau.api.PATCH('/api/v1/admin/institutions/{client_id}', { params: { path: { client_id: bankId } }, body: { webhook_url: hookUrl } });
+      if (registered.response.status === 400) {
+        // The receiver is plain http on loopback, which a gateway refuses unless told it is a sandbox.
+        throw new Error(`the gateway refused the demo's webhook URL ${hookUrl}: start it with WEBHOOK_ALLOW_PRIVATE=true (see the README's demo section)`);
+      }
+      return must(registered, 'updateInstitution');
+    });
     const product = await step('bank publishes a product', async () =>
       must(
         await bank.api.POST('/api/v1/products', {

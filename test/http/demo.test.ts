@@ -34,10 +34,11 @@ describe(`zcd demo against zcd serve on ${testDatabaseKind}`, () => {
     const exited = new Promise<number | null>((r) => server.on('exit', (code) => r(code)));
     try {
       await waitForLine(server, /zcd-gateway listening/, 30_000);
-      // Twice on one database: the second run makes its own contract and bank and reuses the bureau.
+      // Twice on one database: the second run makes its own contract and bank and reuses the bureau. The second
+      // calls the gateway by 127.0.0.1 where its issuer says localhost: DPoP proofs name the URL called.
       const contracts: string[] = [];
       for (let run = 1; run <= 2; run++) {
-        const demo = await runZcd(['demo'], env);
+        const demo = await runZcd(run === 1 ? ['demo'] : ['demo', '--gateway', `http://127.0.0.1:${port}`], env);
         expect(demo.code, `run ${run}: ${demo.stderr}${demo.stdout}`).toBe(0);
         for (const type of ['application.submitted', 'account_lock.confirmed', 'financing.disbursed', 'financing.settled']) expect(demo.stdout).toContain(`bank receives ${type}`);
         expect(demo.stdout).toContain('→ acceptance.recorded');
@@ -57,4 +58,22 @@ describe(`zcd demo against zcd serve on ${testDatabaseKind}`, () => {
     }
     expect(await exited).toBe(0);
   }, 150_000);
+
+  it('says in one line how to start a gateway that refuses the demo\'s loopback webhook', async () => {
+    const port = await freePort();
+    const env = { DATABASE_URL: fresh.url, PORT: String(port), ISSUER_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn' };
+    const server = spawnZcd(['serve'], { ...env, LOG_LEVEL: 'info' });
+    const exited = new Promise<number | null>((r) => server.on('exit', (code) => r(code)));
+    try {
+      await waitForLine(server, /zcd-gateway listening/, 30_000);
+      const demo = await runZcd(['demo'], env);
+      expect(demo.code).toBe(1);
+      const said = demo.stderr.trim().split('\n');
+      expect(said.at(-1)).toMatch(/^zcd demo failed: the gateway refused the demo's webhook URL http:\/\/127\.0\.0\.1:\d+\/webhooks: start it with WEBHOOK_ALLOW_PRIVATE=true/);
+      expect(demo.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      server.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  }, 60_000);
 });

@@ -11,13 +11,24 @@ export class ApiError extends Error {
     readonly problem: Partial<Problem> & Record<string, unknown>,
     readonly operation?: string,
   ) {
-    super(`${operation ? `${operation}: ` : ''}${status} ${String(problem.code ?? '')}${problem.detail ? ` — ${String(problem.detail)}` : problem.title ? ` — ${String(problem.title)}` : ''}`);
+    super(`${operation ? `${operation}: ` : ''}${status} ${String(problem.code ?? '')}${problem.detail ? ` — ${String(problem.detail)}` : problem.title ? ` — ${String(problem.title)}` : ''}${fieldErrors(problem)}`);
   }
 
   /** The problem's stable `code`, e.g. `consent_revoked`. */
   get code(): string | undefined {
     return typeof this.problem.code === 'string' ? this.problem.code : undefined;
   }
+}
+
+/** The first few field-level errors of a problem, as ` (/pointer: detail; …)`; empty when it has none. */
+function fieldErrors(problem: Record<string, unknown>): string {
+  const errors = Array.isArray(problem.errors) ? (problem.errors as unknown[]) : [];
+  const named = errors
+    .filter((e): e is { pointer?: unknown; detail?: unknown } => typeof e === 'object' && e !== null)
+    .slice(0, 3)
+    .map((e) => `${typeof e.pointer === 'string' ? `${e.pointer}: ` : ''}${String(e.detail ?? '')}`);
+  if (!named.length) return '';
+  return ` (${named.join('; ')}${errors.length > named.length ? '; …' : ''})`;
 }
 
 /** The answer of an openapi-fetch call: its data, or an {@link ApiError} thrown with the problem. */

@@ -154,6 +154,13 @@ describe(`@zcd-gateway/client against the gateway on ${testDatabaseKind}`, () =>
     expect(() => must(res, 'createProduct')).toThrow(ApiError);
   });
 
+  it('names the refused fields in the error it throws, so a one-line log says what to fix', async () => {
+    const bad = { name: '政采贷·坏', max_amount: 100_000_000, max_share_bp: 5000, rate_min_bp: -1, rate_max_bp: 600, term_min_days: 30, term_max_days: 180, categories: ['goods'], regions: ['150000'] };
+    const res = await bankClient().api.POST('/api/v1/products', { body: bad as never });
+    expect(res.response.status).toBe(400);
+    expect(() => must(res, 'createProduct')).toThrow(/^createProduct: 400 validation_failed — .+ \(\/rate_min_bp: .+\)$/);
+  });
+
   it('walks every page of a list with an async iterator', async () => {
     const contracts = await w.financeable(3);
     const ids = new Set<string>();
