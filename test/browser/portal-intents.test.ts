@@ -191,8 +191,18 @@ describe.each(WIDTHS)('the open financing intent at %i px', (width) => {
     // The bank reads the contract under the consent just given.
     must(await bank.call('GET', `/api/v1/applications/${apps[0]!.id}/contract`), 200, 'getApplicationContract');
     await page.getByRole('link', { name: '查看我的申请' }).first().click();
-    await page.getByRole('article', { name: `${bank.name} · 合同 ${mine!.contract_no}` }).waitFor();
+    const card = page.getByRole('article', { name: `${bank.name} · 合同 ${mine!.contract_no}` });
+    await card.waitFor();
     await screenshot(tp, 'portal-intent-accepted');
+    // Revoked before the bank decided: the card says what that means and what the SME can do instead.
+    expect(await card.getByText(/可能因此无法审核/).count()).toBe(0);
+    await card.getByRole('button', { name: '撤销数据授权' }).click();
+    await page.getByRole('button', { name: /^确\s*定$/ }).click();
+    await card.getByText(/已于 .* 撤销/).waitFor();
+    await card.getByText('银行已不能再查看这份合同的数据，可能因此无法审核。如仍需融资，请撤回本申请，再重新申请并授权。').waitFor();
+    await card.getByRole('button', { name: '撤回申请' }).waitFor();
+    await expectAccessible(page, `consent revoked before the decision at ${width} px`);
+    await screenshot(tp, 'portal-consent-revoked-undecided');
     expectNoProblems(tp, [/status of 40[34]/]);
     await tp.context.close();
   }, 180_000);

@@ -283,6 +283,8 @@ describe.each(WIDTHS)('the SME portal at %i px', (width) => {
     await page.getByRole('button', { name: /^确\s*定$/ }).click();
     await card.getByText(/已于 .* 撤销/).waitFor();
     expect((await bank('GET', `/api/v1/applications/${appId}/contract`)).status).toBeGreaterThanOrEqual(400);
+    // Settled already: nothing for the bank to decide, so no advice to apply again.
+    expect(await card.getByText(/可能因此无法审核/).count()).toBe(0);
 
     // Another SME's contract, by editing the URL: not found, no offers, nothing of theirs in my lists.
     await page.goto(`/portal/contracts/${encodeURIComponent(other.contract_no)}`);

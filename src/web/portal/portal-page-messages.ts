@@ -81,6 +81,10 @@ export const portalPageMessages = {
     '“Verified” means this page checked, in your browser, the entry’s inclusion proof against the gateway’s signed tree head; “Not yet verifiable” means the entry is not in a signed head yet (usually within a second).',
   ],
   'notifications.paidOn': ['国库付款于 {date}', 'paid by the treasury {date}'],
+  'applications.consentGoneUndecided': [
+    '银行已不能再查看这份合同的数据，可能因此无法审核。如仍需融资，请撤回本申请，再重新申请并授权。',
+    'The bank can no longer read this contract and may be unable to decide. To go on, withdraw this application, then apply and consent again.',
+  ],
   'notification.quote.received': ['银行对您的融资意向报价，可在合同页查看并接受', 'A bank quoted on your financing intent; see and accept it on the contract'],
 } as const satisfies Record<string, readonly [zh: string, en: string]>;
 

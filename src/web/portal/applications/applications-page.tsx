@@ -53,6 +53,8 @@ const ROAD_INDEX: Partial<Record<Status, number>> = {
   settled: 6,
 };
 const WITHDRAWABLE: ReadonlySet<Status> = new Set(['submitted', 'under_review', 'approved', 'account_lock_pending', 'account_locked', 'lock_failed']);
+/** Not yet decided by the bank: what consent is for. */
+const UNDECIDED: ReadonlySet<Status> = new Set(['submitted', 'under_review']);
 const ENDED: ReadonlySet<Status> = new Set(['withdrawn', 'rejected', 'cancelled']);
 const PROBLEM: ReadonlySet<Status> = new Set(['lock_failed', 'overdue', 'defaulted', 'rejected']);
 /** The states in which the financing holds the collection account locked. */
@@ -176,6 +178,10 @@ function ApplicationCard({ a }: { a: Application }) {
         <Descriptions.Item label={t('applications.outstanding')}>{formatFen(a.outstanding_amount)}</Descriptions.Item>
         <Descriptions.Item label={t('applications.consent')}>{consent}</Descriptions.Item>
       </Descriptions>
+      {!a.consent.live && UNDECIDED.has(a.status) && (
+        // Without consent the bank cannot read the contract it is to decide on: say what the SME can do.
+        <Alert type="warning" showIcon className="zcd-consent-ended" title={t('applications.consentGoneUndecided')} />
+      )}
       {failed && <Alert type="error" showIcon role="alert" title={t('applications.actionFailed', { detail: problemText(failed, t) })} />}
       <Space wrap className="zcd-application-actions">
         {WITHDRAWABLE.has(a.status) && (
