@@ -9,6 +9,8 @@ interface Scope {
 }
 
 const scopes = new AsyncLocalStorage<Scope>();
+/** The base database's client of each handle made here (inside a request transaction, `handle.client` is the transaction's). */
+const baseClients = new WeakMap<object, object>();
 
 /**
  * The database handle the gateway hands to its stores and services (createDb returns it): it is `base`,
@@ -27,7 +29,7 @@ export function followingRequestTransaction(base: Knex): Knex {
   };
   // The target is only the shape (a callable); every operation reads the current handle.
   const shape = (() => undefined) as unknown as Knex;
-  return new Proxy(shape, {
+  const handle = new Proxy(shape, {
     apply: (_target, _this, args: unknown[]) => Reflect.apply(current() as unknown as (...a: unknown[]) => unknown, undefined, args),
     get: (_target, property) => {
       const handle = current();
@@ -37,6 +39,8 @@ export function followingRequestTransaction(base: Knex): Knex {
     has: (_target, property) => Reflect.has(current(), property),
     set: (_target, property, value) => Reflect.set(current(), property, value),
   });
+  baseClients.set(handle, client);
+  return handle;
 }
 
 /** True when `db` is a transaction: a knex transaction, or a handle inside an open request transaction. */
@@ -55,7 +59,8 @@ export function inTransaction(db: Knex): boolean {
  * not run again on a write conflict: that refusal is its answer.
  */
 export function runInRequestTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-  const scope: Scope = { client: db.client as object, trx: undefined };
+  // Nested in another request transaction, `db.client` is that transaction's: the scope names the database's.
+  const scope: Scope = { client: baseClients.get(db) ?? (db.client as object), trx: undefined };
   return db.transaction((trx) =>
     scopes.run(scope, async () => {
       scope.trx = trx;

@@ -65,6 +65,21 @@ describe(`the request transaction on ${testDatabaseKind}`, () => {
     expect(await ids(db)).toEqual(['a1', 'a2', 'a3', 'c2']);
   });
 
+  it('nests: a request transaction inside another is a savepoint of it, which the stores still join', async () => {
+    const db = database.db;
+    await expect(
+      runInRequestTransaction(db, async () => {
+        await db('rt_probe').insert({ id: 'e1', n: 5 });
+        await runInRequestTransaction(db, async () => {
+          await db('rt_probe').insert({ id: 'e2', n: 5 });
+          expect(await ids(db)).toContain('e1');
+        });
+        throw new Error('the outer refused');
+      }),
+    ).rejects.toThrow('the outer refused');
+    expect((await ids(db)).filter((id) => id.startsWith('e'))).toEqual([]);
+  }, 10_000);
+
   it('runs no prepared statement inside a knex transaction open on the connection (SQLite)', async () => {
     const db = database.db;
     const statements = new PreparedStatements(db);

@@ -42,8 +42,11 @@ export default function ApplicationsPage() {
   const filters = checked.errors ? {} : checked.query;
   const [tokens, setTokens] = useState<string[]>([]);
   useEffect(() => {
-    // Back and Forward between two filterings change the address under a mounted page: the form follows it.
+    // Back and Forward between two filterings change the address under a mounted page: the form follows it,
+    // its old messages go, and the list starts at its first page (a page token belongs to its own filtering).
     form.setFieldsValue({ ...NO_FILTERS, ...typed });
+    form.setFields((['from', 'to', 'amountMin', 'amountMax'] as const).map((name) => ({ name, errors: [] })));
+    setTokens([]);
     rememberListSearch(checked.errors ? '' : search);
     // An address edited by hand is told at its fields, as the form would tell it.
     if (checked.errors) form.setFields(checked.errors.map((e) => ({ name: e.name, errors: [t(e.message)] })));
