@@ -85,6 +85,24 @@ const INSERT_SQLITE = `insert into data_access_log (id, ${RECORD_COLUMNS})
 // The entries the sequencer has not given a leaf yet, oldest first: one prepared statement, a batch a second.
 const UNSEQUENCED_ACCESS = `select ${ACCESS_COLUMNS} from data_access_log d where d.leaf_index is null order by d.id limit ?`;
 
+const TREE_SIZE = 'select max(leaf_index) as m from audit_leaves';
+const treeSize = (r: { m: number | string | null } | undefined) => (r?.m === null || r?.m === undefined ? 0 : Number(r.m) + 1);
+const INSERT_LEAVES_SQLITE = 'insert into audit_leaves (leaf_index, kind, entry_id) select ? + key, value ->> 0, value ->> 1 from json_each(?)';
+const INSERT_NODES_SQLITE = 'insert into audit_tree_nodes (level, idx, hash) select value ->> 0, value ->> 1, value ->> 2 from json_each(?)';
+/**
+ * Gives each listed entry (ids as a JSON array) the leaf just inserted for it. Found by id: a condition on
+ * `leaf_index` here would make SQLite walk every waiting entry for each listed one. An entry given a leaf twice
+ * is refused by `audit_leaves`' unique (kind, entry_id).
+ */
+const markSqlite = (kind: 'data_access' | 'admin') => {
+  const table = kind === 'data_access' ? 'data_access_log' : 'admin_audit';
+  return `update ${table} set leaf_index = (select l.leaf_index from audit_leaves l where l.kind = ? and l.entry_id = ${table}.id)
+    where id in (select value from json_each(?))`;
+};
+
+/** A SQLite batch found the tree grown since it was read: another sequencer committed first. */
+class SequencedElsewhere extends Error {}
+
 /** The one advisory lock of the sequencer (any constant; the gateway's database holds no other). */
 const SEQUENCER_LOCK = 7_236_000_918;
 
@@ -248,62 +266,77 @@ export class KnexAuditStore implements AuditStore {
 
   /**
    * On PostgreSQL in a transaction holding a transaction-scoped advisory lock, taken without waiting: the
-   * instance that holds it sequences, the others skip their turn. Appenders never wait on it. On SQLite the
-   * one process runs it in a transaction.
+   * instance that holds it sequences, the others skip their turn. Appenders never wait on it.
+   * On SQLite the reads and the hashing hold no transaction (another connection, the sequencer's thread, may be
+   * reading while requests write), and the commit is one `BEGIN IMMEDIATE` transaction that first checks the tree
+   * has not grown since the batch was read: if it has, another sequencer went first, and this one stands down.
    */
   async sequence<T>(work: (s: SequencerSession) => Promise<T>): Promise<T | undefined> {
-    return this.db.transaction(async (trx) => {
-      if (isPostgres(trx)) {
-        const got = (await trx.raw('select pg_try_advisory_xact_lock(?) as locked', [SEQUENCER_LOCK])) as { rows: { locked: boolean }[] };
-        if (!got.rows[0]?.locked) return undefined;
+    if (!isPostgres(this.db)) {
+      try {
+        return await work(this.sqliteSession());
+      } catch (err) {
+        if (err instanceof SequencedElsewhere) return undefined;
+        throw err;
       }
+    }
+    return this.db.transaction(async (trx) => {
+      const got = (await trx.raw('select pg_try_advisory_xact_lock(?) as locked', [SEQUENCER_LOCK])) as { rows: { locked: boolean }[] };
+      if (!got.rows[0]?.locked) return undefined;
       return work(this.session(trx));
     });
   }
 
+  /** SQLite: reads as they come, then the whole batch in one synchronous transaction (see {@link sequence}). */
+  private sqliteSession(): SequencerSession {
+    const statements = this.statements;
+    return {
+      size: async () => treeSize(await statements.get<{ m: number | null }>(TREE_SIZE)),
+      unsequenced: (limit) => this.unsequenced(statements, this.db, limit),
+      nodes: (keys) => readNodes(this.db, keys),
+      commit: async ({ size, sources, nodes }) => {
+        const leaves = sources.map((s) => [s.kind, s.entry.id] as const);
+        const committed = await statements.transactionSync((s) => {
+          if (treeSize(s.get<{ m: number | null }>(TREE_SIZE)) !== size) return false;
+          // Each table in one statement over a JSON array (json_each), so the work per entry is SQLite's own.
+          s.run(INSERT_LEAVES_SQLITE, [size, JSON.stringify(leaves)]);
+          s.run(INSERT_NODES_SQLITE, [JSON.stringify(nodes.map((n) => [n.level, n.index, n.hash.toString('hex')]))]);
+          for (const kind of ['data_access', 'admin'] as const) {
+            const ids = leaves.filter(([k]) => k === kind).map(([, id]) => id);
+            if (!ids.length) continue;
+            // An entry gone since it was read (it is not: the log is append-only) would leave its leaf unmarked.
+            if (s.run(markSqlite(kind), [kind, JSON.stringify(ids)]) !== ids.length) throw new Error(`audit entries of ${kind} changed while sequenced`);
+          }
+          return true;
+        });
+        if (!committed) throw new SequencedElsewhere();
+      },
+    };
+  }
+
+  private async unsequenced(statements: PreparedStatements, db: Knex, limit: number): Promise<AuditSource[]> {
+    const access = await statements.all<AccessRow>(UNSEQUENCED_ACCESS, [limit]);
+    const sources: AuditSource[] = access.map((r) => ({ kind: 'data_access', entry: toAccess(r) }));
+    if (sources.length < limit) {
+      const admin = (await db('admin_audit').whereNull('leaf_index').orderBy('id').limit(limit - sources.length)) as AdminRow[];
+      for (const r of admin) sources.push({ kind: 'admin', entry: toAdmin(r) });
+    }
+    return sources;
+  }
+
+  /** PostgreSQL: everything in the transaction that holds the advisory lock. */
   private session(trx: Knex.Transaction): SequencerSession {
     return {
       size: async () => {
         const r = (await trx('audit_leaves').max('leaf_index as m').first()) as { m: number | string | null } | undefined;
-        return r?.m === null || r?.m === undefined ? 0 : Number(r.m) + 1;
+        return treeSize(r);
       },
-      unsequenced: async (limit) => {
-        const access = await new PreparedStatements(trx).all<AccessRow>(UNSEQUENCED_ACCESS, [limit]);
-        const sources: AuditSource[] = access.map((r) => ({ kind: 'data_access', entry: toAccess(r) }));
-        if (sources.length < limit) {
-          const admin = (await trx('admin_audit').whereNull('leaf_index').orderBy('id').limit(limit - sources.length)) as AdminRow[];
-          for (const r of admin) sources.push({ kind: 'admin', entry: toAdmin(r) });
-        }
-        return sources;
-      },
+      unsequenced: (limit) => this.unsequenced(new PreparedStatements(trx), trx, limit),
       nodes: (keys) => readNodes(trx, keys),
       commit: async ({ size, sources, nodes }) => {
         const leaves = sources.map((s, i) => ({ leafIndex: size + i, kind: s.kind, entryId: s.entry.id }));
         const rows = nodes.map((n) => ({ level: n.level, index: n.index, hash: n.hash.toString('hex') }));
-        if (!isPostgres(trx)) {
-          // SQLite: each table in one statement over a JSON array (json_each), so the work per entry is SQLite's
-          // own; multi-row SQL built by knex, or a statement per row, cost more CPU than the reads sequenced.
-          const first = leaves[0]?.leafIndex ?? 0;
-          await trx.raw('insert into audit_leaves (leaf_index, kind, entry_id) select ? + key, value ->> 0, value ->> 1 from json_each(?)', [
-            first,
-            JSON.stringify(leaves.map((l) => [l.kind, l.entryId])),
-          ]);
-          await trx.raw('insert into audit_tree_nodes (level, idx, hash) select value ->> 0, value ->> 1, value ->> 2 from json_each(?)', [
-            JSON.stringify(rows.map((n) => [n.level, n.index, n.hash])),
-          ]);
-          for (const kind of ['data_access', 'admin'] as const) {
-            const ids = leaves.filter((l) => l.kind === kind).map((l) => l.entryId);
-            if (!ids.length) continue;
-            const table = kind === 'data_access' ? 'data_access_log' : 'admin_audit';
-            await trx.raw(
-              `update ${table} set leaf_index = (select l.leaf_index from audit_leaves l where l.kind = ? and l.entry_id = ${table}.id)
-               where id in (select value from json_each(?))`,
-              [kind, JSON.stringify(ids)],
-            );
-          }
-          return;
-        }
-        // PostgreSQL: each table in one statement over arrays, whatever the batch's size.
+        // Each table in one statement over arrays, whatever the batch's size.
         await trx.raw('insert into audit_leaves (leaf_index, kind, entry_id) select * from unnest(?::bigint[], ?::text[], ?::bigint[])', [
           leaves.map((l) => l.leafIndex),
           leaves.map((l) => l.kind),
