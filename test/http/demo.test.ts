@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runZcd, spawnZcd, waitForLine } from '../helpers/cli.js';
+import { createDb } from '../../src/db/knex.js';
 import { freshDatabase, testDatabaseKind, type TestDatabase } from '../helpers/db.js';
 
 let fresh: TestDatabase;
@@ -29,6 +30,7 @@ describe(`zcd demo against zcd serve on ${testDatabaseKind}`, () => {
       SYNC_INTERVAL_MS: '200',
       WEBHOOK_ALLOW_PRIVATE: 'true',
       LOG_LEVEL: 'warn',
+      AUDIT_SEQUENCE_INTERVAL_MS: '200',
     };
     const server = spawnZcd(['serve'], { ...env, LOG_LEVEL: 'info' });
     const exited = new Promise<number | null>((r) => server.on('exit', (code) => r(code)));
@@ -53,6 +55,23 @@ describe(`zcd demo against zcd serve on ${testDatabaseKind}`, () => {
       // The catalogue lists no demo bank: each run's bank is suspended when it ends.
       const catalogue = (await (await fetch(`http://localhost:${port}/api/v1/public/institutions`)).json()) as { items?: { name: string }[] };
       expect(JSON.stringify(catalogue)).not.toContain('内蒙古演示银行呼和浩特分行');
+      // The sequencer (its own thread in zcd serve) gives the banks' reads and the bureau's actions leaves and
+      // publishes a signed head over them, which zcd audit verify recomputes from the entries.
+      const db = createDb(fresh.target);
+      const counted = await Promise.all(['data_access_log', 'admin_audit'].map(async (t) => Number(((await db(t).count('* as n').first()) as { n: number | string }).n)));
+      await db.destroy();
+      const total = counted[0]! + counted[1]!;
+      expect(counted[0]).toBeGreaterThanOrEqual(2);
+      let head: { tree_size?: number } = {};
+      for (let i = 0; i < 100 && head.tree_size !== total; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const res = await fetch(`http://localhost:${port}/api/v1/public/audit/tree-head`);
+        if (res.status === 200) head = (await res.json()) as { tree_size: number };
+      }
+      expect(head.tree_size).toBe(total);
+      const verify = await runZcd(['audit', 'verify'], env);
+      expect(verify.code, verify.stderr).toBe(0);
+      expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, leaves: total });
     } finally {
       server.kill('SIGTERM');
     }
