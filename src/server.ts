@@ -13,7 +13,6 @@ import { createMetrics } from './features/metrics/metrics.js';
 import { SyncLoop } from './features/sync/sync-loop.js';
 import { PeriodicTask } from './features/background/periodic-task.js';
 import { createDispatcher, type WebhookDispatcher } from './features/events/webhook-dispatcher.js';
-import { startSequencerThread } from './features/audit/sequencer-thread.js';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -57,13 +56,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger: logger.child({ module: 'financing' }),
     work: async () => (await applications.pollLocks()) + (await applications.pollReleases()) + (await applications.sweepDeadlines()),
   });
-  // Every instance runs the sequencer, in a thread of its own where another connection can open the database;
-  // the advisory lock (PostgreSQL) or the commit's check (SQLite) lets one at a time add entries and publish a head.
-  const sequencerIntervalMs = config.auditSequenceIntervalMs ?? 1_000;
-  const inMemory = config.database.client !== 'pg' && config.database.filename === ':memory:';
-  const sequencer = inMemory
-    ? new PeriodicTask({ name: 'audit sequencer', intervalMs: sequencerIntervalMs, logger: logger.child({ module: 'audit' }), work: () => auditTree.sequence() })
-    : undefined;
+  // Every instance runs the sequencer; the advisory lock lets one at a time add entries and publish a head.
+  const sequencer = new PeriodicTask({
+    name: 'audit sequencer',
+    intervalMs: config.auditSequenceIntervalMs ?? 1_000,
+    logger: logger.child({ module: 'audit' }),
+    work: () => auditTree.sequence(),
+  });
   // Payments past their due date on financed contracts are announced to the banks (payment.overdue), once each.
   const overdue = new PeriodicTask({
     name: 'payment due dates',
@@ -85,21 +84,14 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   logger.info({ url, database: config.database.client, upstream: config.upstream.kind }, 'zcd-gateway listening');
   loop.start();
   locks.start();
-  sequencer?.start();
-  const sequencerThread =
-    inMemory || sequencerIntervalMs === 0
-      ? undefined
-      : startSequencerThread(
-          { database: config.database, issuer: config.issuer, intervalMs: sequencerIntervalMs, logLevel: config.logLevel },
-          logger.child({ module: 'audit' }),
-        );
+  sequencer.start();
   overdue.start();
   dispatcher?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      const loopStopped = Promise.all([loop.stop(), locks.stop(), sequencer?.stop(), sequencerThread?.stop(), overdue.stop()]);
+      const loopStopped = Promise.all([loop.stop(), locks.stop(), sequencer.stop(), overdue.stop()]);
       const dispatchStopped = dispatcher?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
