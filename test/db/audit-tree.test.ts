@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditTree, TREE_HEAD_TYP, verifyTree } from '../../src/features/audit/audit-tree.js';
+import { AuditTree, leafData, TREE_HEAD_TYP, verifyTree } from '../../src/features/audit/audit-tree.js';
+import { appendLeaves, leafHash, rightEdge } from '../../src/features/audit/merkle.js';
+import { createDb } from '../../src/db/knex.js';
 import { KnexAuditStore } from '../../src/features/audit/audit-knex-store.js';
 import { jwksHeadCheck } from '../../src/features/audit/head-signatures.js';
 import { GatewayKeys } from '../../src/features/auth/gateway-keys.js';
@@ -37,6 +39,7 @@ const read = (i: number) => ({
 
 const hex = (h: string) => Buffer.from(h, 'hex');
 const check = async () => jwksHeadCheck(await keys.jwks(), ISSUER);
+const leafCount = async () => Number(((await database.db('audit_leaves').count('* as n').first()) as { n: number | string }).n);
 
 describe(`audit Merkle tree on ${testDatabaseKind}`, () => {
   it('appends concurrent reads without a chain, and the sequencer gives each one leaf, in batches, with signed heads', async () => {
@@ -87,6 +90,40 @@ describe(`audit Merkle tree on ${testDatabaseKind}`, () => {
     const leaves = (await database.db('audit_leaves').count('* as n').first()) as { n: number | string };
     expect(Number(leaves.n)).toBe(71);
     expect((await verifyTree(store, await check())).ok).toBe(true);
+  });
+
+  it('lets a second process sequence between another one\'s read and its commit without giving an entry two leaves', async () => {
+    // Two handles on one database, as two `zcd serve` on one SQLite file or two PostgreSQL instances are.
+    const otherDb = createDb(database.fresh.target);
+    try {
+      const other = new AuditTree({ store: new KnexAuditStore(otherDb), issuer: ISSUER, sign: (c) => keys.sign(c, TREE_HEAD_TYP) });
+      const before = await leafCount();
+      await Promise.all(Array.from({ length: 12 }, (_, i) => tree.append(read(300 + i))));
+      let otherRan: number | undefined;
+      const outcome = await store.sequence(async (s) => {
+        const from = await s.size();
+        const sources = await s.unsequenced(100);
+        // The other instance runs its whole turn now: on PostgreSQL it finds the advisory lock taken and skips;
+        // on SQLite it commits, and this batch, read before that, must not be committed after it.
+        otherRan = await other.sequence();
+        const known = await s.nodes(rightEdge(from));
+        const made = appendLeaves(from, sources.map((src) => leafHash(leafData(src))), (level, index) => known.get(`${level}/${index}`)!);
+        await s.commit({ size: from, sources, nodes: made });
+        return from + sources.length;
+      });
+      if (testDatabaseKind === 'pg') {
+        expect(otherRan).toBeUndefined();
+        expect(outcome).toBe(before + 12);
+      } else {
+        expect(otherRan).toBe(before + 12);
+        expect(outcome).toBeUndefined();
+      }
+      expect(await leafCount()).toBe(before + 12);
+      await tree.sequence(); // the head of the batch that committed, where the other one did not publish it
+      expect((await verifyTree(store, await check())).ok).toBe(true);
+    } finally {
+      await otherDb.destroy();
+    }
   });
 
   it('names a changed entry, a deleted one and a forged head; zcd audit verify exits 1', async () => {

@@ -63,15 +63,17 @@ describe(`zcd demo against zcd serve on ${testDatabaseKind}`, () => {
       const total = counted[0]! + counted[1]!;
       expect(counted[0]).toBeGreaterThanOrEqual(2);
       let head: { tree_size?: number } = {};
-      for (let i = 0; i < 100 && head.tree_size !== total; i++) {
+      for (let i = 0; i < 100 && !((head.tree_size ?? 0) >= total); i++) {
         await new Promise((r) => setTimeout(r, 100));
         const res = await fetch(`http://localhost:${port}/api/v1/public/audit/tree-head`);
         if (res.status === 200) head = (await res.json()) as { tree_size: number };
       }
-      expect(head.tree_size).toBe(total);
+      expect(head.tree_size).toBeGreaterThanOrEqual(total);
       const verify = await runZcd(['audit', 'verify'], env);
       expect(verify.code, verify.stderr).toBe(0);
-      expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, leaves: total });
+      const verdict = JSON.parse(verify.stdout) as { ok: boolean; leaves: number };
+      expect(verdict.ok).toBe(true);
+      expect(verdict.leaves).toBeGreaterThanOrEqual(total);
     } finally {
       server.kill('SIGTERM');
     }
