@@ -126,6 +126,35 @@ describe(`bureau policy (政策参数) on ${testDatabaseKind}`, () => {
     expect((await w.as(w.bank, 'POST', `/api/v1/applications/${id}/disbursements`, { loan_no: 'POL-1', amount: 500_000, disbursed_on: '2026-07-02' })).status).toBe(200);
   });
 
+  it('does not let an SME accept a quote for more than a policy tightened since the bank quoted', async () => {
+    await w.as(w.bureau, 'PUT', '/api/v1/admin/regions/150000/policy', rules({ max_rate_bp: 800 }));
+    const [t] = await w.financeable(1);
+    const sme = await w.supplier(t!.uscc);
+    const intent = await w.gw.client.post('/api/v1/supplier/intents', { contract_no: t!.contractNo, amount: 1_000_000, term_days: 90, visible_fields: [] }, { headers: sme });
+    expect(intent.status, intent.text).toBe(201);
+    const quote = await w.as(w.bank, 'POST', `/api/v1/intents/${intent.body.id}/quotes`, {
+      product_id: w.productId,
+      amount: 1_000_000,
+      annual_rate_bp: 450,
+      term_days: 90,
+      fees: 0,
+      valid_until: inDays(3),
+    });
+    expect(quote.status, quote.text).toBe(201);
+    const accept = () => w.gw.client.post(`/api/v1/supplier/intents/${intent.body.id}/quotes/${quote.body.id}/accept`, { consent: consentFor(30) }, { headers: sme });
+
+    await w.as(w.bureau, 'PUT', '/api/v1/admin/regions/150000/policy', rules({ max_amount: 500_000, max_rate_bp: 800 }));
+    const refused = await accept();
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'amount_exceeds_limit', max_amount: 500_000 });
+    expect((await w.gw.client.get(`/api/v1/supplier/intents/${intent.body.id}/quotes`, { headers: sme })).body.intent.status).toBe('open');
+
+    await w.as(w.bureau, 'PUT', '/api/v1/admin/regions/150000/policy', rules({ max_rate_bp: 800 }));
+    const accepted = await accept();
+    expect(accepted.status, accepted.text).toBe(201);
+    expect(accepted.body).toMatchObject({ requested_amount: 1_000_000, status: 'submitted' });
+  });
+
   it('records a missed decision deadline once and tells the bank', async () => {
     await w.as(w.bureau, 'PUT', '/api/v1/admin/regions/150000/policy', rules({ decide_days: 1 }));
     const [t] = await w.financeable(1);

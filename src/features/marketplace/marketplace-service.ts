@@ -273,12 +273,14 @@ export class MarketplaceService {
     if (contract.reasons.length) {
       throw new ConflictError('contract_not_financeable', 'This contract cannot be financed now.', { reasons: contract.reasons });
     }
-    const [product, lineage, institutions] = await Promise.all([
+    // The offer as the region's policy allows it now: a bureau may have tightened it since the bank quoted.
+    const [product, lineage, institutions, policy] = await Promise.all([
       this.deps.financing.getProduct(quote.productId),
       this.deps.regions.lineageCodes(contract.purchaserRegionCode),
       this.deps.institutions.summaries([quote.institutionId]),
+      this.deps.policy?.effective(contract.purchaserRegionCode),
     ]);
-    const offer = product && offerOf(product, contract, lineage, institutions.get(quote.institutionId));
+    const offer = product && offerOf(product, contract, lineage, institutions.get(quote.institutionId), policy && { rules: policy.rules, shareBaseFen: shareBase(contract) });
     if (!offer || offer.product.institutionId !== quote.institutionId) {
       throw new BusinessRuleError('product_not_offered', 'The product behind this quote no longer serves this contract.');
     }

@@ -702,7 +702,9 @@ export interface paths {
          *     `application.submitted`. Of two acceptances at once exactly one succeeds; the other is 409
          *     `intent_not_open`. Errors: 404 `intent_not_found`, `quote_not_found`; 409 `intent_not_open`,
          *     `quote_not_live` (withdrawn, or past its `valid_until`), `contract_not_financeable`,
-         *     `duplicate_application`; 422 `invalid_consent_expiry`.
+         *     `duplicate_application`; 422 `invalid_consent_expiry`, `product_not_offered` (the product no longer
+         *     serves the contract, or the region's policy now leaves it out) and `amount_exceeds_limit` (the quoted
+         *     amount is above what the product, within the region's policy as it is now, lends on the contract).
          */
         post: operations["acceptQuote"];
         delete?: never;
