@@ -97,16 +97,6 @@ describe(`what an offer promises, on ${testDatabaseKind}`, () => {
     expect(capped.max_loan).toBeGreaterThan(0);
     expect(capped.max_loan).toBeLessThan(plain.max_loan);
 
-    // An SME applies for what the offer shows, and not a fen more, nor for a product the policy now leaves out.
-    const apply = (productId: string, amount: number) =>
-      w.gw.client.post('/api/v1/supplier/applications', { contract_no: t!.contractNo, product_id: productId, requested_amount: amount, consent: consentFor(30) }, { headers: sme });
-    const over = await apply(w.productId, capped.max_loan + 1);
-    expect(over.status, over.text).toBe(422);
-    expect(over.body).toMatchObject({ code: 'amount_exceeds_limit', max_amount: capped.max_loan });
-    const left = await apply(steep.body.id, 100_00);
-    expect(left.status, left.text).toBe(422);
-    expect(left.body).toMatchObject({ code: 'product_not_offered' });
-
     // The bank can approve exactly what the offer shows, and not a fen or a basis point more.
     const applied = await w.gw.client.post(
       '/api/v1/supplier/applications',

@@ -410,16 +410,10 @@ export class ApplicationService {
     if (contract.reasons.length) {
       throw new ConflictError('contract_not_financeable', 'This contract cannot be financed now.', { reasons: contract.reasons });
     }
-    // The offer as listContractOffers shows it, the region's policy included: an amount or a product the policy
-    // no longer allows is refused here, not after the bank has read the contract.
-    const [lineage, institutions, policy] = product
-      ? await Promise.all([
-          this.deps.regions.lineageCodes(contract.purchaserRegionCode),
-          this.deps.institutions.summaries([product.institutionId]),
-          this.deps.policy?.effective(contract.purchaserRegionCode),
-        ])
-      : [[], new Map<string, InstitutionSummary>(), undefined];
-    const offer = product && offerOf(product, contract, lineage, institutions.get(product.institutionId), policy && { rules: policy.rules, shareBaseFen: shareBase(contract) });
+    const [lineage, institutions] = product
+      ? await Promise.all([this.deps.regions.lineageCodes(contract.purchaserRegionCode), this.deps.institutions.summaries([product.institutionId])])
+      : [[], new Map<string, InstitutionSummary>()];
+    const offer = product && offerOf(product, contract, lineage, institutions.get(product.institutionId));
     if (!offer) throw new BusinessRuleError('product_not_offered', 'This product does not serve this contract.');
     if (input.requestedAmountFen > offer.maxLoanFen) {
       throw new BusinessRuleError('amount_exceeds_limit', `The most this product lends on this contract is ${offer.maxLoanFen} fen.`, {

@@ -474,9 +474,6 @@ export interface paths {
          * Apply for financing and authorise one bank
          * @description Applies to the institution behind `product_id` for financing against one of the supplier's contracts,
          *     and grants that institution consent to read the listed parts of the contract's data until `expires_at`.
-         *     The product and the amount are checked as `listContractOffers` shows them now, the region's policy
-         *     included: 422 `product_not_offered` for a product it does not offer on this contract, 422
-         *     `amount_exceeds_limit` (with `max_amount`) for more than its `max_loan`.
          */
         post: operations["createApplication"];
         delete?: never;
