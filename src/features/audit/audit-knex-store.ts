@@ -267,9 +267,10 @@ export class KnexAuditStore implements AuditStore {
   /**
    * On PostgreSQL in a transaction holding a transaction-scoped advisory lock, taken without waiting: the
    * instance that holds it sequences, the others skip their turn. Appenders never wait on it.
-   * On SQLite the reads and the hashing hold no transaction (another connection, the sequencer's thread, may be
-   * reading while requests write), and the commit is one `BEGIN IMMEDIATE` transaction that first checks the tree
-   * has not grown since the batch was read: if it has, another sequencer went first, and this one stands down.
+   * On SQLite the reads and the hashing hold no transaction, so requests' statements run between them (a knex
+   * transaction would hold the one connection throughout), and the commit is one `BEGIN IMMEDIATE` transaction
+   * that first checks the tree has not grown since the batch was read: if it has, another sequencer (another
+   * process on the file) went first, and this one stands down.
    */
   async sequence<T>(work: (s: SequencerSession) => Promise<T>): Promise<T | undefined> {
     if (!isPostgres(this.db)) {
