@@ -55,7 +55,7 @@ describe(`zcd demo against zcd serve on ${testDatabaseKind}`, () => {
       // The catalogue lists no demo bank: each run's bank is suspended when it ends.
       const catalogue = (await (await fetch(`http://localhost:${port}/api/v1/public/institutions`)).json()) as { items?: { name: string }[] };
       expect(JSON.stringify(catalogue)).not.toContain('内蒙古演示银行呼和浩特分行');
-      // The sequencer (its own thread in zcd serve) gives the banks' reads and the bureau's actions leaves and
+      // The sequencer in zcd serve gives the banks' reads and the bureau's actions leaves and
       // publishes a signed head over them, which zcd audit verify recomputes from the entries.
       const db = createDb(fresh.target);
       const counted = await Promise.all(['data_access_log', 'admin_audit'].map(async (t) => Number(((await db(t).count('* as n').first()) as { n: number | string }).n)));
